@@ -1,0 +1,70 @@
+package dev.faultline.cli;
+
+import dev.faultline.report.EventsCsv;
+import dev.faultline.report.Terminal;
+import dev.faultline.trace.ParseStats;
+import dev.faultline.trace.TraceEvent;
+import dev.faultline.trace.TraceSet;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "events", mixinStandardHelpOptions = true,
+        description = "Parse strace logs into events (one per joined call, signal or exit) and report what was not understood.")
+public final class EventsCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "TRACE", description = "strace output file(s): plain, .gz, or - for stdin; strace -ff files as P.<pid>")
+    List<String> traces;
+
+    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or none (only the summary)")
+    String format;
+
+    @Option(names = "--quiet", description = "no summary on stderr")
+    boolean quiet;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("csv") && !format.equals("none")) {
+            throw new UserError(ExitCodes.USAGE, "--format must be csv or none, not " + format);
+        }
+        ParseStats stats;
+        try (TraceSet set = new TraceSet(traces);
+             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+             EventsCsv csv = format.equals("csv") ? new EventsCsv(out) : null) {
+            TraceEvent e;
+            while ((e = set.next()) != null) {
+                if (csv != null) {
+                    csv.write(e);
+                }
+            }
+            stats = set.stats();
+        }
+        if (!quiet) {
+            printSummary(System.err, stats);
+        }
+        return ExitCodes.OK;
+    }
+
+    static void printSummary(PrintStream err, ParseStats s) {
+        PrintWriter w = new PrintWriter(err, true);
+        w.printf("faultline: %d lines: %d calls (%d joined from unfinished/resumed, %d orphan resumes, %d bare continuations),"
+                        + " %d signals, %d exits, %d strace messages, %d stack frames, %d summary lines, %d hex dump lines;"
+                        + " %d unknown lines%n",
+                s.lines, s.syscalls, s.resumed - s.orphanResumes, s.orphanResumes, s.bareContinuations, s.signals,
+                s.exits, s.straceMessages, s.stackFrames, s.summaryLines, s.hexDumpLines, s.unknownLines);
+        for (String u : s.unknownSamples) {
+            w.println("faultline: unknown line " + Terminal.escape(u));
+        }
+        if (s.truncatedLastLine > 0) {
+            w.println("faultline: warning: the last line (" + s.truncatedLastLine + ") has no newline: the trace was cut"
+                    + (s.truncatedLastLineKept ? "; it was still complete enough to use" : "; it was skipped"));
+        }
+    }
+}

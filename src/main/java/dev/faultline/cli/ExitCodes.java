@@ -1,0 +1,35 @@
+package dev.faultline.cli;
+
+import dev.faultline.trace.TraceInputException;
+
+/** Exit codes of every faultline command; documented in README.md and docs/json.md. */
+public final class ExitCodes {
+    public static final int OK = 0;
+    /** A bug in faultline itself (reported as one line, never a stack trace). */
+    public static final int INTERNAL = 1;
+    /** Bad command line (picocli's convention). */
+    public static final int USAGE = 2;
+    public static final int NOT_FOUND = 3;
+    public static final int NO_PERMISSION = 4;
+    public static final int IS_DIRECTORY = 5;
+    public static final int EMPTY = 6;
+    /** Binary data, or a text file in which no line is strace output. */
+    public static final int NOT_A_TRACE = 7;
+    public static final int IO_ERROR = 8;
+    /** Output could not be written (e.g. -o to a missing directory). */
+    public static final int OUTPUT_ERROR = 9;
+
+    private ExitCodes() {
+    }
+
+    public static int of(TraceInputException.Reason reason) {
+        switch (reason) {
+            case NOT_FOUND: return NOT_FOUND;
+            case NO_PERMISSION: return NO_PERMISSION;
+            case IS_DIRECTORY: return IS_DIRECTORY;
+            case EMPTY: return EMPTY;
+            case BINARY: return NOT_A_TRACE;
+            default: return IO_ERROR;
+        }
+    }
+}

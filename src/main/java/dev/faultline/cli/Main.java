@@ -1,0 +1,82 @@
+package dev.faultline.cli;
+
+import dev.faultline.report.Terminal;
+import dev.faultline.trace.TraceInputException;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "faultline",
+        mixinStandardHelpOptions = true,
+        version = "faultline 0.1.0",
+        description = "Which config file, and which line, made the server crash?",
+        subcommands = {AnalyzeCommand.class, EventsCommand.class, DemoCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:analysis done (see the verdict)",
+            "1:internal error in faultline",
+            "2:bad command line",
+            "3:trace file not found",
+            "4:permission denied",
+            "5:a directory was given instead of a file",
+            "6:empty trace",
+            "7:not a strace log (binary data, or no line of strace output)",
+            "8:I/O error while reading",
+            "9:output could not be written"})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns the exit code; every failure becomes one line on stderr. */
+    public static int run(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(cmd.getErr(), ex));
+        cl.setParameterExceptionHandler((ex, args2) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("faultline: " + Terminal.escape(ex.getMessage()));
+            err.println("Try 'faultline " + ex.getCommandLine().getCommandName() + " --help' for usage.");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    static int report(PrintWriter err, Throwable ex) {
+        int code;
+        String msg;
+        if (ex instanceof UserError) {
+            code = ((UserError) ex).exitCode;
+            msg = ex.getMessage();
+        } else if (ex instanceof TraceInputException) {
+            code = ExitCodes.of(((TraceInputException) ex).reason);
+            msg = ex.getMessage();
+        } else if (ex instanceof UncheckedIOException || ex instanceof IOException) {
+            code = ExitCodes.IO_ERROR;
+            msg = "I/O error: " + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage());
+        } else if (ex instanceof OutOfMemoryError) {
+            code = ExitCodes.INTERNAL;
+            msg = "internal error: out of memory (please report this with the trace's size and flags)";
+        } else {
+            code = ExitCodes.INTERNAL;
+            msg = "internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (please report this)";
+            if (System.getenv("FAULTLINE_DEBUG") != null) {
+                ex.printStackTrace(err);
+            }
+        }
+        err.println("faultline: " + Terminal.escape(msg));
+        err.flush();
+        return code;
+    }
+}
