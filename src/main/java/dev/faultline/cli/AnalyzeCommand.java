@@ -1,12 +1,135 @@
 package dev.faultline.cli;
 
+import dev.faultline.analysis.Analyzer;
+import dev.faultline.analysis.FileSource;
+import dev.faultline.analysis.Incident;
+import dev.faultline.report.JsonReport;
+import dev.faultline.report.Report;
+import dev.faultline.report.TextReport;
+import dev.faultline.trace.ParseStats;
+import dev.faultline.trace.TraceEvent;
+import dev.faultline.trace.TraceSet;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-@Command(name = "analyze", mixinStandardHelpOptions = true, description = "Name the config file and line behind each crash or HTTP 5xx in strace logs.")
+@Command(name = "analyze", mixinStandardHelpOptions = true,
+        description = "Name the config file and line behind each crash or HTTP 5xx in strace logs.")
 public final class AnalyzeCommand implements Callable<Integer> {
+
+    @Parameters(arity = "1..*", paramLabel = "TRACE",
+            description = "strace output: plain, .gz, or - for stdin. For strace -ff pass every P.<pid> file.")
+    List<String> traces;
+
+    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    String format;
+
+    @Option(names = "--root", paramLabel = "DIR",
+            description = "a copy of the server's files (paths in the trace are looked up under DIR) for finding a referrer's line when the trace cut the buffer")
+    Path root;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
+    Path output;
+
+    @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
+    boolean noColor;
+
     @Override
-    public Integer call() {
-        throw new UserError(ExitCodes.INTERNAL, "analyze: not wired yet");
+    public Integer call() throws Exception {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
+        }
+        if (root != null && !Files.isDirectory(root)) {
+            throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
+        }
+        Report report = analyze(traces, root);
+        String text;
+        if (format.equals("json")) {
+            text = JsonReport.render(report);
+        } else {
+            boolean color = !noColor && output == null && System.getenv("NO_COLOR") == null && System.console() != null
+                    && !"dumb".equals(System.getenv("TERM"));
+            text = new TextReport(color).render(report);
+        }
+        emit(text, output);
+        for (String w : report.warnings) {
+            if (format.equals("json") || output != null) {
+                System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    static Report analyze(List<String> traces, Path root) throws Exception {
+        ParseStats stats;
+        List<Incident> incidents;
+        long dropped;
+        List<String> names;
+        try (TraceSet set = new TraceSet(traces)) {
+            names = set.sourceNames();
+            String cwdHint = null;
+            Analyzer analyzer = new Analyzer(new FileSource(root, cwdHint));
+            TraceEvent e;
+            long events = 0;
+            while ((e = set.next()) != null) {
+                analyzer.accept(e);
+                events++;
+            }
+            stats = set.stats();
+            if (events == 0 && stats.unknownLines > 0) {
+                throw new UserError(ExitCodes.NOT_A_TRACE, String.join(", ", traces) + ": no line of strace output (first unknown line: "
+                        + stats.unknownSamples.get(0) + ")");
+            }
+            incidents = analyzer.finish();
+            dropped = analyzer.droppedIncidents();
+        }
+        Report report = new Report(names, incidents, stats);
+        report.droppedIncidents = dropped;
+        if (stats.truncatedLastLine > 0) {
+            report.warnings.add("the trace ends mid-line (line " + stats.truncatedLastLine + " has no newline): it was cut; analyzed up to "
+                    + (stats.truncatedLastLineKept ? "and including" : "but not including") + " that line");
+        }
+        if (stats.unknownLines > 0) {
+            report.warnings.add(stats.unknownLines + " line(s) were not understood and were skipped; first: " + stats.unknownSamples.get(0));
+        }
+        if (stats.oversizedLines > 0) {
+            report.warnings.add(stats.oversizedLines + " line(s) longer than 1 MiB were cut to 1 MiB");
+        }
+        return report;
+    }
+
+    /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report. */
+    static void emit(String text, Path output) {
+        if (output == null) {
+            PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
+            out.print(text);
+            out.flush();
+            return;
+        }
+        Path dir = output.toAbsolutePath().getParent();
+        try {
+            Path tmp = Files.createTempFile(dir, ".faultline-", ".tmp");
+            try {
+                Files.writeString(tmp, text, StandardCharsets.UTF_8);
+                try {
+                    Files.move(tmp, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, output, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + output + ": " + e.getMessage());
+        }
     }
 }

@@ -1,12 +1,49 @@
 package dev.faultline.cli;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-@Command(name = "demo", mixinStandardHelpOptions = true, description = "Analyze a bundled real crash recording.")
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Analyze bundled real recordings from fixtures/: a config crash and a WordPress-style missing include behind a real Apache.")
 public final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    String format;
+
     @Override
-    public Integer call() {
-        throw new UserError(ExitCodes.INTERNAL, "demo: not wired yet");
+    public Integer call() throws Exception {
+        Path repo = repoRoot();
+        List<String[]> demos = List.of(
+                new String[] {"confsrv crashes on a bad directive in an included file (strace -f -tt -T)",
+                    "fixtures/config-open/f_tt_T.txt"},
+                new String[] {"Apache + mod_php answers 500: a WordPress-style require_once of a misspelled file (strace -f -tt -T -yy -s 1024)",
+                    "fixtures/apache/php-missing-include/f_tt_T_yy_s1024.txt"});
+        for (String[] d : demos) {
+            Path trace = repo.resolve(d[1]);
+            if (!Files.isRegularFile(trace)) {
+                throw new UserError(ExitCodes.NOT_FOUND, "demo recording missing: " + trace + " (run from a faultline checkout)");
+            }
+            System.out.println("=== " + d[0]);
+            System.out.println("=== $ faultline analyze " + d[1]);
+            AnalyzeCommand a = new AnalyzeCommand();
+            a.traces = List.of(trace.toString());
+            a.format = format;
+            int rc = a.call();
+            if (rc != 0) {
+                return rc;
+            }
+            System.out.println();
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The checkout this jar was built in: FAULTLINE_HOME from the launcher, else the current directory. */
+    static Path repoRoot() {
+        String home = System.getenv("FAULTLINE_HOME");
+        return home != null ? Path.of(home) : Path.of("").toAbsolutePath();
     }
 }

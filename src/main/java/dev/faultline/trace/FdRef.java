@@ -65,7 +65,12 @@ public final class FdRef {
         return new FdRef(fd, deco);
     }
 
-    static int parseIntOr(String s, int dflt) {
+    /** An integer argument, or 0 when it is not one. */
+    public static int parseIntOr0(String s) {
+        return s == null ? 0 : parseIntOr(s.trim(), 0);
+    }
+
+    public static int parseIntOr(String s, int dflt) {
         if (s.isEmpty() || s.length() > 11) {
             return dflt;
         }

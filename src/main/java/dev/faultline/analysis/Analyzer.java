@@ -1,0 +1,217 @@
+package dev.faultline.analysis;
+
+import dev.faultline.model.FileActivity;
+import dev.faultline.model.OpenFile;
+import dev.faultline.model.PathClass;
+import dev.faultline.model.ThreadState;
+import dev.faultline.model.TraceModel;
+import dev.faultline.trace.TraceEvent;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Finds the anchors in a stream of events (crashes and HTTP 5xx answers), snapshots the anchoring thread's
+ * file activity at that moment, and at the end ranks the files with {@link Scorer}.
+ */
+public final class Analyzer {
+    /** Incidents kept in full; a crash loop or a 500 storm beyond this is counted, not stored. */
+    public static final int MAX_INCIDENTS = 200;
+    private static final Set<String> FATAL = Set.of("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT", "SIGSYS", "SIGTRAP");
+
+    private final TraceModel model = new TraceModel();
+    private final List<Incident> incidents = new ArrayList<>();
+    private final Map<Integer, Incident> crashByProcess = new HashMap<>();
+    private final Map<Integer, Incident> killedWithoutSignal = new HashMap<>();
+    private final Scorer scorer;
+    private long droppedIncidents;
+
+    public Analyzer(FileSource files) {
+        this.scorer = new Scorer(files);
+    }
+
+    public void accept(TraceEvent e) {
+        ThreadState before = model.existing(e.tid);
+        int tgid = before != null ? before.process.tgid : e.tid;
+        switch (e.kind) {
+            case SIGNAL:
+                signal(e, tgid);
+                model.apply(e);
+                return;
+            case KILLED:
+                killed(e, tgid);
+                model.apply(e);
+                return;
+            case EXITED:
+                if (e.tid == tgid) {
+                    Incident inc = crashByProcess.get(tgid);
+                    if (inc != null && inc.outcome == null) {
+                        inc.outcome = "exited with " + e.exitCode;
+                        inc.survived = true;
+                    }
+                }
+                model.apply(e);
+                return;
+            default:
+                break;
+        }
+        FileActivity a = model.apply(e);
+        if (e.kind != TraceEvent.Kind.SYSCALL) {
+            return;
+        }
+        if (a != null && a.kind == FileActivity.Kind.WRITE_SOCKET && a.httpStatus >= 500) {
+            ThreadState t = model.thread(e.tid);
+            Incident inc = newIncident(Incident.Kind.HTTP_ERROR, t, e);
+            if (inc != null) {
+                inc.status = a.httpStatus;
+            }
+        } else if ((e.name.equals("wait4") || e.name.equals("waitpid")) && e.result > 0 && e.argText != null
+                && e.argText.contains("WTERMSIG(s) == SIG")) {
+            Incident inc = crashByProcess.get((int) e.result);
+            if (inc != null) {
+                inc.relate(e.source, e.lineNo, e.text);
+            }
+        }
+    }
+
+    private void signal(TraceEvent e, int tgid) {
+        Map<String, String> si = e.siginfo == null ? Map.of() : e.siginfo;
+        String code = si.getOrDefault("si_code", "");
+        if ("SIGCHLD".equals(e.signal)) {
+            if (code.equals("CLD_DUMPED") || code.equals("CLD_KILLED")) {
+                int child = parseInt(si.get("si_pid"));
+                Incident inc = crashByProcess.get(child);
+                if (inc != null) {
+                    inc.relate(e.source, e.lineNo, e.text);
+                }
+            }
+            return;
+        }
+        if (!FATAL.contains(e.signal)) {
+            return;
+        }
+        boolean kernel = code.equals("SI_KERNEL") || code.startsWith("SEGV_") || code.startsWith("BUS_")
+                || code.startsWith("ILL_") || code.startsWith("FPE_") || code.startsWith("TRAP_") || code.startsWith("SYS_");
+        Incident existing = crashByProcess.get(tgid);
+        if (existing != null) {
+            if (existing.tid == e.tid && code.equals("SI_KERNEL") && "SIGSEGV".equals(e.signal)) {
+                existing.stackOverflowHint = true;
+                existing.notes.add("a second SIGSEGV (SI_KERNEL) followed: the signal handler could not run, typical of a stack overflow");
+            } else if (!kernel && parseInt(si.get("si_pid")) == tgid) {
+                existing.notes.add("the process re-raised " + e.signal + " itself (" + code + "), as httpd's fatal-signal handler does; anchored on the first, kernel-generated fault");
+            } else if (existing.tid != e.tid) {
+                existing.notes.add("thread " + e.tid + " also got " + e.signal + " (" + code + ") at line " + e.lineNo);
+            }
+            existing.relate(e.source, e.lineNo, e.text);
+            return;
+        }
+        boolean selfSent = !kernel && (parseInt(si.get("si_pid")) == tgid || parseInt(si.get("si_pid")) == e.tid);
+        if (!kernel && !selfSent) {
+            return; // someone else sent a fatal signal: not a crash of this process's own making
+        }
+        ThreadState t = model.thread(e.tid);
+        Incident inc = newIncident(Incident.Kind.CRASH, t, e);
+        if (inc == null) {
+            return;
+        }
+        inc.signal = e.signal;
+        inc.siginfo = si;
+        inc.stack = e.stack;
+        if (!kernel) {
+            inc.notes.add(e.signal.equals("SIGABRT") ? "the process aborted itself (abort/assert)"
+                    : "only a self-sent " + e.signal + " (" + code + ") is in the trace; the original fault is not");
+        }
+        crashByProcess.put(tgid, inc);
+    }
+
+    private void killed(TraceEvent e, int tgid) {
+        Incident inc = crashByProcess.get(tgid);
+        if (inc == null && FATAL.contains(e.signal)) {
+            inc = killedWithoutSignal.get(tgid);
+            if (inc == null) {
+                // No signal line yet: -e signal filtering, -qq, or a -ff file set read one file at a time, where the
+                // faulting thread's file may come later. Keep a fallback incident, used only if no fault shows up.
+                ThreadState t = model.thread(e.tid);
+                inc = new Incident(Incident.Kind.CRASH, tgid, e.tid, e.source, e.lineNo, e.text);
+                snapshot(inc, t);
+                inc.signal = e.signal;
+                inc.notes.add("no signal line in the trace (filtered or quiet); thread " + e.tid + " is only the first one strace listed as killed");
+                killedWithoutSignal.put(tgid, inc);
+            }
+        }
+        if (inc != null && inc.outcome == null) {
+            inc.outcome = "killed by " + e.signal + (e.coreDumped ? " (core dumped)" : "");
+            inc.relate(e.source, e.lineNo, e.text);
+        }
+    }
+
+    private Incident newIncident(Incident.Kind kind, ThreadState t, TraceEvent e) {
+        if (incidents.size() >= MAX_INCIDENTS) {
+            droppedIncidents++;
+            return null;
+        }
+        Incident inc = new Incident(kind, t.process.tgid, t.tid, e.source, e.lineNo, e.text);
+        snapshot(inc, t);
+        incidents.add(inc);
+        return inc;
+    }
+
+    private static void snapshot(Incident inc, ThreadState t) {
+        inc.timeline = t.snapshot();
+        inc.windowStartSeq = t.requestStartSeq;
+        inc.requestLine = t.requestLine;
+        inc.openFiles = new HashMap<>(t.process.fds.view());
+        inc.cwd = t.process.cwd;
+    }
+
+    /** Scores every incident and returns them, dropping crashes the process survived (a handled fault). */
+    public List<Incident> finish() {
+        for (Map.Entry<Integer, Incident> k : killedWithoutSignal.entrySet()) {
+            Incident signalled = crashByProcess.get(k.getKey());
+            if (signalled == null && incidents.size() < MAX_INCIDENTS) {
+                incidents.add(k.getValue());
+            } else if (signalled != null && signalled.outcome == null) {
+                signalled.outcome = k.getValue().outcome;
+                signalled.related.addAll(k.getValue().related);
+            }
+        }
+        killedWithoutSignal.clear();
+        List<Incident> out = new ArrayList<>();
+        for (Incident inc : incidents) {
+            if (inc.survived) {
+                continue;
+            }
+            inc.verdict = scorer.score(inc);
+            // release the snapshot: only the verdict is reported
+            inc.timeline = null;
+            inc.openFiles = null;
+            out.add(inc);
+        }
+        return out;
+    }
+
+    public long droppedIncidents() {
+        return droppedIncidents;
+    }
+
+    public int liveThreads() {
+        return model.liveThreads();
+    }
+
+    static int parseInt(String s) {
+        if (s == null) {
+            return -1;
+        }
+        try {
+            return Integer.parseInt(s.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    static boolean isConfig(OpenFile f) {
+        return f.kind == OpenFile.Kind.FILE && f.pathClass == PathClass.CONFIG;
+    }
+}

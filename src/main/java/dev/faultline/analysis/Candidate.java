@@ -1,0 +1,41 @@
+package dev.faultline.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** A file the anchoring thread touched, with its score and why. */
+public final class Candidate {
+    public final String path;
+    public Integer line;
+    public int score;
+    public final List<Evidence> evidence = new ArrayList<>();
+    /** For a referrer: the missing path it names. */
+    public String names;
+    /** The strongest kind of evidence, for the verdict class. */
+    boolean missingInclude;
+    boolean permission;
+    boolean missingOther;
+
+    public Candidate(String path) {
+        this.path = path;
+    }
+
+    void add(Evidence e) {
+        for (Evidence x : evidence) {
+            if (x.signal.equals(e.signal)) {
+                return;
+            }
+        }
+        evidence.add(e);
+        score += e.weight;
+    }
+
+    public boolean has(String signal) {
+        for (Evidence e : evidence) {
+            if (e.signal.equals(signal)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

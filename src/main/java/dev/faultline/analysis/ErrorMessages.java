@@ -1,0 +1,95 @@
+package dev.faultline.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Messages that name the culprit outright (Apache, PHP and confsrv forms, BRIEF §2). */
+public final class ErrorMessages {
+
+    /** A file (and maybe a line, or a directive to look for) named by a message. */
+    public static final class Named {
+        public final String path;
+        public final Integer line;
+        public final String directive;
+        public final String what;
+        public final boolean missing;
+        public final boolean permission;
+
+        Named(String path, Integer line, String directive, String what, boolean missing, boolean permission) {
+            this.path = path;
+            this.line = line;
+            this.directive = directive;
+            this.what = what;
+            this.missing = missing;
+            this.permission = permission;
+        }
+    }
+
+    private static final Pattern INVALID_COMMAND = Pattern.compile("(\\S+): Invalid command '([^']+)'");
+    private static final Pattern NOT_ALLOWED = Pattern.compile("(\\S+\\.htaccess): (\\S+) not allowed here");
+    private static final Pattern SYNTAX_ERROR = Pattern.compile("Syntax error on line (\\d+) of ([^:\\s]+):");
+    private static final Pattern PHP_IN_ON_LINE = Pattern.compile("(?:require|include)(?:_once)?\\(([^)]*)\\): Failed to open stream.*? in (\\S+) on line (\\d+)");
+    private static final Pattern PHP_REQUIRED = Pattern.compile("Failed opening required '([^']+)'.*? in (/\\S+?):(\\d+)");
+    private static final Pattern HTACCESS_PERM = Pattern.compile("(\\S+) pcfg_openfile: unable to check htaccess file");
+    private static final Pattern CANNOT_LOAD = Pattern.compile("Cannot load (\\S+) into server");
+    private static final Pattern GENERIC_IN_ON_LINE = Pattern.compile(" in (\\S+\\.[A-Za-z0-9]{1,9}) on line (\\d+)");
+    private static final Pattern FILE_COLON_LINE = Pattern.compile("((?:/|\\b)[\\w./-]+\\.(?:conf|inc|ini|htaccess|php|cfg|load)):(\\d+)\\b");
+
+    private ErrorMessages() {
+    }
+
+    public static List<Named> parse(String text) {
+        List<Named> out = new ArrayList<>();
+        if (text == null || text.isEmpty()) {
+            return out;
+        }
+        Matcher m = INVALID_COMMAND.matcher(text);
+        while (m.find()) {
+            out.add(new Named(m.group(1), null, m.group(2), "Invalid command '" + m.group(2) + "'", false, false));
+        }
+        m = NOT_ALLOWED.matcher(text);
+        while (m.find()) {
+            out.add(new Named(m.group(1), null, m.group(2), m.group(2) + " not allowed here", false, false));
+        }
+        m = SYNTAX_ERROR.matcher(text);
+        while (m.find()) {
+            out.add(new Named(m.group(2), Integer.parseInt(m.group(1)), null, "Syntax error on line " + m.group(1), false, false));
+        }
+        m = PHP_IN_ON_LINE.matcher(text);
+        boolean phpInclude = false;
+        while (m.find()) {
+            phpInclude = true;
+            out.add(new Named(m.group(2), Integer.parseInt(m.group(3)), null, "includes missing " + m.group(1), true, false));
+        }
+        m = PHP_REQUIRED.matcher(text);
+        while (m.find()) {
+            phpInclude = true;
+            out.add(new Named(m.group(2), Integer.parseInt(m.group(3)), null, "requires missing " + m.group(1), true, false));
+        }
+        m = HTACCESS_PERM.matcher(text);
+        while (m.find()) {
+            out.add(new Named(m.group(1), null, null, "unable to check htaccess file", false, true));
+        }
+        m = CANNOT_LOAD.matcher(text);
+        while (m.find()) {
+            out.add(new Named(m.group(1), null, null, "cannot load module", true, false));
+        }
+        if (!phpInclude) {
+            m = GENERIC_IN_ON_LINE.matcher(text);
+            while (m.find()) {
+                if (!m.group(1).equals("Unknown")) {
+                    out.add(new Named(m.group(1), Integer.parseInt(m.group(2)), null, "error in file", false, false));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            m = FILE_COLON_LINE.matcher(text);
+            while (m.find()) {
+                out.add(new Named(m.group(1), Integer.parseInt(m.group(2)), null, "error at file:line", false, false));
+            }
+        }
+        return out;
+    }
+}

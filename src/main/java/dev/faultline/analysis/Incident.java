@@ -1,0 +1,58 @@
+package dev.faultline.analysis;
+
+import dev.faultline.model.FileActivity;
+import dev.faultline.model.OpenFile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** What the engine explains: a crash (first kernel-generated fatal signal) or an HTTP 5xx written to a socket. */
+public final class Incident {
+    public enum Kind { CRASH, HTTP_ERROR;
+
+        public String label() {
+            return this == CRASH ? "crash" : "http_error";
+        }
+    }
+
+    public final Kind kind;
+    public final int pid;
+    public final int tid;
+    public final String source;
+    public final long line;
+    public final String text;
+    public String signal;
+    public Map<String, String> siginfo;
+    public int status;
+    /** "killed by SIGSEGV (core dumped)", "exited", or null when the trace does not say. */
+    public String outcome;
+    public boolean survived;
+    public boolean stackOverflowHint;
+    public String requestLine;
+    public final List<String> notes = new ArrayList<>();
+    public final List<Evidence.LogLine> related = new ArrayList<>();
+    public List<String> stack = List.of();
+
+    // snapshot at the anchor
+    List<FileActivity> timeline;
+    long windowStartSeq;
+    Map<Integer, OpenFile> openFiles;
+    String cwd;
+
+    public Verdict verdict;
+
+    Incident(Kind kind, int pid, int tid, String source, long line, String text) {
+        this.kind = kind;
+        this.pid = pid;
+        this.tid = tid;
+        this.source = source;
+        this.line = line;
+        this.text = text;
+    }
+
+    void relate(String source, long line, String text) {
+        if (related.size() < 8) {
+            related.add(new Evidence.LogLine(source, line, text));
+        }
+    }
+}

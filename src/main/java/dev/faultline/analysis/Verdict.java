@@ -1,0 +1,28 @@
+package dev.faultline.analysis;
+
+import java.util.List;
+
+/** The engine's answer for one incident. */
+public final class Verdict {
+    public enum Kind { CONFIG, MISSING_INCLUDE, PERMISSION, CODE, UNKNOWN;
+
+        public String label() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    public final Kind kind;
+    public final double confidence;
+    /** Null when no file is implicated. */
+    public final Candidate culprit;
+    public final String reason;
+    public final List<Candidate> candidates;
+
+    public Verdict(Kind kind, double confidence, Candidate culprit, String reason, List<Candidate> candidates) {
+        this.kind = kind;
+        this.confidence = confidence;
+        this.culprit = culprit;
+        this.reason = reason;
+        this.candidates = candidates;
+    }
+}

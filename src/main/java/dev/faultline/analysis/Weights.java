@@ -1,0 +1,43 @@
+package dev.faultline.analysis;
+
+/**
+ * Every heuristic weight in one place. The numbers are the BRIEF's starting order (strongest first), tuned on
+ * the native/ and Apache fixtures; docs/heuristics.md explains each one. A file needs {@link #CULPRIT_THRESHOLD}
+ * to be named: recency plus a config-looking name alone (30 + 10) is never enough.
+ */
+public final class Weights {
+    /** 1: the server's own error message names the file. */
+    public static final int ERROR_MESSAGE = 100;
+    /** 3: a config-like file still open, and the last one the crashing thread read, at the fault. */
+    public static final int OPEN_AT_FAULT = 60;
+    /** 3 (weaker): also open at the fault but not the one being read (an includer). */
+    public static final int ALSO_OPEN_AT_FAULT = 20;
+    /** 4: a failed open of an include or config-like path (ENOENT, EACCES, ENOTDIR, ELOOP). */
+    public static final int FAILED_OPEN = 50;
+    /** 4: the same, for a path that is neither config- nor include-like. */
+    public static final int FAILED_OPEN_OTHER = 25;
+    /** 4 bonus: the path was probed (stat) again and again before failing. */
+    public static final int REPEATED_PROBES = 10;
+    /** 4 bonus: the name is a near miss of a known extension (.phpp, .conff, .htacess). */
+    public static final int NEAR_MISS = 15;
+    /** 5: the file that names the missing path: the one to fix. It also inherits the missing path's score. */
+    public static final int REFERRER = 75;
+    /** 6: recency, for the most recent config-class file read by the thread in the window; then decays. */
+    public static final int[] RECENCY = {30, 20, 12, 8, 5};
+    /** 9: the path looks like configuration. */
+    public static final int PATH_PRIOR = 10;
+    /** 10: the same thread then answered HTTP 5xx. */
+    public static final int HTTP_STATUS = 5;
+    /** A permission error (EACCES/EPERM) on a config-like path: the file's mode is the thing to fix. */
+    public static final int PERMISSION = 60;
+
+    public static final int CULPRIT_THRESHOLD = 50;
+
+    /** Confidence from a score: 60 → 0.63, 100 → 0.81, 150 → 0.92. */
+    public static double confidence(int score) {
+        return Math.round((1 - Math.exp(-score / 60.0)) * 100) / 100.0;
+    }
+
+    private Weights() {
+    }
+}

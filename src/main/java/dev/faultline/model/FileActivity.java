@@ -1,0 +1,38 @@
+package dev.faultline.model;
+
+/** One file-related thing a thread did, with the log lines that show it. Reads of one file in a row are merged. */
+public final class FileActivity {
+    public enum Kind { OPEN, OPEN_FAILED, READ, CLOSE, STAT_OK, STAT_FAILED, ACCESS_FAILED, EXEC, WRITE_LOG, WRITE_SOCKET,
+        READ_REQUEST }
+
+    public final Kind kind;
+    public final String path;
+    public final String errno;
+    public final String source;
+    public final long firstLine;
+    public final String firstText;
+    public long lastLine;
+    public String lastText;
+    public long bytes;
+    public int count = 1;
+    /** The open file this is about (OPEN and READ), for its content. */
+    public final OpenFile file;
+    /** Decoded buffer for WRITE_LOG / WRITE_SOCKET / READ_REQUEST (capped). */
+    public String data;
+    /** HTTP status for WRITE_SOCKET, or 0. */
+    public int httpStatus;
+    /** Position in the thread's sequence of activities. */
+    public long seq;
+
+    public FileActivity(Kind kind, String path, String errno, String source, long line, String text, OpenFile file) {
+        this.kind = kind;
+        this.path = path;
+        this.errno = errno;
+        this.source = source;
+        this.firstLine = line;
+        this.firstText = text;
+        this.lastLine = line;
+        this.lastText = text;
+        this.file = file;
+    }
+}

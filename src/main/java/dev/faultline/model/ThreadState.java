@@ -1,0 +1,41 @@
+package dev.faultline.model;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One thread and a bounded timeline of what it did with files. */
+public final class ThreadState {
+    /** Activities kept per thread; reads are merged, so this spans many requests or a whole config load. */
+    public static final int MAX_ACTIVITIES = 4096;
+
+    public final int tid;
+    public ProcessState process;
+    private final ArrayDeque<FileActivity> timeline = new ArrayDeque<>();
+    private long seq;
+    /** seq of the last HTTP request read from a socket by this thread: the start of the request window. */
+    public long requestStartSeq = -1;
+    public String requestLine;
+    public long requestLineNo;
+
+    public ThreadState(int tid, ProcessState process) {
+        this.tid = tid;
+        this.process = process;
+    }
+
+    public void add(FileActivity a) {
+        a.seq = seq++;
+        timeline.addLast(a);
+        if (timeline.size() > MAX_ACTIVITIES) {
+            timeline.removeFirst();
+        }
+    }
+
+    public FileActivity last() {
+        return timeline.peekLast();
+    }
+
+    public List<FileActivity> snapshot() {
+        return new ArrayList<>(timeline);
+    }
+}

@@ -1,0 +1,522 @@
+package dev.faultline.model;
+
+import dev.faultline.trace.CString;
+import dev.faultline.trace.CallText;
+import dev.faultline.trace.FdRef;
+import dev.faultline.trace.TraceEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Replays events into processes, threads and fd tables, and records each thread's file activity. Threads that
+ * exit are dropped, so memory follows the number of live threads, not the length of the trace.
+ */
+public final class TraceModel {
+    /** Decoded log or socket data kept per activity. */
+    static final int MAX_DATA = 4096;
+
+    private final Map<Integer, ThreadState> threads = new HashMap<>();
+
+    public ThreadState thread(int tid) {
+        ThreadState t = threads.get(tid);
+        if (t == null) {
+            t = new ThreadState(tid, new ProcessState(tid, new FdTable(), null));
+            threads.put(tid, t);
+        }
+        return t;
+    }
+
+    public ThreadState existing(int tid) {
+        return threads.get(tid);
+    }
+
+    public int liveThreads() {
+        return threads.size();
+    }
+
+    /** Applies one event; returns the activity it added to its thread's timeline, or null. */
+    public FileActivity apply(TraceEvent e) {
+        switch (e.kind) {
+            case SYSCALL:
+                return syscall(e);
+            case EXITED:
+            case KILLED:
+                threads.remove(e.tid);
+                return null;
+            case SUPERSEDED:
+                // a non-leader thread called execve and now carries the leader's tid
+                threads.remove(e.otherPid);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private FileActivity syscall(TraceEvent e) {
+        if (e.incomplete && e.result == TraceEvent.NO_RESULT && !e.name.equals("execve")) {
+            return null;
+        }
+        ThreadState t = thread(e.tid);
+        ProcessState p = t.process;
+        boolean ok = !e.failed() && e.result != TraceEvent.NO_RESULT && e.result >= 0;
+        switch (e.name) {
+            case "open":
+            case "creat":
+                return open(e, t, FdRef.parse("AT_FDCWD"), e.arg(0), e.name.equals("creat") ? "O_WRONLY|O_CREAT|O_TRUNC" : e.arg(1), ok);
+            case "openat":
+            case "openat2":
+                return open(e, t, FdRef.parse(e.arg(0)), e.arg(1), e.arg(2), ok);
+            case "close":
+                if (ok) {
+                    FdRef ref = FdRef.parse(e.arg(0));
+                    OpenFile f = p.fds.remove(ref.fd);
+                    if (f != null && f.pathClass.isSuspect()) {
+                        return add(t, new FileActivity(FileActivity.Kind.CLOSE, f.path, null, e.source, e.lineNo, e.text, f));
+                    }
+                }
+                return null;
+            case "close_range":
+                if (ok) {
+                    int first = FdRef.parseIntOr0(e.arg(0));
+                    String lastArg = e.arg(1);
+                    int last = lastArg == null || lastArg.startsWith("~") || lastArg.startsWith("0x") ? Integer.MAX_VALUE : FdRef.parseIntOr0(lastArg);
+                    String flags = e.arg(2);
+                    if (flags == null || !flags.contains("CLOEXEC")) {
+                        p.fds.closeRange(first, last);
+                    }
+                }
+                return null;
+            case "dup":
+            case "dup2":
+            case "dup3":
+                if (ok) {
+                    OpenFile f = fileOf(p, e.arg(0), e);
+                    if (f != null) {
+                        p.fds.put((int) e.result, f);
+                    }
+                }
+                return null;
+            case "fcntl":
+            case "fcntl64":
+                if (ok && e.arg(1) != null && e.arg(1).startsWith("F_DUPFD")) {
+                    OpenFile f = fileOf(p, e.arg(0), e);
+                    if (f != null) {
+                        p.fds.put((int) e.result, f);
+                    }
+                }
+                return null;
+            case "pipe":
+            case "pipe2":
+                if (ok) {
+                    for (String fd : bracketList(e.arg(0))) {
+                        FdRef r = FdRef.parse(fd);
+                        if (r.fd >= 0) {
+                            p.fds.put(r.fd, new OpenFile(null, OpenFile.Kind.PIPE, e.arg(1) != null && e.arg(1).contains("O_CLOEXEC"), false, e.lineNo, e.text, e.source));
+                        }
+                    }
+                }
+                return null;
+            case "socket":
+            case "accept":
+            case "accept4":
+                if (ok) {
+                    String flags = e.name.equals("socket") ? e.arg(1) : e.arg(3);
+                    p.fds.put((int) e.result, new OpenFile(e.resultPath, OpenFile.Kind.SOCKET, flags != null && flags.contains("CLOEXEC"), false, e.lineNo, e.text, e.source));
+                }
+                return null;
+            case "socketpair":
+                if (ok) {
+                    for (String fd : bracketList(e.arg(3))) {
+                        FdRef r = FdRef.parse(fd);
+                        if (r.fd >= 0) {
+                            p.fds.put(r.fd, new OpenFile(r.decoration, OpenFile.Kind.SOCKET, false, false, e.lineNo, e.text, e.source));
+                        }
+                    }
+                }
+                return null;
+            case "read":
+            case "pread64":
+            case "recvfrom":
+            case "recv":
+                return read(e, t, e.arg(1), ok);
+            case "readv":
+            case "preadv":
+            case "preadv2":
+                return read(e, t, iovText(e.arg(1)), ok);
+            case "write":
+            case "pwrite64":
+            case "send":
+            case "sendto":
+                return write(e, t, e.arg(1), ok);
+            case "writev":
+            case "pwritev":
+            case "pwritev2":
+                return write(e, t, iovText(e.arg(1)), ok);
+            case "sendmsg":
+                return write(e, t, iovText(e.arg(1)), ok);
+            case "stat":
+            case "lstat":
+            case "stat64":
+            case "lstat64":
+                return stat(e, t, FdRef.parse("AT_FDCWD"), e.arg(0), ok, false);
+            case "newfstatat":
+            case "fstatat64":
+            case "statx":
+                return stat(e, t, FdRef.parse(e.arg(0)), e.arg(1), ok, false);
+            case "access":
+                return stat(e, t, FdRef.parse("AT_FDCWD"), e.arg(0), ok, true);
+            case "faccessat":
+            case "faccessat2":
+                return stat(e, t, FdRef.parse(e.arg(0)), e.arg(1), ok, true);
+            case "chdir":
+                if (ok) {
+                    String dir = CString.decode(e.arg(0));
+                    if (dir != null) {
+                        p.cwd = resolve(p, FdRef.parse("AT_FDCWD"), dir);
+                    }
+                }
+                return null;
+            case "fchdir":
+                if (ok) {
+                    FdRef r = FdRef.parse(e.arg(0));
+                    OpenFile f = p.fds.get(r.fd);
+                    String dir = r.path() != null ? r.path() : f != null ? f.path : null;
+                    if (dir != null) {
+                        p.cwd = dir;
+                    }
+                }
+                return null;
+            case "execve":
+            case "execveat":
+                if (e.result == 0) {
+                    p.fds.closeOnExec();
+                    String prog = CString.decode(e.name.equals("execve") ? e.arg(0) : e.arg(1));
+                    return add(t, new FileActivity(FileActivity.Kind.EXEC, prog, null, e.source, e.lineNo, e.text, null));
+                }
+                return null;
+            case "clone":
+            case "clone3":
+            case "fork":
+            case "vfork":
+                if (ok && e.result > 0) {
+                    cloned(t, (int) e.result, e.name, e.argText == null ? "" : e.argText);
+                }
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    private void cloned(ThreadState parent, int childTid, String call, String args) {
+        boolean thread = call.startsWith("clone") && args.contains("CLONE_THREAD");
+        boolean sharesFiles = call.startsWith("clone") && args.contains("CLONE_FILES");
+        ThreadState child = threads.get(childTid);
+        ProcessState pp = parent.process;
+        if (thread) {
+            if (child != null && child.process != pp) {
+                pp.fds.absorb(child.process.fds);
+            }
+            if (child == null) {
+                child = new ThreadState(childTid, pp);
+                threads.put(childTid, child);
+            }
+            child.process = pp;
+            return;
+        }
+        FdTable table = sharesFiles ? pp.fds : pp.fds.copy();
+        if (child == null) {
+            child = new ThreadState(childTid, new ProcessState(childTid, table, pp.cwd));
+            threads.put(childTid, child);
+        } else {
+            // the child's own lines came before the parent's clone returned
+            if (!sharesFiles) {
+                FdTable merged = pp.fds.copy();
+                merged.putAllFrom(child.process.fds);
+                child.process.fds = merged;
+            } else {
+                pp.fds.absorb(child.process.fds);
+                child.process.fds = pp.fds;
+            }
+            if (child.process.cwd == null) {
+                child.process.cwd = pp.cwd;
+            }
+        }
+    }
+
+    private FileActivity open(TraceEvent e, ThreadState t, FdRef dir, String pathArg, String flags, boolean ok) {
+        ProcessState p = t.process;
+        noteCwd(p, dir);
+        String raw = CString.decode(pathArg);
+        if (raw == null) {
+            return null;
+        }
+        String path = resolve(p, dir, raw);
+        if (!path.startsWith("/") && e.resultPath != null && e.resultPath.startsWith("/")) {
+            path = FdRef.parse("0<" + e.resultPath + ">").path();
+        }
+        String fl = flags == null ? "" : flags;
+        if (ok) {
+            OpenFile.Kind kind = e.resultPath != null && !e.resultPath.startsWith("/") ? OpenFile.Kind.OTHER : OpenFile.Kind.FILE;
+            boolean writeOnly = fl.contains("O_WRONLY") || (fl.contains("O_APPEND") && fl.contains("O_RDWR"));
+            OpenFile f = new OpenFile(path, kind, fl.contains("O_CLOEXEC"), writeOnly, e.lineNo, e.text, e.source);
+            p.fds.put((int) e.result, f);
+            if (f.pathClass.isSuspect() || f.pathClass == PathClass.OTHER) {
+                return add(t, new FileActivity(FileActivity.Kind.OPEN, path, null, e.source, e.lineNo, e.text, f));
+            }
+            return null;
+        }
+        if (e.errno == null) {
+            return null;
+        }
+        PathClass pc = PathClass.of(path);
+        if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
+            return null;
+        }
+        return add(t, new FileActivity(FileActivity.Kind.OPEN_FAILED, path, e.errno, e.source, e.lineNo, e.text, null));
+    }
+
+    private FileActivity stat(TraceEvent e, ThreadState t, FdRef dir, String pathArg, boolean ok, boolean access) {
+        ProcessState p = t.process;
+        noteCwd(p, dir);
+        String raw = CString.decode(pathArg);
+        if (raw == null || raw.isEmpty()) {
+            return null; // fstat-style call on an fd (AT_EMPTY_PATH)
+        }
+        String path = resolve(p, dir, raw);
+        PathClass pc = PathClass.of(path);
+        if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
+            return null;
+        }
+        if (ok) {
+            if (!pc.isSuspect()) {
+                return null;
+            }
+            FileActivity last = t.last();
+            if (last != null && last.kind == FileActivity.Kind.STAT_OK && path.equals(last.path)) {
+                last.count++;
+                last.lastLine = e.lineNo;
+                last.lastText = e.text;
+                return last;
+            }
+            return add(t, new FileActivity(FileActivity.Kind.STAT_OK, path, null, e.source, e.lineNo, e.text, null));
+        }
+        if (e.errno == null) {
+            return null;
+        }
+        FileActivity.Kind kind = access ? FileActivity.Kind.ACCESS_FAILED : FileActivity.Kind.STAT_FAILED;
+        return add(t, new FileActivity(kind, path, e.errno, e.source, e.lineNo, e.text, null));
+    }
+
+    private FileActivity read(TraceEvent e, ThreadState t, String buf, boolean ok) {
+        if (!ok) {
+            return null;
+        }
+        ProcessState p = t.process;
+        OpenFile f = fileOf(p, e.arg(0), e);
+        if (f == null) {
+            return null;
+        }
+        byte[] data = buf == null ? null : CString.bytes(buf);
+        boolean truncated = buf != null && buf.endsWith("...");
+        if (f.kind == OpenFile.Kind.SOCKET) {
+            String text = data == null ? "" : new String(data, 0, Math.min(data.length, MAX_DATA), StandardCharsets.ISO_8859_1);
+            if (looksLikeRequest(text)) {
+                int eol = text.indexOf('\r');
+                t.requestLine = eol > 0 ? text.substring(0, eol) : text.length() > 200 ? text.substring(0, 200) : text;
+                t.requestLineNo = e.lineNo;
+                FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ_REQUEST, f.path, null, e.source, e.lineNo, e.text, f));
+                a.data = t.requestLine;
+                t.requestStartSeq = a.seq;
+                return a;
+            }
+            return null;
+        }
+        if (f.kind != OpenFile.Kind.FILE) {
+            return null;
+        }
+        f.read(t.tid, e.result, data, truncated, e.lineNo);
+        if (!(f.pathClass.isSuspect() || f.pathClass == PathClass.OTHER)) {
+            return null;
+        }
+        FileActivity last = t.last();
+        if (last != null && last.kind == FileActivity.Kind.READ && last.file == f) {
+            last.count++;
+            last.bytes += e.result;
+            last.lastLine = e.lineNo;
+            last.lastText = e.text;
+            return last;
+        }
+        FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ, f.path, null, e.source, e.lineNo, e.text, f));
+        a.bytes = e.result;
+        return a;
+    }
+
+    private FileActivity write(TraceEvent e, ThreadState t, String buf, boolean ok) {
+        ProcessState p = t.process;
+        FdRef ref = FdRef.parse(e.arg(0));
+        OpenFile f = fileOf(p, e.arg(0), e);
+        byte[] data = buf == null ? null : CString.bytes(buf);
+        String text = data == null ? "" : new String(data, 0, Math.min(data.length, MAX_DATA), StandardCharsets.UTF_8);
+        boolean socket = (f != null && f.kind == OpenFile.Kind.SOCKET) || ref.isSocket();
+        if (socket) {
+            int status = httpStatus(text);
+            if (status > 0) {
+                FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_SOCKET, f != null ? f.path : ref.decoration, null, e.source, e.lineNo, e.text, f));
+                a.data = text;
+                a.httpStatus = status;
+                return a;
+            }
+            return null;
+        }
+        boolean log = ref.fd == 2 || (f != null && (f.pathClass == PathClass.LOG || f.writeOnly));
+        if (log && ok && !text.isEmpty()) {
+            FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_LOG, f != null ? f.path : "stderr", null, e.source, e.lineNo, e.text, f));
+            a.data = text;
+            return a;
+        }
+        return null;
+    }
+
+    /** The open file behind an fd argument; learns it from a -y decoration when the open is not in the trace. */
+    private static OpenFile fileOf(ProcessState p, String fdArg, TraceEvent e) {
+        FdRef ref = FdRef.parse(fdArg);
+        if (ref.fd < 0) {
+            return null;
+        }
+        OpenFile f = p.fds.get(ref.fd);
+        if (ref.decoration != null) {
+            boolean samePath = f != null && ref.path() != null && ref.path().equals(f.path);
+            if (f == null || (ref.isPathDecoration() && !samePath && f.kind == OpenFile.Kind.FILE && f.path != null && f.path.startsWith("/"))) {
+                OpenFile.Kind kind = ref.isPathDecoration() ? OpenFile.Kind.FILE : ref.isSocket() ? OpenFile.Kind.SOCKET
+                        : ref.decoration.startsWith("pipe:") ? OpenFile.Kind.PIPE : OpenFile.Kind.OTHER;
+                if (f == null) {
+                    f = new OpenFile(kind == OpenFile.Kind.FILE ? ref.path() : ref.decoration, kind, false, false, e.lineNo, e.text, e.source);
+                    p.fds.put(ref.fd, f);
+                }
+            }
+        }
+        return f;
+    }
+
+    private static void noteCwd(ProcessState p, FdRef dir) {
+        if (dir.fd == FdRef.AT_FDCWD && dir.isPathDecoration()) {
+            p.cwd = dir.path();
+        }
+    }
+
+    /** Resolves a path argument against its dirfd (or the cwd) when the trace tells them; else returns it as given. */
+    static String resolve(ProcessState p, FdRef dir, String raw) {
+        if (raw.startsWith("/")) {
+            return normalize(raw);
+        }
+        String base = null;
+        if (dir.fd == FdRef.AT_FDCWD || dir.fd == FdRef.NONE) {
+            base = dir.isPathDecoration() ? dir.path() : p.cwd;
+        } else if (dir.isPathDecoration()) {
+            base = dir.path();
+        } else {
+            OpenFile f = p.fds.get(dir.fd);
+            base = f != null && f.path != null && f.path.startsWith("/") ? f.path : null;
+        }
+        if (base == null) {
+            return normalize(raw);
+        }
+        return normalize(base.endsWith("/") ? base + raw : base + "/" + raw);
+    }
+
+    static String normalize(String path) {
+        if (path.indexOf("/.") < 0 && path.indexOf("//") < 0 && !path.startsWith("./")) {
+            return path;
+        }
+        boolean abs = path.startsWith("/");
+        java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+        for (String s : path.split("/")) {
+            if (s.isEmpty() || s.equals(".")) {
+                continue;
+            }
+            if (s.equals("..") && !parts.isEmpty() && !parts.peekLast().equals("..")) {
+                parts.removeLast();
+            } else if (!(s.equals("..") && abs)) {
+                parts.addLast(s);
+            }
+        }
+        String joined = String.join("/", parts);
+        return abs ? "/" + joined : joined;
+    }
+
+    private static FileActivity add(ThreadState t, FileActivity a) {
+        t.add(a);
+        return a;
+    }
+
+    static boolean looksLikeRequest(String s) {
+        return s.startsWith("GET ") || s.startsWith("POST ") || s.startsWith("HEAD ") || s.startsWith("PUT ")
+                || s.startsWith("DELETE ") || s.startsWith("OPTIONS ") || s.startsWith("PATCH ");
+    }
+
+    /** The status code of an HTTP/1.x status line at the start of a buffer, else 0. */
+    static int httpStatus(String s) {
+        if (!s.startsWith("HTTP/1.") || s.length() < 12 || s.charAt(8) != ' ') {
+            return 0;
+        }
+        int code = 0;
+        for (int i = 9; i < 12; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return 0;
+            }
+            code = code * 10 + (c - '0');
+        }
+        return code;
+    }
+
+    /** Concatenated strings of an iovec array or msghdr: {@code [{iov_base="...", iov_len=N}, ...]}. */
+    static String iovText(String arg) {
+        if (arg == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        boolean truncated = false;
+        int i = arg.indexOf('"');
+        while (i >= 0 && out.length() < MAX_DATA) {
+            int end = skipString(arg, i);
+            String s = arg.substring(i, end);
+            out.append(s, 1, Math.max(1, s.length() - 1));
+            if (arg.startsWith("...", end)) {
+                truncated = true;
+                break;
+            }
+            i = arg.indexOf('"', end);
+        }
+        if (out.length() == 0 && i < 0) {
+            return null;
+        }
+        return "\"" + out + "\"" + (truncated ? "..." : "");
+    }
+
+    private static int skipString(String s, int open) {
+        int i = open + 1;
+        while (i < s.length()) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i += 2;
+            } else if (c == '"') {
+                return i + 1;
+            } else {
+                i++;
+            }
+        }
+        return s.length();
+    }
+
+    /** Items of a "[3, 4]" fd list. */
+    static List<String> bracketList(String arg) {
+        if (arg == null || !arg.startsWith("[")) {
+            return List.of();
+        }
+        String inner = arg.endsWith("]") ? arg.substring(1, arg.length() - 1) : arg.substring(1);
+        return CallText.splitArgs(inner);
+    }
+}

@@ -1,0 +1,152 @@
+package dev.faultline.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faultline.analysis.Candidate;
+import dev.faultline.analysis.Evidence;
+import dev.faultline.analysis.Incident;
+import dev.faultline.analysis.Verdict;
+import dev.faultline.trace.ParseStats;
+import java.util.Map;
+
+/** The JSON contract of docs/json.md. Field names are stable; new fields may be added. */
+public final class JsonReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    public static String render(Report r) {
+        ObjectNode root = MAPPER.createObjectNode();
+        root.put("tool", "faultline");
+        root.put("version", "0.1.0");
+        ArrayNode traces = root.putArray("traces");
+        r.traces.forEach(traces::add);
+        ArrayNode incidents = root.putArray("incidents");
+        for (Incident inc : r.incidents) {
+            incidents.add(incident(inc));
+        }
+        root.put("incidents_dropped", r.droppedIncidents);
+        root.set("parse", parse(r.stats));
+        ArrayNode warnings = root.putArray("warnings");
+        r.warnings.forEach(warnings::add);
+        try {
+            return MAPPER.writeValueAsString(root) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static ObjectNode incident(Incident inc) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("kind", inc.kind.label());
+        o.put("pid", inc.pid);
+        o.put("tid", inc.tid);
+        if (inc.kind == Incident.Kind.CRASH) {
+            o.put("signal", inc.signal);
+            if (inc.siginfo != null) {
+                ObjectNode si = o.putObject("siginfo");
+                for (Map.Entry<String, String> e : inc.siginfo.entrySet()) {
+                    si.put(e.getKey(), e.getValue());
+                }
+            }
+            o.put("outcome", inc.outcome);
+            if (!inc.stack.isEmpty()) {
+                ArrayNode st = o.putArray("stack");
+                inc.stack.forEach(st::add);
+            }
+        } else {
+            o.put("status", inc.status);
+        }
+        o.put("request", inc.requestLine);
+        ObjectNode anchor = o.putObject("anchor");
+        anchor.put("source", inc.source);
+        anchor.put("line", inc.line);
+        anchor.put("text", inc.text);
+        ArrayNode notes = o.putArray("notes");
+        inc.notes.forEach(notes::add);
+        ArrayNode related = o.putArray("related");
+        for (Evidence.LogLine l : inc.related) {
+            related.add(logLine(l));
+        }
+        o.set("verdict", verdict(inc.verdict));
+        return o;
+    }
+
+    static ObjectNode verdict(Verdict v) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("class", v.kind.label());
+        o.put("confidence", v.confidence);
+        o.put("reason", v.reason);
+        if (v.culprit == null) {
+            o.putNull("culprit");
+        } else {
+            ObjectNode c = o.putObject("culprit");
+            c.put("path", v.culprit.path);
+            if (v.culprit.line == null) {
+                c.putNull("line");
+            } else {
+                c.put("line", v.culprit.line);
+            }
+            c.put("reason", v.reason);
+            if (v.culprit.names != null) {
+                c.put("names_missing", v.culprit.names);
+            }
+        }
+        ArrayNode cands = o.putArray("candidates");
+        for (Candidate cand : v.candidates) {
+            ObjectNode c = cands.addObject();
+            c.put("path", cand.path);
+            if (cand.line == null) {
+                c.putNull("line");
+            } else {
+                c.put("line", cand.line);
+            }
+            c.put("score", cand.score);
+            ArrayNode ev = c.putArray("evidence");
+            for (Evidence e : cand.evidence) {
+                ObjectNode x = ev.addObject();
+                x.put("signal", e.signal);
+                x.put("weight", e.weight);
+                x.put("reason", e.reason);
+                ArrayNode log = x.putArray("log");
+                for (Evidence.LogLine l : e.log) {
+                    log.add(logLine(l));
+                }
+            }
+        }
+        return o;
+    }
+
+    static ObjectNode logLine(Evidence.LogLine l) {
+        ObjectNode x = MAPPER.createObjectNode();
+        x.put("source", l.source);
+        x.put("line", l.line);
+        x.put("text", l.text);
+        return x;
+    }
+
+    static ObjectNode parse(ParseStats s) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("lines", s.lines);
+        o.put("calls", s.syscalls);
+        o.put("signals", s.signals);
+        o.put("exits", s.exits);
+        o.put("joined", s.resumed - s.orphanResumes);
+        o.put("orphan_resumes", s.orphanResumes);
+        o.put("strace_messages", s.straceMessages);
+        o.put("stack_frames", s.stackFrames);
+        o.put("skipped_summary_lines", s.summaryLines);
+        o.put("skipped_hex_dump_lines", s.hexDumpLines);
+        o.put("oversized_lines", s.oversizedLines);
+        o.put("unknown_lines", s.unknownLines);
+        ArrayNode samples = o.putArray("unknown_samples");
+        s.unknownSamples.forEach(samples::add);
+        if (s.truncatedLastLine > 0) {
+            o.put("truncated_last_line", s.truncatedLastLine);
+        }
+        return o;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.faultline.report;
+
+import dev.faultline.analysis.Incident;
+import dev.faultline.trace.ParseStats;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Everything an analysis produced, ready to render as text or JSON. */
+public final class Report {
+    public final List<String> traces;
+    public final List<Incident> incidents;
+    public final ParseStats stats;
+    public final List<String> warnings = new ArrayList<>();
+    public long droppedIncidents;
+
+    public Report(List<String> traces, List<Incident> incidents, ParseStats stats) {
+        this.traces = traces;
+        this.incidents = incidents;
+        this.stats = stats;
+    }
+}

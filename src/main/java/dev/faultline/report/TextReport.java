@@ -1,0 +1,113 @@
+package dev.faultline.report;
+
+import dev.faultline.analysis.Candidate;
+import dev.faultline.analysis.Evidence;
+import dev.faultline.analysis.Incident;
+import dev.faultline.analysis.Verdict;
+
+/** The human report: the verdict first, then the evidence with log line numbers. Every trace string is escaped. */
+public final class TextReport {
+    private final boolean color;
+
+    public TextReport(boolean color) {
+        this.color = color;
+    }
+
+    private String bold(String s) {
+        return color ? "\u001b[1m" + s + "\u001b[0m" : s;
+    }
+
+    private String red(String s) {
+        return color ? "\u001b[1;31m" + s + "\u001b[0m" : s;
+    }
+
+    private String dim(String s) {
+        return color ? "\u001b[2m" + s + "\u001b[0m" : s;
+    }
+
+    public String render(Report r) {
+        StringBuilder sb = new StringBuilder();
+        if (r.incidents.isEmpty()) {
+            sb.append("No crash and no HTTP 5xx answer in ").append(Terminal.escape(String.join(", ", r.traces))).append(".\n");
+        }
+        int n = 0;
+        for (Incident inc : r.incidents) {
+            if (n++ > 0) {
+                sb.append('\n');
+            }
+            incident(sb, inc);
+        }
+        if (r.droppedIncidents > 0) {
+            sb.append("\n(").append(r.droppedIncidents).append(" more incidents not analyzed)\n");
+        }
+        sb.append('\n').append(dim(String.format("parsed %d lines, %d calls, %d signals; %d unknown lines",
+                r.stats.lines, r.stats.syscalls, r.stats.signals, r.stats.unknownLines))).append('\n');
+        for (String w : r.warnings) {
+            sb.append("warning: ").append(Terminal.escape(w)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private void incident(StringBuilder sb, Incident inc) {
+        String head = inc.kind == Incident.Kind.CRASH
+                ? "CRASH  " + inc.signal + siginfoSummary(inc)
+                : "HTTP " + inc.status;
+        sb.append(red(head)).append("  pid ").append(inc.pid).append(" tid ").append(inc.tid)
+                .append("  at ").append(Terminal.escape(inc.source)).append(':').append(inc.line).append('\n');
+        if (inc.requestLine != null) {
+            sb.append("  request: ").append(Terminal.escape(inc.requestLine)).append('\n');
+        }
+        if (inc.outcome != null) {
+            sb.append("  outcome: ").append(inc.outcome).append('\n');
+        }
+        Verdict v = inc.verdict;
+        sb.append("  verdict: ").append(bold(v.kind.label())).append(String.format(" (confidence %.2f)", v.confidence)).append('\n');
+        if (v.culprit != null) {
+            sb.append("  culprit: ").append(bold(Terminal.escape(v.culprit.path) + (v.culprit.line != null ? " line " + v.culprit.line : ""))).append('\n');
+            sb.append("  why:     ").append(Terminal.escape(v.reason)).append('\n');
+        } else {
+            sb.append("  ").append(Terminal.escape(v.reason)).append('\n');
+        }
+        for (String note : inc.notes) {
+            sb.append("  note:    ").append(Terminal.escape(note)).append('\n');
+        }
+        if (!v.candidates.isEmpty()) {
+            sb.append("  candidates:\n");
+            int k = 1;
+            for (Candidate c : v.candidates) {
+                if (k > 5) {
+                    break;
+                }
+                sb.append(String.format("   %d. %-50s score %3d%n", k++, Terminal.escape(c.path) + (c.line != null ? ":" + c.line : ""), c.score));
+                for (Evidence e : c.evidence) {
+                    sb.append("      + ").append(String.format("%-3d", e.weight)).append(Terminal.escape(e.reason)).append('\n');
+                    for (Evidence.LogLine l : e.log) {
+                        sb.append(dim("          " + Terminal.escape(l.source) + ":" + l.line + "  " + Terminal.escape(clip(l.text)))).append('\n');
+                    }
+                }
+            }
+        }
+        if (!inc.related.isEmpty()) {
+            sb.append("  related lines:\n");
+            for (Evidence.LogLine l : inc.related) {
+                sb.append(dim("    " + Terminal.escape(l.source) + ":" + l.line + "  " + Terminal.escape(clip(l.text)))).append('\n');
+            }
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 160 ? s.substring(0, 160) + "…" : s;
+    }
+
+    private static String siginfoSummary(Incident inc) {
+        if (inc.siginfo == null) {
+            return "";
+        }
+        String code = inc.siginfo.get("si_code");
+        String addr = inc.siginfo.get("si_addr");
+        if (code == null) {
+            return "";
+        }
+        return " (" + code + (addr != null ? " at " + addr : "") + ")";
+    }
+}
