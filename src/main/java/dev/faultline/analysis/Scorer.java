@@ -1,5 +1,6 @@
 package dev.faultline.analysis;
 
+import dev.faultline.httpd.ApacheDirectives;
 import dev.faultline.model.FileActivity;
 import dev.faultline.model.OpenFile;
 import dev.faultline.model.PathClass;
@@ -37,6 +38,7 @@ final class Scorer {
         }
         failedOpens(inc, window, cands);
         errorMessages(inc, window, cands);
+        apacheTypos(inc, window, cands);
         if (inc.kind == Incident.Kind.HTTP_ERROR) {
             for (Candidate c : cands.values()) {
                 if (c.score >= Weights.PATH_PRIOR + Weights.RECENCY[Weights.RECENCY.length - 1]) {
@@ -363,6 +365,39 @@ final class Scorer {
             }
         }
         return null;
+    }
+
+    // -- httpd knowledge: a misspelled directive in a .htaccess or .conf the thread read -------------------
+
+    private void apacheTypos(Incident inc, List<FileActivity> window, Map<String, Candidate> cands) {
+        Map<String, Boolean> done = new HashMap<>();
+        for (FileActivity a : window) {
+            if (a.kind != FileActivity.Kind.READ || a.file == null || done.putIfAbsent(a.path, Boolean.TRUE) != null) {
+                continue;
+            }
+            String base = PathClass.basename(a.path).toLowerCase(Locale.ROOT);
+            if (!base.equals(".htaccess") && !base.endsWith(".conf")) {
+                continue;
+            }
+            Candidate c = cands.get(a.path);
+            if (c != null && c.has("error-message")) {
+                continue;
+            }
+            String content = a.file.content();
+            if (content == null) {
+                content = files.read(a.path, inc.cwd);
+            }
+            ApacheDirectives.Typo typo = content == null ? null : ApacheDirectives.findTypo(content);
+            if (typo == null) {
+                continue;
+            }
+            c = cands.computeIfAbsent(a.path, Candidate::new);
+            c.add(new Evidence("invalid-directive", Weights.INVALID_DIRECTIVE, "line " + typo.line + " uses '" + typo.written
+                    + "', which is no httpd directive; did you mean '" + typo.meant + "'?").line(a.source, a.firstLine, a.firstText));
+            if (c.line == null) {
+                c.line = typo.line;
+            }
+        }
     }
 
     // -- the fault itself --------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ public final class Weights {
     public static final int NEAR_MISS = 15;
     /** 5: the file that names the missing path: the one to fix. It also inherits the missing path's score. */
     public static final int REFERRER = 75;
+    /** httpd knowledge: a .htaccess/.conf line whose directive is a near miss of a real one (RewriteEngin). */
+    public static final int INVALID_DIRECTIVE = 70;
     /** 6: recency, for the most recent config-class file read by the thread in the window; then decays. */
     public static final int[] RECENCY = {30, 20, 12, 8, 5};
     /** 9: the path looks like configuration. */
