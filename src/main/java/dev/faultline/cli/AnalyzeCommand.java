@@ -62,9 +62,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         emit(text, output);
         for (String w : report.warnings) {
-            if (format.equals("json") || output != null) {
-                System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
-            }
+            System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
         }
         return ExitCodes.OK;
     }

@@ -35,15 +35,20 @@ public final class EventsCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.USAGE, "--format must be csv or none, not " + format);
         }
         ParseStats stats;
-        try (TraceSet set = new TraceSet(traces);
-             BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
-             EventsCsv csv = format.equals("csv") ? new EventsCsv(out) : null) {
+        // stdout is flushed, never closed: the JVM (or a test harness) owns it
+        BufferedWriter out = new BufferedWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), 1 << 16);
+        try (TraceSet set = new TraceSet(traces)) {
+            EventsCsv csv = format.equals("csv") ? new EventsCsv(out) : null;
             TraceEvent e;
             while ((e = set.next()) != null) {
                 if (csv != null) {
                     csv.write(e);
                 }
             }
+            if (csv != null) {
+                csv.flush();
+            }
+            out.flush();
             stats = set.stats();
         }
         if (!quiet) {

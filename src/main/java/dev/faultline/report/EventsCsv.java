@@ -7,7 +7,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /** One CSV row per event, through Commons CSV (which quotes commas, quotes and newlines in trace text). */
-public final class EventsCsv implements AutoCloseable {
+public final class EventsCsv {
     public static final String[] HEADER = {"source", "line", "start_line", "tid", "time_ns", "kind", "name",
         "args", "result", "errno", "result_path", "signal", "si_code", "si_addr", "exit_code", "core_dumped",
         "incomplete", "stack_frames"};
@@ -15,7 +15,7 @@ public final class EventsCsv implements AutoCloseable {
     private final CSVPrinter printer;
 
     public EventsCsv(Appendable out) throws IOException {
-        this.printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).build());
+        this.printer = new CSVPrinter(out, CSVFormat.RFC4180.builder().setHeader(HEADER).setRecordSeparator("\n").build());
     }
 
     public void write(TraceEvent e) throws IOException {
@@ -41,8 +41,7 @@ public final class EventsCsv implements AutoCloseable {
                 e.stack.size());
     }
 
-    @Override
-    public void close() throws IOException {
-        printer.close(true);
+    public void flush() throws IOException {
+        printer.flush();
     }
 }

@@ -42,9 +42,6 @@ public final class TextReport {
         }
         sb.append('\n').append(dim(String.format("parsed %d lines, %d calls, %d signals; %d unknown lines",
                 r.stats.lines, r.stats.syscalls, r.stats.signals, r.stats.unknownLines))).append('\n');
-        for (String w : r.warnings) {
-            sb.append("warning: ").append(Terminal.escape(w)).append('\n');
-        }
         return sb.toString();
     }
 
