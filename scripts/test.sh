@@ -25,4 +25,4 @@ if [ "${#need[@]}" -gt 0 ]; then
 fi
 
 make -s -C native
-mvn -B -q verify
+mvn -B --no-transfer-progress -Dstyle.color=never verify

@@ -50,6 +50,9 @@ final class Scorer {
 
         List<Candidate> ranked = new ArrayList<>(cands.values());
         ranked.removeIf(c -> c.score <= 0);
+        for (Candidate c : ranked) {
+            c.evidence.sort(Comparator.comparingInt((Evidence e) -> -e.weight));
+        }
         ranked.sort(Comparator.comparingInt((Candidate c) -> -c.score));
         if (ranked.size() > 10) {
             ranked = new ArrayList<>(ranked.subList(0, 10));
