@@ -77,7 +77,7 @@ public final class TextReport {
                 }
                 sb.append(String.format("   %d. %-50s score %3d%n", k++, Terminal.escape(c.path) + (c.line != null ? ":" + c.line : ""), c.score));
                 for (Evidence e : c.evidence) {
-                    sb.append("      + ").append(String.format("%-3d", e.weight)).append(Terminal.escape(e.reason)).append('\n');
+                    sb.append("      + ").append(String.format("%-4d", e.weight)).append(Terminal.escape(e.reason)).append('\n');
                     for (Evidence.LogLine l : e.log) {
                         sb.append(dim("          " + Terminal.escape(l.source) + ":" + l.line + "  " + Terminal.escape(clip(l.text)))).append('\n');
                     }
