@@ -208,10 +208,11 @@ LGARGS=(-t "$THREADS" -d "$WORK/lg")
 run_loadgen() {
   local out="$1" n="$2" rc
   set +e
+  # (the outer braces catch bash's own "Segmentation fault" job message)
   if [ "$out" = - ]; then
-    (ulimit -c 0; exec "$LOADGEN" "${LGARGS[@]}" "$n") 2>"$WORK/loadgen.err"
+    { (ulimit -c 0; exec "$LOADGEN" "${LGARGS[@]}" "$n") 2>"$WORK/loadgen.err"; } 2>/dev/null
   else
-    (ulimit -c 0; exec "${STRACE[@]}" -o "$out" "$LOADGEN" "${LGARGS[@]}" "$n") 2>"$WORK/loadgen.err"
+    { (ulimit -c 0; exec "${STRACE[@]}" -o "$out" "$LOADGEN" "${LGARGS[@]}" "$n") 2>"$WORK/loadgen.err"; } 2>/dev/null
   fi
   rc=$?
   set -e
