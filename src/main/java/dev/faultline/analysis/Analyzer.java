@@ -61,6 +61,28 @@ public final class Analyzer {
         if (e.kind != TraceEvent.Kind.SYSCALL) {
             return;
         }
+        if (e.result > 0 && !e.failed() && (e.name.equals("clone") || e.name.equals("clone3") || e.name.equals("fork")
+                || e.name.equals("vfork"))) {
+            // a new process under a pid that crashed before: a long capture reused the pid
+            forgetDeadCrash((int) e.result);
+        } else if (e.name.equals("execve") && e.result == 0) {
+            Incident old = crashByProcess.get(tgid);
+            if (old != null && old.outcome != null && old.outcome.startsWith("killed")) {
+                forgetDeadCrash(tgid); // the pid came back to life (reused, or traces concatenated)
+            }
+        }
+        afterSyscall(e, a);
+    }
+
+    private void forgetDeadCrash(int pid) {
+        crashByProcess.remove(pid);
+        Incident stale = killedWithoutSignal.remove(pid);
+        if (stale != null && incidents.size() < MAX_INCIDENTS) {
+            incidents.add(stale);
+        }
+    }
+
+    private void afterSyscall(TraceEvent e, FileActivity a) {
         if (a != null && a.kind == FileActivity.Kind.WRITE_SOCKET && a.httpStatus >= 500) {
             ThreadState t = model.thread(e.tid);
             Incident inc = newIncident(Incident.Kind.HTTP_ERROR, t, e);

@@ -24,15 +24,22 @@ public final class FileActivity {
     /** Position in the thread's sequence of activities. */
     public long seq;
 
+    /** Evidence text kept per activity: enough to show, small enough for thousands of threads. */
+    public static final int MAX_TEXT = 400;
+
     public FileActivity(Kind kind, String path, String errno, String source, long line, String text, OpenFile file) {
         this.kind = kind;
         this.path = path;
         this.errno = errno;
         this.source = source;
         this.firstLine = line;
-        this.firstText = text;
+        this.firstText = clip(text);
         this.lastLine = line;
-        this.lastText = text;
+        this.lastText = this.firstText;
         this.file = file;
+    }
+
+    public static String clip(String text) {
+        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
     }
 }

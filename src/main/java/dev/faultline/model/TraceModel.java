@@ -297,7 +297,7 @@ public final class TraceModel {
             if (last != null && last.kind == FileActivity.Kind.STAT_OK && path.equals(last.path)) {
                 last.count++;
                 last.lastLine = e.lineNo;
-                last.lastText = e.text;
+                last.lastText = FileActivity.clip(e.text);
                 return last;
             }
             return add(t, new FileActivity(FileActivity.Kind.STAT_OK, path, null, e.source, e.lineNo, e.text, null));
@@ -345,7 +345,7 @@ public final class TraceModel {
             last.count++;
             last.bytes += e.result;
             last.lastLine = e.lineNo;
-            last.lastText = e.text;
+            last.lastText = FileActivity.clip(e.text);
             return last;
         }
         FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ, f.path, null, e.source, e.lineNo, e.text, f));
