@@ -481,7 +481,7 @@ public final class TraceModel {
         boolean truncated = false;
         int i = arg.indexOf('"');
         while (i >= 0 && out.length() < MAX_DATA) {
-            int end = skipString(arg, i);
+            int end = CallText.skipString(arg, i);
             String s = arg.substring(i, end);
             out.append(s, 1, Math.max(1, s.length() - 1));
             if (arg.startsWith("...", end)) {
@@ -494,21 +494,6 @@ public final class TraceModel {
             return null;
         }
         return "\"" + out + "\"" + (truncated ? "..." : "");
-    }
-
-    private static int skipString(String s, int open) {
-        int i = open + 1;
-        while (i < s.length()) {
-            char c = s.charAt(i);
-            if (c == '\\') {
-                i += 2;
-            } else if (c == '"') {
-                return i + 1;
-            } else {
-                i++;
-            }
-        }
-        return s.length();
     }
 
     /** Items of a "[3, 4]" fd list. */

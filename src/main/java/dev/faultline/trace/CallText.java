@@ -67,7 +67,7 @@ public final class CallText {
     }
 
     /** Index just past the closing quote of the string starting at {@code open} (which holds '"'). */
-    static int skipString(CharSequence s, int open) {
+    public static int skipString(CharSequence s, int open) {
         int n = s.length();
         int i = open + 1;
         while (i < n) {
