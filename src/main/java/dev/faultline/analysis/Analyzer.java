@@ -1,8 +1,6 @@
 package dev.faultline.analysis;
 
 import dev.faultline.model.FileActivity;
-import dev.faultline.model.OpenFile;
-import dev.faultline.model.PathClass;
 import dev.faultline.model.ThreadState;
 import dev.faultline.model.TraceModel;
 import dev.faultline.trace.TraceEvent;
@@ -231,9 +229,5 @@ public final class Analyzer {
         } catch (NumberFormatException e) {
             return -1;
         }
-    }
-
-    static boolean isConfig(OpenFile f) {
-        return f.kind == OpenFile.Kind.FILE && f.pathClass == PathClass.CONFIG;
     }
 }

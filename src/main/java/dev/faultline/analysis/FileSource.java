@@ -17,12 +17,10 @@ public final class FileSource {
     static final int MAX_DIR_FILES = 400;
 
     private final Path root;
-    private final String cwdHint;
 
     /** @param root a directory holding a copy of the server's filesystem, or null to read the live one. */
-    public FileSource(Path root, String cwdHint) {
+    public FileSource(Path root) {
         this.root = root;
-        this.cwdHint = cwdHint;
     }
 
     Path locate(String tracePath, String cwd) {
@@ -45,9 +43,6 @@ public final class FileSource {
             }
             if (root != null) {
                 tries.add(root.resolve(tracePath));
-            }
-            if (cwdHint != null) {
-                tries.add(Path.of(cwdHint, tracePath));
             }
         }
         for (Path p : tries) {
@@ -117,9 +112,6 @@ public final class FileSource {
             }
             if (cwd != null) {
                 tries.add(Path.of(cwd, dir));
-            }
-            if (cwdHint != null) {
-                tries.add(Path.of(cwdHint, dir));
             }
         }
         for (Path p : tries) {

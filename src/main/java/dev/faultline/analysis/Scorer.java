@@ -253,7 +253,7 @@ final class Scorer {
             Integer line = content == null ? null : lineOf(content, name, missing.path);
             if (line != null) {
                 addReferrer(cands, path, line, missing, includeLike, "names the missing " + missing.path + " on line " + line
-                        + " (found by reading the file" + (files == null ? "" : "") + ")", null, 0, null);
+                        + " (found by reading the file)", null, 0, null);
                 return;
             }
         }

@@ -74,8 +74,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         List<String> names;
         try (TraceSet set = new TraceSet(traces)) {
             names = set.sourceNames();
-            String cwdHint = null;
-            Analyzer analyzer = new Analyzer(new FileSource(root, cwdHint));
+            Analyzer analyzer = new Analyzer(new FileSource(root));
             TraceEvent e;
             long events = 0;
             while ((e = set.next()) != null) {

@@ -91,16 +91,10 @@ public final class TraceModel {
             case "dup":
             case "dup2":
             case "dup3":
-                if (ok) {
-                    OpenFile f = fileOf(p, e.arg(0), e);
-                    if (f != null) {
-                        p.fds.put((int) e.result, f);
-                    }
-                }
-                return null;
             case "fcntl":
             case "fcntl64":
-                if (ok && e.arg(1) != null && e.arg(1).startsWith("F_DUPFD")) {
+                boolean dupfd = e.name.startsWith("dup") || (e.arg(1) != null && e.arg(1).startsWith("F_DUPFD"));
+                if (ok && dupfd) {
                     OpenFile f = fileOf(p, e.arg(0), e);
                     if (f != null) {
                         p.fds.put((int) e.result, f);

@@ -368,12 +368,10 @@ public final class StraceParser implements Closeable {
         } else if (b == '<' && line.startsWith("<... ", i)) {
             resumedLine(line, i, tid, lineNo, line.substring(i).indexOf(" resumed>"));
         } else if (!callLine(line, i, tid, lineNo)) {
-            if (!prefixed && lastPending != null && fixedPid == 0) {
+            boolean bare = lastPending != null
+                    && (fixedPid == 0 ? !prefixed : pending.containsKey(fixedPid));
+            if (bare) {
                 // strace -z sometimes continues a cut call on a bare line with no pid and no "resumed" marker.
-                stats.bareContinuations++;
-                Pending p = lastPending;
-                resume(p.tid, p.name, line, i, lineNo, line);
-            } else if (lastPending != null && fixedPid > 0 && pending.containsKey(fixedPid)) {
                 stats.bareContinuations++;
                 Pending p = lastPending;
                 resume(p.tid, p.name, line, i, lineNo, line);
@@ -657,9 +655,6 @@ public final class StraceParser implements Closeable {
                 }
                 p.tid = tid;
                 pending.put(tid, p);
-                if (lastPending == p) {
-                    lastPending = p;
-                }
             }
             live.remove(e.otherPid);
         } else {

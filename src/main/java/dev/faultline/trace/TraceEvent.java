@@ -1,7 +1,6 @@
 package dev.faultline.trace;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -98,10 +97,6 @@ public final class TraceEvent {
             stack = new ArrayList<>(8);
         }
         stack.add(frame);
-    }
-
-    List<String> frames() {
-        return stack.isEmpty() ? Collections.emptyList() : stack;
     }
 
     @Override
