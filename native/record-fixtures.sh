@@ -110,15 +110,27 @@ summarize() {
     cat "${files[@]}" | grep -q 'HTTP/1.0 500' && h500=yes
     local label=$fs
     [[ $fs == ff ]] && label="ff($nfiles files)"
+    label+=${4:-}
     local verdict=ok
     if (( expect_crash )); then
         [[ $segv == yes && $killed == yes && $rc == "$expect_rc" ]] || verdict=UNEXPECTED
     else
         [[ $segv == no && $h500 == yes && $rc == "$expect_rc" ]] || verdict=UNEXPECTED
     fi
-    [[ $verdict == ok ]] || failures=$((failures + 1))
+    last_verdict=$verdict
     printf '%-14s %-16s %8s bytes  exit=%-3s SIGSEGV=%-3s killed=%-3s HTTP500=%-3s %s\n' \
         "$c" "$label" "$bytes" "$rc" "$segv" "$killed" "$h500" "$verdict"
+}
+
+# The socket, signal and exit lines of an unexpected recording, for the CI log.
+show_unexpected() {
+    local c=$1 fs=$2 dir=$OUTDIR/$1 files
+    if [[ $fs == ff ]]; then files=("$dir"/ff/trace.*); else files=("$dir/$fs.txt"); fi
+    echo "  unexpected $c/$fs: socket, signal and exit lines follow" >&2
+    grep -H -E 'accept|connect|writev?\(|---|\+\+\+|exited|killed' "${files[@]}" 2>/dev/null \
+        | head -40 | sed 's/^/    /' >&2
+    [[ -s $dir/root/logs/error.log ]] && sed 's/^/    error.log: /' "$dir/root/logs/error.log" | head -10 >&2
+    return 0
 }
 
 for c in "${CASES[@]}"; do
@@ -129,6 +141,17 @@ for c in "${CASES[@]}"; do
         reset_root "$c"
         rc=$(run_traced "$c" "$fs")
         summarize "$c" "$fs" "$rc"
+        if [[ $last_verdict != ok ]]; then
+            # A recording that does not show its scenario is a race in the recording run
+            # (seen once in CI: an http500 -ff run without the 500), not a parser fault.
+            # Show what the trace did hold, then record it once more; a second miss fails.
+            show_unexpected "$c" "$fs"
+            rm -rf "${OUTDIR:?}/$c/ff" "$OUTDIR/$c/$fs.txt"
+            reset_root "$c"
+            rc=$(run_traced "$c" "$fs")
+            summarize "$c" "$fs" "$rc" " (retry)"
+            [[ $last_verdict == ok ]] || failures=$((failures + 1))
+        fi
     done
     reset_root "$c"     # leave the pristine tree (empty logs/) next to the recordings
     cp "$NATIVE/cases/$c/expected.properties" "$OUTDIR/$c/expected.properties"
