@@ -1,0 +1,16 @@
+package dev.faultline.capture.proc;
+
+/**
+ * The fields of {@code /proc/PID/status} that the tracer needs. {@code state} is the letter of the State line
+ * (R, S, D, T, t, Z, X, I); numbers missing from the text are -1, a missing name is empty.
+ */
+public record ProcStatus(String name, char state, int tgid, int pid, int ppid, int tracerPid, int uid, int threads) {
+
+    public boolean isZombie() {
+        return state == 'Z';
+    }
+
+    public boolean isTraced() {
+        return tracerPid > 0;
+    }
+}
