@@ -4,7 +4,7 @@
  * "Include PATH" directives, applies directives, and logs to logs/error.log.  Each mode
  * (argv[1]) reproduces one incident shape; see native/README.md.
  *
- *   confsrv open|closed|thread|fork|http500|stackoverflow
+ *   confsrv open|closed|thread|fork|http500|stackoverflow|serve
  *
  * Grammar (one directive per line, '#' starts a comment, blank lines ignored):
  *   Include PATH            read PATH now (nested, relative to cwd)
@@ -548,6 +548,89 @@ static int mode_stackoverflow(void)
     return route_insert(srv.route_prefix[0] ? srv.route_prefix : "/", 0) & 1;
 }
 
+/* 7. serve: a long-running server for live attach tests.  Like httpd, a parent keeps one forked child
+ * worker (with two idle threads blocked in read) and respawns it when it dies.  SIGHUP to the parent is
+ * passed to the child, which re-reads conf/main.conf while applying it: if the test has made main.conf
+ * include a bad file meanwhile, the child crashes inside it, and the parent logs the child's death and
+ * forks a new one.  SIGUSR1 to the parent is logged (proof that a signal reached it under a tracer);
+ * SIGTERM stops both. */
+static volatile sig_atomic_t got_hup, got_usr1, got_term;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        got_hup = 1;
+    else if (sig == SIGUSR1)
+        got_usr1 = 1;
+    else
+        got_term = 1;
+}
+
+static void serve_child(void)
+{
+    pthread_t b0, b1;
+    if (pipe(blocker_pipes[0]) < 0 || pipe(blocker_pipes[1]) < 0)
+        _exit(1);
+    pthread_create(&b0, NULL, blocker_main, (void *)0L);
+    pthread_create(&b1, NULL, blocker_main, (void *)1L);
+    for (;;) {
+        pause();
+        if (got_term)
+            _exit(0);
+        if (got_hup) {
+            got_hup = 0;
+            logmsg("notice", "child reloading conf/main.conf");
+            parse_file("conf/main.conf", 1, 0);
+            logmsg("notice", "child reload done");
+        }
+    }
+}
+
+static int mode_serve(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;          /* no SA_RESTART: waitpid returns EINTR so the loop sees the flag */
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    open_log();
+    startup_probes();
+    parse_file("conf/main.conf", 1, 0);
+    logmsg("notice", "confsrv serving (mode serve)");
+    for (;;) {
+        pid_t child = fork();
+        if (child < 0)
+            return 1;
+        if (child == 0)
+            serve_child();
+        for (;;) {
+            int st = 0;
+            pid_t r = waitpid(child, &st, 0);
+            if (got_usr1) {
+                got_usr1 = 0;
+                logmsg("notice", "caught SIGUSR1");
+            }
+            if (got_hup) {
+                got_hup = 0;
+                kill(child, SIGHUP);
+            }
+            if (got_term) {
+                kill(child, SIGTERM);
+                waitpid(child, &st, 0);
+                logmsg("notice", "caught SIGTERM, shutting down");
+                return 0;
+            }
+            if (r == child) {
+                if (WIFSIGNALED(st))
+                    logmsg("notice", "child pid %d exit signal %s (%d)", (int)child, strsignal(WTERMSIG(st)),
+                           WTERMSIG(st));
+                break;                  /* respawn */
+            }
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *mode = argc > 1 ? argv[1] : "open";
@@ -557,5 +640,6 @@ int main(int argc, char **argv)
     if (strcmp(mode, "fork") == 0)          return mode_fork();
     if (strcmp(mode, "http500") == 0)       return mode_http500();
     if (strcmp(mode, "stackoverflow") == 0) return mode_stackoverflow();
+    if (strcmp(mode, "serve") == 0)         return mode_serve();
     return 2;                               /* unknown mode: no output by design */
 }

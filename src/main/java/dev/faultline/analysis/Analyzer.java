@@ -1,5 +1,6 @@
 package dev.faultline.analysis;
 
+import dev.faultline.model.CrashCapture;
 import dev.faultline.model.FileActivity;
 import dev.faultline.model.ThreadState;
 import dev.faultline.model.TraceModel;
@@ -24,14 +25,30 @@ public final class Analyzer {
     private final Map<Integer, Incident> crashByProcess = new HashMap<>();
     private final Map<Integer, Incident> killedWithoutSignal = new HashMap<>();
     private final Scorer scorer;
+    private final List<CrashCapture> captures = new ArrayList<>();
     private long droppedIncidents;
+
+    /** tid → tgid for threads that predate the stream (live attach); null for log analysis. */
+    private java.util.function.IntUnaryOperator threadGroups;
 
     public Analyzer(FileSource files) {
         this.scorer = new Scorer(files);
     }
 
+    /** Live capture: the tracer knows which process each pre-existing thread belongs to; the text stream does not. */
+    public void threadGroups(java.util.function.IntUnaryOperator tgidOfTid) {
+        this.threadGroups = tgidOfTid;
+    }
+
     public void accept(TraceEvent e) {
         ThreadState before = model.existing(e.tid);
+        if (before == null && threadGroups != null) {
+            int g = threadGroups.applyAsInt(e.tid);
+            if (g > 0 && g != e.tid) {
+                model.joinThreadGroup(e.tid, g);
+                before = model.existing(e.tid);
+            }
+        }
         int tgid = before != null ? before.process.tgid : e.tid;
         switch (e.kind) {
             case SIGNAL:
@@ -186,8 +203,43 @@ public final class Analyzer {
         inc.cwd = t.process.cwd;
     }
 
+    /**
+     * Adds live crash metadata; {@link #finish()} joins it to the crash of the same thread (its signal line came
+     * through the same stream), or makes an incident of it when the stream has none.
+     */
+    public void addCapture(CrashCapture c) {
+        captures.add(c);
+    }
+
+    private void joinCaptures() {
+        for (CrashCapture c : captures) {
+            Incident match = null;
+            for (Incident inc : incidents) {
+                if (inc.kind == Incident.Kind.CRASH && inc.capture == null && inc.pid == c.pid
+                        && (match == null || inc.tid == c.tid && match.tid != c.tid)) {
+                    match = inc;
+                }
+            }
+            if (match == null && incidents.size() < MAX_INCIDENTS) {
+                match = new Incident(Incident.Kind.CRASH, c.pid, c.tid, "live", 0,
+                        "--- " + c.signal + " {si_code=" + c.siCode + "} --- (captured live)");
+                match.signal = c.signal;
+                match.siginfo = Map.of("si_code", c.siCode, "si_addr", "0x" + Long.toHexString(c.faultAddress));
+                match.timeline = List.of();
+                match.windowStartSeq = -1;
+                match.openFiles = new HashMap<>();
+                incidents.add(match);
+            }
+            if (match != null) {
+                match.capture = c;
+            }
+        }
+        captures.clear();
+    }
+
     /** Scores every incident and returns them, dropping crashes the process survived (a handled fault). */
     public List<Incident> finish() {
+        joinCaptures();
         for (Map.Entry<Integer, Incident> k : killedWithoutSignal.entrySet()) {
             Incident signalled = crashByProcess.get(k.getKey());
             if (signalled == null && incidents.size() < MAX_INCIDENTS) {

@@ -1,5 +1,6 @@
 package dev.faultline.analysis;
 
+import dev.faultline.model.CrashCapture;
 import dev.faultline.model.FileActivity;
 import dev.faultline.model.OpenFile;
 import java.util.ArrayList;
@@ -32,6 +33,8 @@ public final class Incident {
     public final List<String> notes = new ArrayList<>();
     public final List<Evidence.LogLine> related = new ArrayList<>();
     public List<String> stack = List.of();
+    /** Live crash metadata from the signal-delivery-stop (faultline attach/run), or null for a log analysis. */
+    public CrashCapture capture;
 
     // snapshot at the anchor
     List<FileActivity> timeline;

@@ -52,15 +52,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
         }
         Report report = analyze(traces, root);
-        String text;
-        if (format.equals("json")) {
-            text = JsonReport.render(report);
-        } else {
-            boolean color = !noColor && output == null && System.getenv("NO_COLOR") == null && System.console() != null
-                    && !"dumb".equals(System.getenv("TERM"));
-            text = new TextReport(color).render(report);
-        }
-        emit(text, output);
+        emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
         }
@@ -102,6 +94,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             report.warnings.add(stats.oversizedLines + " line(s) longer than 1 MiB were cut to 1 MiB");
         }
         return report;
+    }
+
+    /** JSON, or text with colour only on a terminal (never into a file, never with NO_COLOR or TERM=dumb). */
+    static String render(Report report, String format, boolean noColor, Path output) throws IOException {
+        if (format.equals("json")) {
+            return JsonReport.render(report);
+        }
+        boolean color = !noColor && output == null && System.getenv("NO_COLOR") == null && System.console() != null
+                && !"dumb".equals(System.getenv("TERM"));
+        return new TextReport(color).render(report);
     }
 
     /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report. */

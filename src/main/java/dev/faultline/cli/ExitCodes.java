@@ -18,8 +18,21 @@ public final class ExitCodes {
     public static final int IO_ERROR = 8;
     /** Output could not be written (e.g. -o to a missing directory). */
     public static final int OUTPUT_ERROR = 9;
+    /** attach: the target is already traced by another process (strace, gdb, another faultline). */
+    public static final int ALREADY_TRACED = 10;
+    /** run: the command crashed (killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP). */
+    public static final int CRASHED = 70;
 
     private ExitCodes() {
+    }
+
+    public static int of(dev.faultline.capture.AttachException.Reason reason) {
+        switch (reason) {
+            case PERMISSION: return NO_PERMISSION;
+            case ALREADY_TRACED: return ALREADY_TRACED;
+            case SELF: return USAGE;
+            default: return NOT_FOUND;
+        }
     }
 
     public static int of(TraceInputException.Reason reason) {

@@ -12,19 +12,21 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "faultline 0.1.0",
         description = "Which config file, and which line, made the server crash?",
-        subcommands = {AnalyzeCommand.class, EventsCommand.class, DemoCommand.class},
+        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, EventsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:analysis done (see the verdict)",
             "1:internal error in faultline",
             "2:bad command line",
-            "3:trace file not found",
+            "3:trace file, process or command not found",
             "4:permission denied",
             "5:a directory was given instead of a file",
             "6:empty trace",
             "7:not a strace log (binary data, or no line of strace output)",
             "8:I/O error while reading",
-            "9:output could not be written"})
+            "9:output could not be written",
+            "10:attach: the process is already traced by another tracer",
+            "70:run: the command crashed (a fatal fault signal); otherwise run exits with the command's own status"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -58,6 +60,9 @@ public final class Main implements Runnable {
         String msg;
         if (ex instanceof UserError) {
             code = ((UserError) ex).exitCode;
+            msg = ex.getMessage();
+        } else if (ex instanceof dev.faultline.capture.AttachException) {
+            code = ExitCodes.of(((dev.faultline.capture.AttachException) ex).reason());
             msg = ex.getMessage();
         } else if (ex instanceof TraceInputException) {
             code = ExitCodes.of(((TraceInputException) ex).reason);

@@ -28,6 +28,17 @@ public final class TraceModel {
         return t;
     }
 
+    /**
+     * Registers a thread the stream never showed being created (it existed before a live attach) as a member of
+     * process {@code tgid}, sharing its fd table.
+     */
+    public void joinThreadGroup(int tid, int tgid) {
+        if (tid == tgid || threads.containsKey(tid)) {
+            return;
+        }
+        threads.put(tid, new ThreadState(tid, thread(tgid).process));
+    }
+
     public ThreadState existing(int tid) {
         return threads.get(tid);
     }

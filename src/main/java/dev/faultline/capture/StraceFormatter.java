@@ -1,0 +1,692 @@
+package dev.faultline.capture;
+
+import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.capture.proc.SyscallTable;
+import dev.faultline.trace.Redactor;
+import dev.faultline.trace.StraceQuote;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Turns {@link LiveRecord}s into strace's {@code -f -tt -T -y} text: the format faultline's own parser and other
+ * strace tools read back. Runs on the decoder thread. Paths behind fds (the -y decoration) come from a per-process
+ * table learned from opens and dups, and from /proc/PID/fd on a miss, as strace itself does.
+ */
+public final class StraceFormatter {
+    private static final Map<String, Integer> ARITY = new HashMap<>();
+
+    static {
+        String[] spec = {"0:getpid,gettid,getuid,geteuid,getgid,getegid,getppid,sched_yield,rt_sigreturn,fork,vfork,pause,sync,setsid",
+            "1:brk,close,dup,exit,exit_group,uname,set_tid_address,umask,alarm,fsync,fdatasync,chdir,fchdir,pipe,rmdir,unlink",
+            "2:munmap,fstat,stat,lstat,arch_prctl,set_robust_list,nanosleep,access,kill,shutdown,listen,dup2,pipe2,clock_gettime,gettimeofday,mkdir,getrlimit,setrlimit,rename,truncate,ftruncate,flock,creat,chmod,fchmod,eventfd2,epoll_create1,getcwd",
+            "3:read,write,open,lseek,mprotect,madvise,ioctl,readv,writev,socket,connect,accept,bind,getsockname,getpeername,fcntl,poll,getdents64,getrandom,tgkill,dup3,readlink,mincore,sendmsg,recvmsg,fchown,chown,lchown,execve,mkdirat,unlinkat,faccessat,close_range,sigaltstack",
+            "4:pread64,pwrite64,rt_sigaction,rt_sigprocmask,newfstatat,wait4,accept4,epoll_ctl,epoll_wait,sendfile,openat,clock_nanosleep,rseq,readlinkat,socketpair,faccessat2,openat2,prlimit64,timerfd_settime,splice",
+            "5:select,setsockopt,getsockopt,prctl,statx,mremap,clone,execveat,ppoll,clone3,waitid,process_vm_readv",
+            "6:mmap,futex,sendto,recvfrom,pselect6,epoll_pwait,preadv2,pwritev2,copy_file_range"};
+        for (String s : spec) {
+            int n = s.charAt(0) - '0';
+            for (String name : s.substring(2).split(",")) {
+                ARITY.put(name, n);
+            }
+        }
+        ARITY.put("clone3", 2);
+        ARITY.put("preadv", 4);
+        ARITY.put("pwritev", 4);
+    }
+
+    private final SyscallTable table = SyscallTable.x86_64();
+    private final ProcFs proc;
+    private final int stringCap;
+    private final boolean redact;
+    private final ZoneId zone = ZoneId.systemDefault();
+    /** tid → tgid, for the per-process fd tables. */
+    private final Map<Integer, Integer> tgids = new HashMap<>();
+    private final Map<Integer, Map<Integer, String>> fdPaths = new HashMap<>();
+    /** tgid → cwd, for the AT_FDCWD decoration that lets relative paths be resolved offline. */
+    private final Map<Integer, String> cwds = new HashMap<>();
+    private final StringBuilder sb = new StringBuilder(256);
+
+    public StraceFormatter(ProcFs proc, int stringCap, boolean redact) {
+        this.proc = proc;
+        this.stringCap = stringCap;
+        this.redact = redact;
+    }
+
+    /** The strace line for a record, or null for records that have none (crash captures). */
+    public String format(LiveRecord r) {
+        sb.setLength(0);
+        if (r instanceof LiveRecord.Crash) {
+            return null;
+        }
+        sb.append(r.tid).append(' ');
+        time(r.timeNs);
+        if (r instanceof LiveRecord.Syscall) {
+            syscall((LiveRecord.Syscall) r);
+        } else if (r instanceof LiveRecord.Signal) {
+            signal((LiveRecord.Signal) r);
+        } else if (r instanceof LiveRecord.Exit) {
+            LiveRecord.Exit x = (LiveRecord.Exit) r;
+            if (x.killed) {
+                sb.append("+++ killed by ").append(LinuxNames.signal(x.value)).append(x.coreDumped ? " (core dumped)" : "").append(" +++");
+            } else {
+                sb.append("+++ exited with ").append(x.value).append(" +++");
+            }
+            tgids.remove(x.tid);
+            if (!tgids.containsValue(x.tid)) {
+                fdPaths.remove(x.tid);
+                cwds.remove(x.tid);
+            }
+        }
+        return sb.toString();
+    }
+
+    private void time(long ns) {
+        LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L), zone);
+        two(t.getHour());
+        sb.append(':');
+        two(t.getMinute());
+        sb.append(':');
+        two(t.getSecond());
+        sb.append('.');
+        String us = Long.toString(t.getNano() / 1000 + 1_000_000L);
+        sb.append(us, 1, 7).append(' ');
+    }
+
+    private void two(int v) {
+        if (v < 10) {
+            sb.append('0');
+        }
+        sb.append(v);
+    }
+
+    // ------------------------------------------------------------------------------------------------ signals
+
+    private void signal(LiveRecord.Signal s) {
+        String name = LinuxNames.signal(s.signo);
+        sb.append("--- ").append(name).append(" {si_signo=").append(name).append(", si_code=")
+                .append(LinuxNames.siCode(s.signo, s.code));
+        if (s.errno != 0) {
+            sb.append(", si_errno=").append(s.errno);
+        }
+        if (s.signo == LinuxNames.SIGCHLD && s.code > 0) {
+            int status = (int) s.union1;
+            sb.append(", si_pid=").append((int) s.union0).append(", si_uid=").append((int) (s.union0 >>> 32))
+                    .append(", si_status=").append(s.code == 1 ? Integer.toString(status) : LinuxNames.signal(status))
+                    .append(", si_utime=0, si_stime=0");
+        } else if (s.code > 0 && s.code != LinuxNames.SI_KERNEL) {
+            sb.append(", si_addr=").append(hex(s.union0));
+        } else if (s.code <= 0) {
+            sb.append(", si_pid=").append((int) s.union0).append(", si_uid=").append((int) (s.union0 >>> 32));
+        }
+        sb.append("} ---");
+    }
+
+    // ------------------------------------------------------------------------------------------------ syscalls
+
+    private void syscall(LiveRecord.Syscall r) {
+        String name = table.name(r.nr);
+        int tgid = tgidOf(r.tid);
+        long[] a = r.args;
+        sb.append(name).append('(');
+        int start = sb.length();
+        boolean decoded = args(r, name, tgid, a);
+        if (!decoded) {
+            int n = ARITY.getOrDefault(name, 6);
+            for (int i = 0; i < n; i++) {
+                if (i > 0) {
+                    sb.append(", ");
+                }
+                sb.append(number(a[i]));
+            }
+        }
+        if (!r.finished) {
+            if (name.equals("exit") || name.equals("exit_group")) {
+                sb.append(") = ?");
+            } else {
+                if (sb.length() > start) {
+                    sb.append(", ");
+                }
+                sb.append("<unfinished ...>");
+            }
+            return;
+        }
+        sb.append(") = ");
+        result(r, name, tgid);
+        long us = r.durationNs / 1000;
+        sb.append(" <").append(us / 1_000_000).append('.');
+        String frac = Long.toString(us % 1_000_000 + 1_000_000L);
+        sb.append(frac, 1, 7).append('>');
+        learn(r, name, tgid);
+    }
+
+    private boolean failed(LiveRecord.Syscall r) {
+        return r.rval < 0 && r.rval >= -4095;
+    }
+
+    private void result(LiveRecord.Syscall r, String name, int tgid) {
+        if (failed(r)) {
+            int errno = (int) -r.rval;
+            sb.append(LinuxNames.isRestart(errno) ? "? " : "-1 ").append(LinuxNames.errno(errno));
+            return;
+        }
+        switch (name) {
+            case "mmap": case "brk": case "mremap":
+                sb.append(hex(r.rval));
+                return;
+            case "open": case "openat": case "openat2": case "creat": case "socket": case "accept": case "accept4":
+            case "dup": case "dup2": case "dup3": case "epoll_create1": case "eventfd2":
+                sb.append(r.rval);
+                decorate(tgid, (int) r.rval, name, r);
+                return;
+            case "fcntl":
+                sb.append(r.rval);
+                if (r.args[1] == 0 || r.args[1] == 1030) {
+                    decorate(tgid, (int) r.rval, name, r);
+                }
+                return;
+            default:
+                sb.append(r.rval);
+        }
+    }
+
+    private void decorate(int tgid, int fd, String name, LiveRecord.Syscall r) {
+        String path = null;
+        if (r.path != null && (name.startsWith("open") || name.equals("creat"))) {
+            String p = new String(r.path, StandardCharsets.UTF_8);
+            String base = null;
+            if (!p.startsWith("/")) {
+                base = name.equals("openat") || name.equals("openat2")
+                        ? ((int) r.args[0] == -100 ? cwd(tgid) : fds(tgid).get((int) r.args[0])) : cwd(tgid);
+            }
+            // resolved here rather than read back from /proc: by now the fd number may belong to another file
+            path = p.startsWith("/") ? p : base != null && base.startsWith("/") ? java.nio.file.Path.of(base, p).normalize().toString() : null;
+        } else if (r.path != null) {
+            path = new String(r.path, StandardCharsets.UTF_8); // socket/accept: named by the tracer at the stop
+        } else if (name.startsWith("dup") || name.equals("fcntl")) {
+            path = fds(tgid).get((int) r.args[0]);
+        }
+        if (path == null) {
+            path = readlink(tgid, fd);
+        }
+        if (path != null) {
+            fds(tgid).put(fd, path);
+            sb.append('<').append(escapePath(path)).append('>');
+        }
+    }
+
+    /** Keeps the fd table current after the call, for later -y decorations. */
+    private void learn(LiveRecord.Syscall r, String name, int tgid) {
+        if (failed(r)) {
+            return;
+        }
+        long[] a = r.args;
+        switch (name) {
+            case "close":
+                fds(tgid).remove((int) a[0]);
+                break;
+            case "close_range":
+                fds(tgid).keySet().removeIf(fd -> fd >= a[0] && fd <= (a[1] & 0xffffffffL));
+                break;
+            case "dup2": case "dup3": {
+                String p = fds(tgid).get((int) a[0]);
+                if (p != null) {
+                    fds(tgid).put((int) a[1], p);
+                }
+                break;
+            }
+            case "execve": case "execveat":
+                fdPaths.remove(tgid);
+                break;
+            case "chdir":
+                if (r.path != null) {
+                    String p = new String(r.path, StandardCharsets.UTF_8);
+                    String base = cwd(tgid);
+                    cwds.put(tgid, p.startsWith("/") || base == null ? p : java.nio.file.Path.of(base, p).normalize().toString());
+                }
+                break;
+            case "fchdir":
+                cwds.remove(tgid); // learnt again from /proc on the next use
+                break;
+            case "clone": case "fork": case "vfork": case "clone3": {
+                int child = (int) r.rval;
+                long flags = name.equals("clone") ? a[0] : name.equals("clone3") && r.words != null ? r.words[0] : 0;
+                if ((flags & 0x10000) != 0) {
+                    tgids.put(child, tgid); // CLONE_THREAD
+                } else {
+                    tgids.put(child, child);
+                    String cwd = cwds.get(tgid);
+                    if (cwd != null) {
+                        cwds.put(child, cwd);
+                    }
+                    if ((flags & 0x400) == 0) {
+                        fdPaths.put(child, new HashMap<>(fds(tgid))); // fork copies the table
+                    } else {
+                        fdPaths.put(child, fds(tgid));
+                    }
+                }
+                break;
+            }
+            default:
+                break;
+        }
+    }
+
+    private int tgidOf(int tid) {
+        Integer g = tgids.get(tid);
+        if (g == null) {
+            try {
+                g = proc.status(tid).tgid();
+            } catch (Exception e) {
+                g = tid;
+            }
+            tgids.put(tid, g);
+        }
+        return g;
+    }
+
+    private String cwd(int tgid) {
+        String c = cwds.get(tgid);
+        if (c == null) {
+            try {
+                c = proc.cwd(tgid);
+                cwds.put(tgid, c);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+        return c;
+    }
+
+    private Map<Integer, String> fds(int tgid) {
+        return fdPaths.computeIfAbsent(tgid, k -> new HashMap<>());
+    }
+
+    private String readlink(int tgid, int fd) {
+        try {
+            return proc.fds(tgid).get(fd);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void fd(int tgid, long value) {
+        int fd = (int) value;
+        sb.append(fd);
+        if (fd < 0) {
+            return;
+        }
+        Map<Integer, String> t = fds(tgid);
+        String p = t.get(fd);
+        if (p == null) {
+            p = readlink(tgid, fd);
+            if (p != null) {
+                t.put(fd, p);
+            }
+        }
+        if (p != null) {
+            sb.append('<').append(escapePath(p)).append('>');
+        }
+    }
+
+    private void dirfd(int tgid, long value) {
+        if ((int) value == -100) {
+            sb.append("AT_FDCWD");
+            String cwd = cwd(tgid);
+            if (cwd != null) {
+                sb.append('<').append(escapePath(cwd)).append('>');
+            }
+        } else {
+            fd(tgid, value);
+        }
+    }
+
+    private void path(byte[] p, long addr) {
+        if (p == null) {
+            sb.append(addr == 0 ? "NULL" : hex(addr));
+        } else {
+            sb.append(StraceQuote.quote(p, p.length, Integer.MAX_VALUE));
+        }
+    }
+
+    private void buffer(byte[] b, long len, long addr) {
+        if (b == null) {
+            sb.append(addr == 0 ? "NULL" : hex(addr));
+            return;
+        }
+        int shown = (int) Math.min(b.length, Math.max(len, 0));
+        String q = StraceQuote.quote(b, shown, stringCap);
+        sb.append(redact ? Redactor.redact(q) : q);
+    }
+
+    /** Decodes the arguments of the calls the engine reads; returns false to print them as numbers. */
+    private boolean args(LiveRecord.Syscall r, String name, int tgid, long[] a) {
+        switch (name) {
+            case "open":
+                path(r.path, a[0]);
+                sb.append(", ").append(LinuxNames.openFlags(a[1]));
+                if ((a[1] & 0100) != 0) {
+                    sb.append(", 0").append(Long.toOctalString(a[2]));
+                }
+                return true;
+            case "creat":
+                path(r.path, a[0]);
+                sb.append(", 0").append(Long.toOctalString(a[1]));
+                return true;
+            case "openat":
+                dirfd(tgid, a[0]);
+                sb.append(", ");
+                path(r.path, a[1]);
+                sb.append(", ").append(LinuxNames.openFlags(a[2]));
+                if ((a[2] & 0100) != 0) {
+                    sb.append(", 0").append(Long.toOctalString(a[3]));
+                }
+                return true;
+            case "openat2":
+                dirfd(tgid, a[0]);
+                sb.append(", ");
+                path(r.path, a[1]);
+                if (r.words != null) {
+                    sb.append(", {flags=").append(LinuxNames.openFlags(r.words[0])).append(", resolve=0}");
+                } else {
+                    sb.append(", ").append(hex(a[2]));
+                }
+                sb.append(", ").append(a[3]);
+                return true;
+            case "read": case "pread64": case "recvfrom":
+                fd(tgid, a[0]);
+                sb.append(", ");
+                if (failed(r)) {
+                    sb.append(hex(a[1]));
+                } else {
+                    buffer(r.buf, r.rval, a[1]);
+                }
+                sb.append(", ").append(a[2]);
+                if (name.equals("pread64")) {
+                    sb.append(", ").append(a[3]);
+                } else if (name.equals("recvfrom")) {
+                    sb.append(", ").append(a[3]).append(", NULL, NULL");
+                }
+                return true;
+            case "write": case "pwrite64": case "sendto":
+                fd(tgid, a[0]);
+                sb.append(", ");
+                buffer(r.buf, a[2], a[1]);
+                sb.append(", ").append(a[2]);
+                if (name.equals("pwrite64")) {
+                    sb.append(", ").append(a[3]);
+                } else if (name.equals("sendto")) {
+                    sb.append(", ").append(a[3]).append(", NULL, 0");
+                }
+                return true;
+            case "readv": case "writev": case "preadv": case "pwritev": case "preadv2": case "pwritev2":
+                fd(tgid, a[0]);
+                sb.append(", ");
+                iov(r, name.contains("read") && failed(r));
+                sb.append(", ").append(a[2]);
+                if (name.startsWith("p")) {
+                    sb.append(", ").append(a[3]);
+                }
+                return true;
+            case "close": case "fstat": case "fsync": case "fchdir": case "dup": case "lseek": case "getdents64":
+            case "fcntl": case "ftruncate": case "flock": case "listen": case "shutdown": case "accept":
+            case "accept4": case "sendfile": case "ioctl": case "fdatasync": case "fadvise64": {
+                fd(tgid, a[0]);
+                int n = ARITY.getOrDefault(name, 3);
+                for (int i = 1; i < n; i++) {
+                    sb.append(", ");
+                    if (name.equals("sendfile") && i == 1) {
+                        fd(tgid, a[1]);
+                    } else if (name.equals("fcntl") && i == 1) {
+                        sb.append(fcntlCmd(a[1]));
+                    } else {
+                        sb.append(number(a[i]));
+                    }
+                }
+                return true;
+            }
+            case "dup2": case "dup3":
+                fd(tgid, a[0]);
+                sb.append(", ").append((int) a[1]);
+                if (name.equals("dup3")) {
+                    sb.append(", ").append((a[2] & 02000000) != 0 ? "O_CLOEXEC" : "0");
+                }
+                return true;
+            case "close_range":
+                sb.append((int) a[0]).append(", ").append(a[1] & 0xffffffffL).append(", ").append(a[2]);
+                return true;
+            case "stat": case "lstat": case "access": case "chdir": case "readlink": case "unlink": case "mkdir":
+            case "rmdir": case "truncate": case "chmod":
+                path(r.path, a[0]);
+                if (name.equals("readlink")) {
+                    sb.append(", ");
+                    buffer(failed(r) ? null : r.buf, r.rval, a[1]);
+                    sb.append(", ").append(a[2]);
+                } else if (name.equals("access")) {
+                    sb.append(", ").append(accessMode(a[1]));
+                } else if (!name.equals("chdir") && !name.equals("unlink") && !name.equals("rmdir")) {
+                    sb.append(", ").append(number(a[1]));
+                }
+                return true;
+            case "newfstatat": case "faccessat": case "faccessat2": case "readlinkat": case "statx": case "unlinkat":
+            case "mkdirat":
+                dirfd(tgid, a[0]);
+                sb.append(", ");
+                path(r.path, a[1]);
+                if (name.startsWith("faccessat")) {
+                    sb.append(", ").append(accessMode(a[2]));
+                    if (name.equals("faccessat2")) {
+                        sb.append(", ").append(a[3]);
+                    }
+                } else if (name.equals("readlinkat")) {
+                    sb.append(", ");
+                    buffer(failed(r) ? null : r.buf, r.rval, a[2]);
+                    sb.append(", ").append(a[3]);
+                } else if (name.equals("statx")) {
+                    sb.append(", ").append(a[2]).append(", ").append(hex(a[3])).append(", ").append(hex(a[4]));
+                } else {
+                    sb.append(", ").append(hex(a[2]));
+                    if (name.equals("newfstatat")) {
+                        sb.append(", ").append(a[3] == 0x100 ? "AT_SYMLINK_NOFOLLOW" : a[3] == 0x1000 ? "AT_EMPTY_PATH" : number(a[3]));
+                    }
+                }
+                return true;
+            case "rename":
+                path(r.path, a[0]);
+                sb.append(", ");
+                path(r.path2, a[1]);
+                return true;
+            case "execve": case "execveat":
+                if (name.equals("execveat")) {
+                    dirfd(tgid, a[0]);
+                    sb.append(", ");
+                }
+                path(r.path, a[name.equals("execve") ? 0 : 1]);
+                sb.append(", [");
+                if (r.argv != null) {
+                    for (int i = 0; i < r.argv.length; i++) {
+                        if (i > 0) {
+                            sb.append(", ");
+                        }
+                        String q = StraceQuote.quote(r.argv[i], r.argv[i].length, stringCap);
+                        sb.append(redact ? Redactor.redact(q) : q);
+                    }
+                }
+                sb.append("], ").append(hex(a[name.equals("execve") ? 2 : 3])).append(" /* vars */");
+                return true;
+            case "clone":
+                sb.append("child_stack=").append(a[1] == 0 ? "NULL" : hex(a[1])).append(", flags=")
+                        .append(LinuxNames.cloneFlags(a[0], true));
+                return true;
+            case "clone3":
+                if (r.words != null) {
+                    sb.append("{flags=").append(LinuxNames.cloneFlags(r.words[0], false));
+                    if (r.words[4] != 0) {
+                        sb.append(", exit_signal=").append(LinuxNames.signal((int) r.words[4]));
+                    }
+                    sb.append("}, ").append(a[1]);
+                } else {
+                    sb.append(hex(a[0])).append(", ").append(a[1]);
+                }
+                return true;
+            case "connect": case "bind":
+                fd(tgid, a[0]);
+                sb.append(", ");
+                sockaddr(r.buf, a[1]);
+                sb.append(", ").append(a[2]);
+                return true;
+            case "pipe": case "pipe2":
+                if (r.words != null && !failed(r)) {
+                    sb.append('[').append(r.words[0]).append(", ").append(r.words[1]).append(']');
+                } else {
+                    sb.append(hex(a[0]));
+                }
+                if (name.equals("pipe2")) {
+                    sb.append(", ").append((a[1] & 02000000) != 0 ? "O_CLOEXEC" : number(a[1]));
+                }
+                return true;
+            case "wait4":
+                sb.append((int) a[0]).append(", ");
+                if (r.words != null) {
+                    sb.append("[{").append(waitStatus((int) r.words[0])).append("}]");
+                } else {
+                    sb.append(a[1] == 0 ? "NULL" : hex(a[1]));
+                }
+                sb.append(", ").append(number(a[2])).append(", ").append(a[3] == 0 ? "NULL" : hex(a[3]));
+                return true;
+            case "exit": case "exit_group":
+                sb.append((int) a[0]);
+                return true;
+            case "kill":
+                sb.append((int) a[0]).append(", ").append(LinuxNames.signal((int) a[1]));
+                return true;
+            case "tgkill":
+                sb.append((int) a[0]).append(", ").append((int) a[1]).append(", ").append(LinuxNames.signal((int) a[2]));
+                return true;
+            case "mmap":
+                sb.append(a[0] == 0 ? "NULL" : hex(a[0])).append(", ").append(a[1]).append(", ").append(a[2])
+                        .append(", ").append(hex(a[3])).append(", ");
+                fd(tgid, a[4]);
+                sb.append(", ").append(hex(a[5]));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void iov(LiveRecord.Syscall r, boolean failedRead) {
+        if (r.words == null || r.argv == null || failedRead) {
+            sb.append(hex(r.args[1]));
+            return;
+        }
+        sb.append('[');
+        int budget = stringCap;
+        for (int i = 0; i < r.argv.length; i++) {
+            if (i > 0) {
+                sb.append(", ");
+            }
+            byte[] b = r.argv[i];
+            long len = r.words[2 * i + 1];
+            sb.append("{iov_base=");
+            int shown = Math.min(b.length, (int) Math.min(len, Integer.MAX_VALUE));
+            String q = StraceQuote.quote(b, shown, Math.max(budget, 0));
+            sb.append(redact ? Redactor.redact(q) : q);
+            budget -= Math.min(shown, budget);
+            sb.append(", iov_len=").append(len).append('}');
+        }
+        sb.append(']');
+    }
+
+    private void sockaddr(byte[] b, long addr) {
+        if (b == null || b.length < 2) {
+            sb.append(addr == 0 ? "NULL" : hex(addr));
+            return;
+        }
+        int family = (b[0] & 0xff) | (b[1] & 0xff) << 8;
+        if (family == 1) {
+            int end = 2;
+            while (end < b.length && b[end] != 0) {
+                end++;
+            }
+            byte[] p = java.util.Arrays.copyOfRange(b, 2, end);
+            sb.append("{sa_family=AF_UNIX, sun_path=").append(StraceQuote.quote(p, p.length, Integer.MAX_VALUE)).append('}');
+        } else if (family == 2 && b.length >= 8) {
+            int port = (b[2] & 0xff) << 8 | (b[3] & 0xff);
+            sb.append("{sa_family=AF_INET, sin_port=htons(").append(port).append("), sin_addr=inet_addr(\"")
+                    .append(b[4] & 0xff).append('.').append(b[5] & 0xff).append('.').append(b[6] & 0xff).append('.')
+                    .append(b[7] & 0xff).append("\")}");
+        } else {
+            sb.append("{sa_family=").append(family).append('}');
+        }
+    }
+
+    static String waitStatus(int s) {
+        if (WaitStatus.exited(s)) {
+            return "WIFEXITED(s) && WEXITSTATUS(s) == " + WaitStatus.exitCode(s);
+        }
+        if (WaitStatus.signaled(s)) {
+            return "WIFSIGNALED(s) && WTERMSIG(s) == " + LinuxNames.signal(WaitStatus.termSig(s))
+                    + (WaitStatus.coreDumped(s) ? " && WCOREDUMP(s)" : "");
+        }
+        return "WIFSTOPPED(s) && WSTOPSIG(s) == " + LinuxNames.signal(WaitStatus.stopSig(s));
+    }
+
+    private static String fcntlCmd(long cmd) {
+        switch ((int) cmd) {
+            case 0: return "F_DUPFD";
+            case 1: return "F_GETFD";
+            case 2: return "F_SETFD";
+            case 3: return "F_GETFL";
+            case 4: return "F_SETFL";
+            case 1030: return "F_DUPFD_CLOEXEC";
+            default: return Long.toString(cmd);
+        }
+    }
+
+    private static String accessMode(long m) {
+        if (m == 0) {
+            return "F_OK";
+        }
+        StringBuilder s = new StringBuilder();
+        if ((m & 4) != 0) {
+            s.append("R_OK");
+        }
+        if ((m & 2) != 0) {
+            s.append(s.length() > 0 ? "|" : "").append("W_OK");
+        }
+        if ((m & 1) != 0) {
+            s.append(s.length() > 0 ? "|" : "").append("X_OK");
+        }
+        return s.toString();
+    }
+
+    private static String escapePath(String p) {
+        StringBuilder out = null;
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c < 0x20 || c == '>' || c == '<' || c == '\\' || c == 0x7f) {
+                if (out == null) {
+                    out = new StringBuilder(p.substring(0, i));
+                }
+                out.append(String.format("\\%o", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? p : out.toString();
+    }
+
+    private static String number(long v) {
+        if (v >= -4096 && v <= 65535) {
+            return Long.toString(v);
+        }
+        return hex(v);
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
+    }
+}

@@ -1,0 +1,910 @@
+package dev.faultline.capture;
+
+import com.sun.jna.Memory;
+import dev.faultline.capture.jna.NativeCallException;
+import dev.faultline.capture.jna.Ptrace;
+import dev.faultline.capture.jna.SigInfo;
+import dev.faultline.capture.jna.SyscallInfo;
+import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.capture.proc.ServerProcesses;
+import dev.faultline.capture.proc.SyscallTable;
+import dev.faultline.model.CrashCapture;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * The tracer thread: it alone makes ptrace and waitpid calls (the kernel ties tracees to the thread that attached
+ * them). It resumes each tracee as fast as it can and hands raw {@link LiveRecord}s to a consumer; decoding,
+ * formatting and analysis happen elsewhere.
+ *
+ * <p>Safety rules: PTRACE_O_EXITKILL is never set; every signal faultline did not cause is re-injected; every
+ * tracee is detached on every way out of {@link #run()}, and if that fails the kernel detaches them when this thread
+ * ends, without killing them.
+ */
+public final class Tracer implements Runnable {
+    public enum Mode { SENTINEL, FULL }
+
+    /** What to trace and when to stop. */
+    public static final class Options {
+        public Mode mode = Mode.SENTINEL;
+        public boolean escalate = true;
+        /** Stop after this many crashes; 0 = no limit. */
+        public int maxCrashes = 1;
+        public int stringCap = 32;
+        public boolean enableCore;
+        /** Sentinel with escalation: stop at the first crash whose fd table already names a config file. */
+        public boolean stopWhenNamed;
+    }
+
+    private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;
+    private static final int WUNTRACED = 2;
+    private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEFORK | Ptrace.O_TRACEVFORK
+            | Ptrace.O_TRACECLONE | Ptrace.O_TRACEEXEC;
+    private static final int MAX_ARGV = 64;
+    /** Crash captures kept per session (a crash loop beyond this is still traced and logged). */
+    private static final int MAX_CAPTURES = 32;
+
+    private static final class Tracee {
+        final int tid;
+        int tgid;
+        boolean syscallMode;
+        /** Auto-attached and not yet through its initial PTRACE_EVENT_STOP. */
+        boolean fresh;
+        /** The launch shell before its exec of the command: its syscalls are not the command's. */
+        boolean beforeExec;
+        LiveRecord.Syscall pending;
+
+        Tracee(int tid, int tgid, boolean syscallMode) {
+            this.tid = tid;
+            this.tgid = tgid;
+            this.syscallMode = syscallMode;
+        }
+    }
+
+    private final Options opt;
+    private final Consumer<LiveRecord> sink;
+    private final ProcFs proc;
+    private final SyscallTable table = SyscallTable.x86_64();
+    private final Map<Integer, Tracee> tracees = new HashMap<>();
+    /** tid → tgid of everything traced, read by the analysis thread. */
+    private final Map<Integer, Integer> threadGroups = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Set<Integer> crashedProcesses = new HashSet<>();
+    private final List<String> notes = new ArrayList<>();
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    private final long wallBase = System.currentTimeMillis() * 1_000_000L;
+    private final long nanoBase = System.nanoTime();
+
+    private final int attachPid;
+    private final List<String> command;
+    private volatile boolean stopRequested;
+    private volatile String stopReason;
+    private volatile int wakerPid;
+    private Ptrace pt;
+    private Memory info;
+    private Memory sigInfo;
+    private Memory regs;
+    private Memory scratch;
+    private boolean escalated;
+    private int crashes;
+    private int waitAfterCrashFor = -1;
+    private int launchedPid = -1;
+    private int launchedStatus = -1;
+    private int seized;
+    private volatile Throwable failure;
+    /** Test hook: FAULTLINE_INJECT_FAULT=N throws inside the loop after N stops, to prove errors still detach. */
+    private final long injectFaultAfter = parseLong(System.getenv("FAULTLINE_INJECT_FAULT"));
+    private long stops;
+
+    private Tracer(Options opt, Consumer<LiveRecord> sink, ProcFs proc, int attachPid, List<String> command) {
+        this.opt = opt;
+        this.sink = sink;
+        this.proc = proc;
+        this.attachPid = attachPid;
+        this.command = command;
+    }
+
+    public static Tracer attach(int pid, Options opt, ProcFs proc, Consumer<LiveRecord> sink) {
+        return new Tracer(opt, sink, proc, pid, null);
+    }
+
+    public static Tracer launch(List<String> command, Options opt, ProcFs proc, Consumer<LiveRecord> sink) {
+        return new Tracer(opt, sink, proc, -1, command);
+    }
+
+    /** Completes when every tracee is seized (or exceptionally with the attach/launch error). */
+    public CompletableFuture<Void> started() {
+        return started;
+    }
+
+    /** Asks the tracer to detach everything and return; safe from any thread (signal handlers, timers). */
+    public void requestStop(String reason) {
+        if (!stopRequested) {
+            stopReason = reason;
+            stopRequested = true;
+        }
+        wake();
+    }
+
+    public String stopReason() {
+        return stopReason;
+    }
+
+    public List<String> notes() {
+        return notes;
+    }
+
+    public int crashes() {
+        return crashes;
+    }
+
+    /** An error inside the tracer after tracing started (everything was detached), or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    private static long parseLong(String s) {
+        try {
+            return s == null ? 0 : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** The process (tgid) a traced thread belongs to, or -1 if unknown. */
+    public int threadGroupOf(int tid) {
+        return threadGroups.getOrDefault(tid, -1);
+    }
+
+    public int seizedCount() {
+        return seized;
+    }
+
+    /** The launched command's wait status, or -1 (attach mode, or it outlived the trace). */
+    public int launchedStatus() {
+        return launchedStatus;
+    }
+
+    public int launchedPid() {
+        return launchedPid;
+    }
+
+    @Override
+    public void run() {
+        pt = new Ptrace();
+        info = new Memory(SyscallInfo.SIZE);
+        sigInfo = new Memory(SigInfo.SIZE);
+        regs = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        scratch = new Memory(64 * 1024);
+        try {
+            spawnWaker();
+            if (command != null) {
+                launch();
+            } else {
+                seizeServer();
+            }
+            started.complete(null);
+            loop();
+        } catch (Throwable t) {
+            if (!started.isDone()) {
+                started.completeExceptionally(t);
+            } else {
+                failure = t;
+                stopReason = "stopped on an internal error; every process was detached";
+            }
+        } finally {
+            detachAll();
+            killWaker();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ waking
+
+    // The tracer blocks in waitpid(-1). To wake it from another thread (Ctrl-C, --duration), faultline keeps an
+    // untraced child of its own, a sleeping process, and kills it: its death ends the wait.
+    private void spawnWaker() throws NativeCallException {
+        wakerPid = Ptrace.spawn(List.of("sleep", "2147483647"), Map.of("PATH", "/usr/bin:/bin"));
+    }
+
+    private void wake() {
+        int w = wakerPid;
+        if (w > 0) {
+            try {
+                Ptrace.kill(w, LinuxNames.SIGKILL);
+            } catch (NativeCallException ignored) {
+                // already gone: the tracer is awake anyway
+            }
+        }
+    }
+
+    private void killWaker() {
+        int w = wakerPid;
+        wakerPid = -1;
+        if (w > 0) {
+            try {
+                Ptrace.kill(w, LinuxNames.SIGKILL);
+                pt.waitpid(w, 0);
+            } catch (NativeCallException ignored) {
+                // reaped already
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ attach
+
+    private void seizeServer() throws NativeCallException, AttachException {
+        if (attachPid == Ptrace.ownPid()) {
+            throw new AttachException(AttachException.Reason.SELF, "refusing to trace faultline's own process (" + attachPid + ")");
+        }
+        ServerProcesses server = discover(attachPid);
+        for (int pid : server.pids()) {
+            if (pid == Ptrace.ownPid()) {
+                throw new AttachException(AttachException.Reason.SELF, "refusing to trace faultline's own process (" + pid + ")");
+            }
+        }
+        for (int round = 0; round < 20; round++) {
+            boolean added = false;
+            for (Map.Entry<Integer, List<Integer>> p : server.threadsByPid().entrySet()) {
+                for (int tid : p.getValue()) {
+                    if (!tracees.containsKey(tid) && seize(p.getKey(), tid)) {
+                        added = true;
+                    }
+                }
+            }
+            if (!added) {
+                break;
+            }
+            // rescan: children forked or threads started while we were seizing
+            server = discover(server.topPid());
+        }
+        if (tracees.isEmpty()) {
+            throw new AttachException(AttachException.Reason.GONE, "process " + attachPid + " exited before it could be attached");
+        }
+    }
+
+    private ServerProcesses discover(int pid) throws AttachException {
+        try {
+            return ServerProcesses.find(proc, pid);
+        } catch (ProcFs.NoSuchProcessException e) {
+            throw new AttachException(AttachException.Reason.GONE, "no such process: " + pid);
+        } catch (ProcFs.ProcAccessException e) {
+            throw new AttachException(AttachException.Reason.PERMISSION, "cannot read " + e.file() + ": permission denied");
+        } catch (java.io.IOException e) {
+            throw new AttachException(AttachException.Reason.GONE, "cannot inspect process " + pid + ": " + e.getMessage());
+        }
+    }
+
+    private boolean seize(int pid, int tid) throws NativeCallException, AttachException {
+        try {
+            int tracer = proc.status(tid).tracerPid();
+            if (tracer != 0) {
+                // TracerPid is the tracing *thread*; name its process, which is what the user can see and stop
+                String who = "thread " + tracer;
+                try {
+                    int tracerProcess = proc.status(tracer).tgid();
+                    who = "process " + tracerProcess + " (" + proc.status(tracerProcess).name() + ")"
+                            + (tracerProcess != tracer ? " from its thread " + tracer : "");
+                } catch (Exception ignored) {
+                    // the tracer is in another pid namespace or gone
+                }
+                throw new AttachException(AttachException.Reason.ALREADY_TRACED,
+                        "process " + tid + " is already traced by " + who + "; stop that tracer first (only one tracer at a time)");
+            }
+        } catch (ProcFs.NoSuchProcessException e) {
+            return false;
+        } catch (java.io.IOException e) {
+            // status is world-readable; if not, the seize below tells the real story
+        }
+        try {
+            pt.seize(tid, OPTIONS);
+        } catch (NativeCallException e) {
+            if (e.errno() == NativeCallException.ESRCH) {
+                return false; // exited meanwhile
+            }
+            if (e.errno() == NativeCallException.EPERM) {
+                throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + tid
+                        + ": permission denied (run as root, or as the same user with CAP_SYS_PTRACE; check kernel.yama.ptrace_scope)");
+            }
+            throw e;
+        }
+        seized++;
+        Tracee t = new Tracee(tid, pid, opt.mode == Mode.FULL);
+        track(tid, t);
+        if (t.syscallMode) {
+            interrupt(t); // SEIZE does not stop it; the interrupt stop is where syscall tracing begins
+        }
+        return true;
+    }
+
+    private void track(int tid, Tracee t) {
+        tracees.put(tid, t);
+        threadGroups.put(tid, t.tgid);
+    }
+
+    private void interrupt(Tracee t) {
+        try {
+            pt.interrupt(t.tid);
+        } catch (NativeCallException e) {
+            // ESRCH: it is exiting; its exit will be reported
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ launch
+
+    private void launch() throws NativeCallException, AttachException {
+        int pid;
+        try {
+            pid = Ptrace.spawnStopped(command, System.getenv());
+        } catch (NativeCallException e) {
+            throw new AttachException(AttachException.Reason.GONE, "cannot start sh to launch " + command.get(0) + ": " + e.getMessage());
+        }
+        launchedPid = pid;
+        // wait, as its parent, for the shell's own SIGSTOP, then seize it and let it exec the command
+        int got = pt.waitpid(pid, WUNTRACED | Ptrace.WALL);
+        int s = pt.lastStatus();
+        if (got != pid || !WaitStatus.stopped(s)) {
+            throw new AttachException(AttachException.Reason.GONE, "the launch shell ended before it could be traced");
+        }
+        pt.seize(pid, OPTIONS);
+        seized++;
+        Tracee t = new Tracee(pid, pid, opt.mode == Mode.FULL);
+        t.beforeExec = true;
+        track(pid, t);
+        Ptrace.kill(pid, LinuxNames.SIGCONT);
+    }
+
+    // ------------------------------------------------------------------------------------------------ the loop
+
+    private void loop() throws NativeCallException {
+        while (!tracees.isEmpty()) {
+            if (stopRequested) {
+                return;
+            }
+            int pid = pt.waitpid(-1, Ptrace.WALL);
+            if (pid < 0) {
+                return; // no children at all: everything is gone
+            }
+            int s = pt.lastStatus();
+            if (pid == wakerPid) {
+                if (!WaitStatus.stopped(s)) {
+                    wakerPid = -1;
+                    if (!stopRequested) {
+                        spawnWaker(); // someone else killed it
+                    }
+                }
+                continue;
+            }
+            handle(pid, s);
+            if (waitAfterCrashFor > 0 && !tracees.containsKey(waitAfterCrashFor)) {
+                requestStop("stopped after " + crashes + " crash" + (crashes == 1 ? "" : "es") + " (--max-crashes)");
+            }
+        }
+        if (stopReason == null) {
+            stopReason = command != null ? "the command exited" : "every traced process exited";
+        }
+    }
+
+    private void handle(int pid, int s) throws NativeCallException {
+        if (injectFaultAfter > 0 && ++stops == injectFaultAfter) {
+            throw new IllegalStateException("fault injected by FAULTLINE_INJECT_FAULT after " + stops + " stops");
+        }
+        Tracee t = tracees.get(pid);
+        if (t == null) {
+            // a new child whose first stop came before its parent's fork event
+            t = new Tracee(pid, tgidOf(pid), opt.mode == Mode.FULL || escalated);
+            t.fresh = true;
+            track(pid, t);
+        }
+        if (!WaitStatus.stopped(s)) {
+            gone(t, s);
+            return;
+        }
+        int sig = WaitStatus.stopSig(s);
+        int event = WaitStatus.event(s);
+        if (sig == SYSCALL_TRAP) {
+            syscallStop(t);
+            resume(t, 0);
+            return;
+        }
+        switch (event) {
+            case Ptrace.EVENT_STOP:
+                if (!t.fresh && sig != LinuxNames.SIGTRAP && isStopSignal(sig)) {
+                    listen(t); // group-stop under SEIZE: stay stopped, but keep reporting (SIGCONT ends it)
+                } else {
+                    t.fresh = false; // initial stop of an auto-attached child, or our PTRACE_INTERRUPT
+                    resume(t, 0);
+                }
+                return;
+            case Ptrace.EVENT_FORK:
+            case Ptrace.EVENT_VFORK:
+            case Ptrace.EVENT_CLONE: {
+                int child = (int) pt.eventMessage(pid);
+                Tracee c = tracees.get(child);
+                if (c == null) {
+                    c = new Tracee(child, event == Ptrace.EVENT_CLONE ? tgidOf(child) : child, t.syscallMode);
+                    c.fresh = true;
+                    track(child, c);
+                } else {
+                    c.tgid = event == Ptrace.EVENT_CLONE ? tgidOf(child) : child;
+                    threadGroups.put(child, c.tgid);
+                }
+                resume(t, 0);
+                return;
+            }
+            case Ptrace.EVENT_EXEC: {
+                int former = (int) pt.eventMessage(pid);
+                if (former != pid) {
+                    // a non-leader thread exec'd: it now carries the leader's tid and the old tid is gone silently
+                    Tracee old = tracees.remove(former);
+                    if (old != null && old.pending != null) {
+                        t.pending = old.pending;
+                    }
+                }
+                t.beforeExec = false;
+                resume(t, 0);
+                return;
+            }
+            case 0:
+                signalStop(t, sig);
+                return;
+            default:
+                resume(t, 0);
+        }
+    }
+
+    private static boolean isStopSignal(int sig) {
+        return sig == LinuxNames.SIGSTOP || sig == LinuxNames.SIGTSTP || sig == LinuxNames.SIGTTIN || sig == LinuxNames.SIGTTOU;
+    }
+
+    private int tgidOf(int tid) {
+        try {
+            return proc.status(tid).tgid();
+        } catch (Exception e) {
+            return tid;
+        }
+    }
+
+    private void resume(Tracee t, int sig) {
+        try {
+            if (t.syscallMode) {
+                pt.syscall(t.tid, sig);
+            } else {
+                pt.cont(t.tid, sig);
+            }
+        } catch (NativeCallException e) {
+            // ESRCH: killed while stopped (SIGKILL); its exit comes next
+        }
+    }
+
+    private void listen(Tracee t) {
+        try {
+            pt.listen(t.tid);
+        } catch (NativeCallException e) {
+            // gone
+        }
+    }
+
+    private void gone(Tracee t, int s) {
+        tracees.remove(t.tid);
+        long now = now();
+        if (t.pending != null && !t.beforeExec) {
+            t.pending.finished = false;   // exit_group, or killed inside the call: strace prints "= ?"
+            sink.accept(t.pending);
+        }
+        boolean killed = WaitStatus.signaled(s);
+        int value = killed ? WaitStatus.termSig(s) : WaitStatus.exitCode(s);
+        sink.accept(new LiveRecord.Exit(t.tid, now, killed, value, killed && WaitStatus.coreDumped(s)));
+        if (t.tid == launchedPid) {
+            launchedStatus = s;
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ signals
+
+    private void signalStop(Tracee t, int sig) {
+        long now = now();
+        int code = 0;
+        int errno = 0;
+        long u0 = 0;
+        long u1 = 0;
+        try {
+            pt.sigInfo(t.tid, sigInfo);
+            code = sigInfo.getInt(SigInfo.CODE);
+            errno = sigInfo.getInt(SigInfo.ERRNO);
+            u0 = sigInfo.getLong(SigInfo.UNION);
+            u1 = sigInfo.getLong(SigInfo.UNION + 8);
+        } catch (NativeCallException e) {
+            // no siginfo (vanished): report the bare signal
+        }
+        if (!t.beforeExec || sig != LinuxNames.SIGCONT) {
+            sink.accept(new LiveRecord.Signal(t.tid, now, sig, code, errno, u0, u1));
+        }
+        boolean kernel = code > 0;
+        boolean selfAbort = sig == LinuxNames.SIGABRT && code <= 0 && (int) u0 == t.tgid;
+        if (LinuxNames.isFault(sig) && (kernel || selfAbort) && !crashedProcesses.contains(t.tgid)
+                && crashes < MAX_CAPTURES && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
+            crashedProcesses.add(t.tgid);
+            crashes++;
+            CrashCapture c = CrashCollector.collect(proc, pt, t.tid, t.tgid, sig, code, u0, regs, now);
+            if (opt.enableCore) {
+                raiseCoreLimit(c, t.tgid);
+            }
+            sink.accept(new LiveRecord.Crash(t.tid, now, c));
+            if (opt.mode == Mode.SENTINEL && opt.escalate && !escalated && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
+                escalate(t);
+            }
+            if (opt.maxCrashes > 0 && crashes >= opt.maxCrashes || opt.stopWhenNamed && namesConfigFile(c)) {
+                waitAfterCrashFor = t.tgid; // let the signal through, see the process die, then stop
+                scheduleStop(2000, "stopped 2 s after crash " + crashes + " (--max-crashes)");
+            }
+        }
+        // re-inject: faultline caused none of these signals
+        resume(t, sig);
+    }
+
+    private static boolean namesConfigFile(CrashCapture c) {
+        for (CrashCapture.Fd fd : c.fds) {
+            if (fd.isFile() && fd.pos() > 0 && dev.faultline.model.PathClass.of(fd.path()) == dev.faultline.model.PathClass.CONFIG) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void raiseCoreLimit(CrashCapture c, int pid) {
+        try {
+            long[] old = Ptrace.raiseCoreLimit(pid);
+            c.notes.add("--enable-core: RLIMIT_CORE of " + pid + " raised to unlimited (was " + (old[0] < 0 ? "unlimited" : old[0]) + ")");
+        } catch (NativeCallException e) {
+            c.notes.add("--enable-core: could not raise RLIMIT_CORE of " + pid + " (" + e.getMessage()
+                    + "; another user's process needs CAP_SYS_RESOURCE)");
+        }
+    }
+
+    /** After the first fault in sentinel mode, trace every syscall so that the next crash has full history. */
+    private void escalate(Tracee current) {
+        escalated = true;
+        notes.add("escalated to full syscall tracing after the first crash: the next crash will come with its history");
+        for (Tracee o : tracees.values()) {
+            if (!o.syscallMode) {
+                o.syscallMode = true;
+                if (o != current) {
+                    interrupt(o);
+                }
+            }
+        }
+    }
+
+    private void scheduleStop(long millis, String reason) {
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            requestStop(reason);
+        }, "faultline-crash-timer");
+        timer.setDaemon(true);
+        timer.start();
+    }
+
+    // ------------------------------------------------------------------------------------------------ syscalls
+
+    private void syscallStop(Tracee t) {
+        int op;
+        try {
+            op = pt.syscallInfo(t.tid, info);
+        } catch (NativeCallException e) {
+            return;
+        }
+        if (op == SyscallInfo.OP_ENTRY || op == SyscallInfo.OP_SECCOMP) {
+            long[] args = new long[6];
+            for (int i = 0; i < 6; i++) {
+                args[i] = info.getLong(SyscallInfo.ARGS + 8L * i);
+            }
+            int nr = (int) info.getLong(SyscallInfo.NR_OR_RVAL);
+            LiveRecord.Syscall rec = new LiveRecord.Syscall(t.tid, now(), nr, args);
+            String name = table.name(nr);
+            if (name.equals("execve") || name.equals("execveat")) {
+                // read now: after a successful exec the old memory is gone
+                int pathArg = name.equals("execve") ? 0 : 1;
+                rec.path = readCString(t.tid, args[pathArg]);
+                rec.argv = readArgv(t.tid, args[pathArg + 1]);
+            }
+            t.pending = rec;
+        } else if (op == SyscallInfo.OP_EXIT) {
+            LiveRecord.Syscall rec = t.pending;
+            t.pending = null;
+            if (rec == null) {
+                return; // attached in the middle of this call: strace would print only a resumed half
+            }
+            rec.rval = info.getLong(SyscallInfo.NR_OR_RVAL);
+            rec.finished = true;
+            rec.durationNs = now() - rec.timeNs;
+            if (!t.beforeExec) {
+                readOutputs(t.tid, rec);
+                sink.accept(rec);
+            }
+        }
+    }
+
+    /** Copies what the decoder needs out of the tracee while it is stopped at syscall exit. */
+    private void readOutputs(int tid, LiveRecord.Syscall r) {
+        String name = table.name(r.nr);
+        long[] a = r.args;
+        int cap = opt.stringCap;
+        switch (name) {
+            case "open": case "creat": case "stat": case "lstat": case "access": case "chdir": case "unlink":
+            case "mkdir": case "rmdir": case "truncate": case "chmod": case "chown": case "lchown":
+                r.path = readCString(tid, a[0]);
+                break;
+            case "readlink":
+                r.path = readCString(tid, a[0]);
+                r.buf = readBuf(tid, a[1], r.rval, Integer.MAX_VALUE);
+                r.bufLen = r.rval;
+                break;
+            case "readlinkat":
+                r.path = readCString(tid, a[1]);
+                r.buf = readBuf(tid, a[2], r.rval, Integer.MAX_VALUE);
+                r.bufLen = r.rval;
+                break;
+            case "openat": case "newfstatat": case "statx": case "faccessat": case "faccessat2": case "unlinkat":
+            case "mkdirat":
+                r.path = readCString(tid, a[1]);
+                break;
+            case "openat2":
+                r.path = readCString(tid, a[1]);
+                r.words = readWords(tid, a[2], 3);
+                break;
+            case "rename":
+                r.path = readCString(tid, a[0]);
+                r.path2 = readCString(tid, a[1]);
+                break;
+            case "read": case "pread64": case "recvfrom": case "recv":
+                r.bufLen = r.rval;
+                r.buf = readBuf(tid, a[1], r.rval, cap);
+                break;
+            case "write": case "pwrite64": case "sendto": case "send":
+                r.bufLen = a[2];
+                r.buf = readBuf(tid, a[1], a[2], cap);
+                break;
+            case "readv": case "preadv": case "preadv2": case "writev": case "pwritev": case "pwritev2":
+                readIov(tid, r, name.contains("read") ? r.rval : Long.MAX_VALUE, cap);
+                break;
+            case "connect": case "bind":
+                r.buf = readBuf(tid, a[1], Math.min(a[2], 128), Integer.MAX_VALUE);
+                r.bufLen = a[2];
+                break;
+            case "pipe": case "pipe2":
+                r.words = readInts(tid, a[0], 2);
+                break;
+            case "socket": case "accept": case "accept4":
+                // the decoder runs later, when this fd number may already be reused: name it now
+                if (r.rval >= 0) {
+                    r.path = fdTarget(r.tid, (int) r.rval);
+                }
+                break;
+            case "wait4": case "waitpid":
+                if (a[1] != 0 && r.rval > 0) {
+                    r.words = readInts(tid, a[1], 1);
+                }
+                break;
+            case "clone3":
+                r.words = readWords(tid, a[0], 5); // flags, pidfd, child_tid, parent_tid, exit_signal
+                break;
+            default:
+                break;
+        }
+    }
+
+    private byte[] fdTarget(int tid, int fd) {
+        try {
+            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", Integer.toString(tid), "fd",
+                    Integer.toString(fd))).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void readIov(int tid, LiveRecord.Syscall r, long total, int cap) {
+        int count = (int) Math.min(r.args[2], 8);
+        long[] iov = readWords(tid, r.args[1], count * 2);
+        if (iov == null) {
+            return;
+        }
+        r.words = iov;
+        long moved = r.rval;
+        r.bufLen = Math.max(moved, 0);
+        // keep each iovec's shown bytes so the decoder can print them like strace: [{iov_base="...", iov_len=N}, ...]
+        List<byte[]> parts = new ArrayList<>();
+        long left = total == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(total, 0);
+        for (int i = 0; i < count; i++) {
+            long len = Math.min(iov[2 * i + 1], left);
+            byte[] b = readBuf(tid, iov[2 * i], len, cap);
+            parts.add(b == null ? new byte[0] : b);
+            if (left != Long.MAX_VALUE) {
+                left -= len;
+            }
+        }
+        r.argv = parts.toArray(new byte[0][]);
+    }
+
+    private byte[] readBuf(int tid, long addr, long len, int cap) {
+        if (addr == 0 || len <= 0) {
+            return len == 0 ? new byte[0] : null;
+        }
+        // one byte more than the cap, so the decoder can tell a cut buffer from a full one
+        int want = (int) Math.min(Math.min(len, (long) cap + 1), scratch.size());
+        int n = pt.readMemory(tid, addr, scratch, want);
+        return n < 0 ? null : scratch.getByteArray(0, n);
+    }
+
+    private long[] readWords(int tid, long addr, int n) {
+        if (addr == 0) {
+            return null;
+        }
+        int got = pt.readMemory(tid, addr, scratch, 8 * n);
+        if (got < 8 * n) {
+            return null;
+        }
+        return scratch.getLongArray(0, n);
+    }
+
+    private long[] readInts(int tid, long addr, int n) {
+        if (addr == 0) {
+            return null;
+        }
+        int got = pt.readMemory(tid, addr, scratch, 4 * n);
+        if (got < 4 * n) {
+            return null;
+        }
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = scratch.getInt(4L * i);
+        }
+        return out;
+    }
+
+    /** A NUL-terminated string, read page by page (process_vm_readv stops short at an unmapped page). */
+    private byte[] readCString(int tid, long addr) {
+        if (addr == 0) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream out = null;
+        long at = addr;
+        for (int total = 0; total < 4096; ) {
+            int chunk = (int) (4096 - (at & 4095));
+            int n = pt.readMemory(tid, at, scratch, chunk);
+            if (n <= 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                if (scratch.getByte(i) == 0) {
+                    byte[] tail = scratch.getByteArray(0, i);
+                    if (out == null) {
+                        return tail;
+                    }
+                    out.write(tail, 0, tail.length);
+                    return out.toByteArray();
+                }
+            }
+            if (out == null) {
+                out = new java.io.ByteArrayOutputStream();
+            }
+            out.write(scratch.getByteArray(0, n), 0, n);
+            at += n;
+            total += n;
+        }
+        return out == null ? null : out.toByteArray();
+    }
+
+    private byte[][] readArgv(int tid, long addr) {
+        if (addr == 0) {
+            return null;
+        }
+        List<byte[]> args = new ArrayList<>();
+        for (int i = 0; i < MAX_ARGV; i++) {
+            long[] p = readWords(tid, addr + 8L * i, 1);
+            if (p == null || p[0] == 0) {
+                break;
+            }
+            byte[] s = readCString(tid, p[0]);
+            args.add(s == null ? new byte[0] : s);
+        }
+        return args.toArray(new byte[0][]);
+    }
+
+    private long now() {
+        return wallBase + (System.nanoTime() - nanoBase);
+    }
+
+    // ------------------------------------------------------------------------------------------------ detach
+
+    /**
+     * Detaches every tracee. A tracee can only be detached while stopped, so each one is interrupted and detached
+     * at its stop; a signal it was stopped for is delivered on the way out.
+     */
+    private void detachAll() {
+        if (pt == null || tracees.isEmpty()) {
+            return;
+        }
+        for (Tracee t : tracees.values()) {
+            interrupt(t);
+        }
+        long deadline = System.nanoTime() + 3_000_000_000L;
+        while (!tracees.isEmpty() && System.nanoTime() < deadline) {
+            int pid;
+            try {
+                pid = pt.waitpid(-1, Ptrace.WALL | Ptrace.WNOHANG);
+            } catch (NativeCallException e) {
+                break;
+            }
+            if (pid < 0) {
+                break;
+            }
+            if (pid == 0) {
+                try {
+                    Thread.sleep(1);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                continue;
+            }
+            int s = pt.lastStatus();
+            Tracee t = tracees.get(pid);
+            if (t == null) {
+                if (WaitStatus.stopped(s)) {
+                    tryDetach(pid, 0); // a child auto-attached during the detach
+                }
+                continue;
+            }
+            if (!WaitStatus.stopped(s)) {
+                gone(t, s);
+                continue;
+            }
+            int sig = WaitStatus.stopSig(s);
+            int event = WaitStatus.event(s);
+            int deliver = event == 0 && sig != SYSCALL_TRAP ? sig : 0;
+            if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
+                try {
+                    int child = (int) pt.eventMessage(pid);
+                    if (!tracees.containsKey(child)) {
+                        Tracee c = new Tracee(child, child, false);
+                        c.fresh = true;
+                        track(child, c);
+                    }
+                } catch (NativeCallException ignored) {
+                    // the child is reported on its own
+                }
+            }
+            if (t.pending != null && !t.beforeExec) {
+                t.pending.finished = false;
+                sink.accept(t.pending);
+                t.pending = null;
+            }
+            tryDetach(pid, deliver);
+            tracees.remove(pid);
+        }
+        if (!tracees.isEmpty()) {
+            // still running (a stop never came): the kernel detaches them when this thread exits, and never kills them
+            for (Tracee t : tracees.values()) {
+                tryDetach(t.tid, 0);
+            }
+            notes.add(tracees.size() + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+            tracees.clear();
+        }
+    }
+
+    private void tryDetach(int tid, int sig) {
+        try {
+            pt.detach(tid, sig);
+        } catch (NativeCallException ignored) {
+            // gone already
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.faultline.cli;
+
+import dev.faultline.capture.Tracer;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "attach", mixinStandardHelpOptions = true,
+        description = {"Attach to a running server (any of its pids: parent or child), every process and thread of it,",
+            "wait for a crash, capture it at the signal stop, and name the config file behind it.",
+            "Detaches on Ctrl-C, SIGTERM, --duration, --max-crashes, errors, or when the server is gone."})
+public final class AttachCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "PID", description = "a pid of the server (httpd parent or any child)")
+    int pid;
+
+    @Option(names = "--no-escalate", description = "sentinel mode: do not switch to full syscall tracing after the first crash")
+    boolean noEscalate;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "detach after SECONDS (default: no limit)")
+    double durationSeconds;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() throws Exception {
+        if (pid <= 0) {
+            throw new UserError(ExitCodes.USAGE, "PID must be a positive number, not " + pid);
+        }
+        Tracer.Options opt = live.tracerOptions(Tracer.Mode.SENTINEL, 1);
+        opt.escalate = !noEscalate;
+        if (opt.escalate && opt.mode == Tracer.Mode.SENTINEL && live.maxCrashes == null) {
+            // the first crash shows only the fd table; if that names no config file, trace fully and wait for the next
+            opt.maxCrashes = 2;
+            opt.stopWhenNamed = true;
+        }
+        System.err.println("faultline: attaching to " + pid + " (" + opt.mode.name().toLowerCase() + " mode); Ctrl-C detaches");
+        LiveRun.Outcome out = LiveRun.run(opt, pid, null, (long) (durationSeconds * 1000), live.straceLog, !live.noRedact, live.root);
+        try {
+            live.print(out.report);
+            if (out.tracerFailure == null) {
+                System.err.println("faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured");
+            }
+        } finally {
+            out.printed.countDown();
+        }
+        if (out.tracerFailure != null) {
+            throw new UserError(ExitCodes.INTERNAL, "internal error in the tracer (" + out.tracerFailure.getMessage()
+                    + "); every traced process was detached and left running");
+        }
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,87 @@
+package dev.faultline.cli;
+
+import dev.faultline.capture.Tracer;
+import dev.faultline.report.Report;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options shared by attach and run (a picocli mixin). */
+final class LiveOptions {
+    @Option(names = "--mode", paramLabel = "MODE",
+            description = "sentinel: stop only on signals, forks and exec (near-zero cost); full: trace every syscall")
+    String mode;
+
+    @Option(names = "-s", paramLabel = "SIZE", defaultValue = "256",
+            description = "bytes of each read/write buffer to keep (default ${DEFAULT-VALUE}; strace's -s)")
+    int stringCap;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "also write an strace-compatible log (-f -tt -T -y format) to FILE")
+    Path straceLog;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
+    Path report;
+
+    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    String format;
+
+    @Option(names = "--max-crashes", paramLabel = "N",
+            description = "stop after N crashes (attach default 1; run default: when the command exits)")
+    Integer maxCrashes;
+
+    @Option(names = "--enable-core", description = "raise the crashing process's RLIMIT_CORE (prlimit) so the kernel writes a core")
+    boolean enableCore;
+
+    @Option(names = "--no-redact", description = "keep secrets (passwords, tokens, Authorization headers) in logged buffers")
+    boolean noRedact;
+
+    @Option(names = "--root", paramLabel = "DIR", description = "a copy of the server's files to read instead of the live ones")
+    Path root;
+
+    @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
+    boolean noColor;
+
+    Tracer.Options tracerOptions(Tracer.Mode defaultMode, int defaultMaxCrashes) {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
+        }
+        if (stringCap < 0 || stringCap > 1 << 20) {
+            throw new UserError(ExitCodes.USAGE, "-s must be between 0 and 1048576, not " + stringCap);
+        }
+        Tracer.Options o = new Tracer.Options();
+        if (mode == null) {
+            o.mode = defaultMode;
+        } else if (mode.equals("sentinel") || mode.equals("full")) {
+            o.mode = mode.equals("full") ? Tracer.Mode.FULL : Tracer.Mode.SENTINEL;
+        } else {
+            throw new UserError(ExitCodes.USAGE, "--mode must be sentinel or full, not " + mode);
+        }
+        o.maxCrashes = maxCrashes != null ? maxCrashes : defaultMaxCrashes;
+        if (o.maxCrashes < 0) {
+            throw new UserError(ExitCodes.USAGE, "--max-crashes must be 0 (no limit) or more");
+        }
+        o.stringCap = stringCap;
+        o.enableCore = enableCore;
+        if (root != null && !Files.isDirectory(root)) {
+            throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
+        }
+        if (straceLog != null) {
+            // fail before attaching, not after the crash was seen
+            Path dir = straceLog.toAbsolutePath().getParent();
+            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
+                throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + straceLog + ": its directory is missing or not writable");
+            }
+        }
+        return o;
+    }
+
+    void print(Report r) throws IOException {
+        String text = AnalyzeCommand.render(r, format, noColor, report);
+        AnalyzeCommand.emit(text, report);
+        for (String w : r.warnings) {
+            System.err.println("faultline: note: " + dev.faultline.report.Terminal.escape(w));
+        }
+    }
+}

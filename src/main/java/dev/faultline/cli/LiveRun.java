@@ -1,0 +1,263 @@
+package dev.faultline.cli;
+
+import dev.faultline.analysis.Analyzer;
+import dev.faultline.analysis.FileSource;
+import dev.faultline.analysis.Incident;
+import dev.faultline.capture.AttachException;
+import dev.faultline.capture.LiveRecord;
+import dev.faultline.capture.StraceFormatter;
+import dev.faultline.capture.Tracer;
+import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.report.Report;
+import dev.faultline.trace.LineSource;
+import dev.faultline.trace.ParseStats;
+import dev.faultline.trace.StraceParser;
+import dev.faultline.trace.TraceEvent;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One live capture, shared by {@code attach} and {@code run}: the tracer thread (ptrace), a decoder thread that
+ * writes strace-format lines (to {@code -o} and into a pipe), and an analysis thread that parses that pipe with the
+ * same parser and engine as {@code analyze}. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
+ * report of what was seen is still printed.
+ */
+final class LiveRun {
+    private static final LiveRecord END = LiveRecord.END;
+
+    static final class Outcome {
+        Report report;
+        String stopReason;
+        int crashes;
+        int launchedStatus = -1;
+        boolean interrupted;
+        /** An error inside the tracer after it started; the report covers what was seen up to it. */
+        Throwable tracerFailure;
+        /**
+         * Counted down by the command once the report is printed: on Ctrl-C/SIGTERM the shutdown hook waits for it,
+         * so the JVM does not halt before the report of what was seen is out.
+         */
+        CountDownLatch printed;
+    }
+
+    private LiveRun() {
+    }
+
+    static Outcome run(Tracer.Options opt, int pid, List<String> command, long durationMs, Path strace,
+            boolean redact, Path root) throws Exception {
+        ProcFs proc = ProcFs.system();
+        BlockingQueue<LiveRecord> queue = new ArrayBlockingQueue<>(1 << 15);
+        Analyzer analyzer = new Analyzer(new FileSource(root));
+        Tracer tracer = command == null
+                ? Tracer.attach(pid, opt, proc, r -> put(queue, r, analyzer))
+                : Tracer.launch(command, opt, proc, r -> put(queue, r, analyzer));
+        analyzer.threadGroups(tracer::threadGroupOf);
+        Outcome out = new Outcome();
+        CountDownLatch reported = new CountDownLatch(1);
+        out.printed = reported;
+        boolean ok = false;
+        Thread hook = new Thread(() -> {
+            out.interrupted = true;
+            tracer.requestStop("interrupted (SIGINT/SIGTERM): detached");
+            try {
+                reported.await(10, TimeUnit.SECONDS); // let main print what was seen before the JVM halts
+            } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+            }
+        }, "faultline-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Thread tracerThread = new Thread(() -> {
+            try {
+                tracer.run();
+            } finally {
+                put(queue, END, null);
+            }
+        }, "faultline-tracer");
+        tracerThread.start();
+        try {
+            try {
+                tracer.started().get();
+            } catch (ExecutionException e) {
+                tracerThread.join();
+                Throwable cause = e.getCause();
+                if (cause instanceof AttachException) {
+                    throw (AttachException) cause;
+                }
+                throw new IOException(cause.getMessage(), cause);
+            }
+            if (durationMs > 0) {
+                Thread timer = new Thread(() -> {
+                    try {
+                        Thread.sleep(durationMs);
+                        tracer.requestStop("--duration elapsed: detached");
+                    } catch (InterruptedException ignored) {
+                        // finished first
+                    }
+                }, "faultline-duration");
+                timer.setDaemon(true);
+                timer.start();
+            }
+            PipedInputStream pipeIn = new PipedInputStream(1 << 20);
+            PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
+            Path partial = strace == null ? null : strace.resolveSibling(strace.getFileName() + ".partial");
+            Decoder decoder = new Decoder(queue, new StraceFormatter(proc, opt.stringCap, redact), pipeOut, partial);
+            Thread decoderThread = new Thread(decoder, "faultline-decoder");
+            decoderThread.start();
+            ParseStats stats;
+            try (StraceParser parser = new StraceParser(LineSource.of(pipeIn), "live", 0)) {
+                TraceEvent e;
+                while ((e = parser.next()) != null) {
+                    analyzer.accept(e);
+                }
+                stats = parser.stats();
+            }
+            decoderThread.join();
+            tracerThread.join();
+            if (decoder.failure != null) {
+                throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + strace + ": " + decoder.failure.getMessage());
+            }
+            if (partial != null) {
+                Files.move(partial, strace, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            List<Incident> incidents = analyzer.finish();
+            Report report = new Report(List.of(command == null ? "attach:" + pid : "run:" + String.join(" ", command)), incidents, stats);
+            report.droppedIncidents = analyzer.droppedIncidents();
+            report.warnings.addAll(tracer.notes());
+            out.report = report;
+            out.stopReason = tracer.stopReason();
+            out.crashes = tracer.crashes();
+            out.launchedStatus = tracer.launchedStatus();
+            out.tracerFailure = tracer.failure();
+            ok = true;
+            return out;
+        } finally {
+            tracer.requestStop("faultline is exiting");
+            tracerThread.join(5000);
+            if (!ok) {
+                reported.countDown();
+            }
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down: the hook is running
+            }
+        }
+    }
+
+    /** Lets the report be printed before a Ctrl-C'd JVM halts; called by the commands after printing. */
+    private static void put(BlockingQueue<LiveRecord> queue, LiveRecord r, Analyzer analyzer) {
+        if (r instanceof LiveRecord.Crash && analyzer != null) {
+            synchronized (analyzer) {
+                analyzer.addCapture(((LiveRecord.Crash) r).capture);
+            }
+        }
+        while (true) {
+            try {
+                queue.put(r); // bounded: a slow decoder slows the tracees rather than growing the heap
+                return;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** The decoder thread: records → strace lines → the -o file and the analysis pipe. */
+    private static final class Decoder implements Runnable {
+        private final BlockingQueue<LiveRecord> queue;
+        private final StraceFormatter formatter;
+        private final OutputStream pipe;
+        private final Path partial;
+        volatile IOException failure;
+
+        Decoder(BlockingQueue<LiveRecord> queue, StraceFormatter formatter, OutputStream pipe, Path partial) {
+            this.queue = queue;
+            this.formatter = formatter;
+            this.pipe = pipe;
+            this.partial = partial;
+        }
+
+        private void drain() {
+            try {
+                while (queue.take() != END) {
+                    // discard
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void run() {
+            Writer toPipe = new BufferedWriter(new OutputStreamWriter(pipe, StandardCharsets.UTF_8), 1 << 16);
+            Writer toFile = null;
+            try {
+                if (partial != null) {
+                    try {
+                        toFile = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+                while (true) {
+                    LiveRecord r = queue.take();
+                    if (r == END) {
+                        break;
+                    }
+                    String line = formatter.format(r);
+                    if (line == null) {
+                        continue;
+                    }
+                    toPipe.write(line);
+                    toPipe.write('\n');
+                    if (toFile != null) {
+                        try {
+                            toFile.write(line);
+                            toFile.write('\n');
+                        } catch (IOException e) {
+                            // a full disk must not stall the tracees: stop writing the log, keep tracing
+                            failure = e;
+                            toFile = null;
+                        }
+                    }
+                    if (queue.isEmpty()) {
+                        toPipe.flush(); // keep the analysis current when the tracees are quiet
+                    }
+                }
+            } catch (IOException e) {
+                // the analysis side stopped reading: drain so the tracer never blocks
+                drain();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                try {
+                    toPipe.close();
+                } catch (IOException ignored) {
+                    // the parser stopped reading
+                }
+                if (toFile != null) {
+                    try {
+                        toFile.close();
+                    } catch (IOException e) {
+                        failure = e;
+                    }
+                }
+            }
+        }
+    }
+}

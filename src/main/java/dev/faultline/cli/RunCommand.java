@@ -1,0 +1,52 @@
+package dev.faultline.cli;
+
+import dev.faultline.capture.LinuxNames;
+import dev.faultline.capture.Tracer;
+import dev.faultline.capture.WaitStatus;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a command under faultline (full syscall tracing from its execve), and name the config",
+            "file behind any crash or HTTP 5xx. Exits with the command's status, or 70 if it crashed (for CI)."})
+public final class RunCommand implements Callable<Integer> {
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (put -- before it)")
+    List<String> command;
+
+    @Mixin
+    LiveOptions live;
+
+    @Override
+    public Integer call() throws Exception {
+        Tracer.Options opt = live.tracerOptions(Tracer.Mode.FULL, 0);
+        opt.escalate = false;
+        LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root);
+        try {
+            live.print(out.report);
+        } finally {
+            out.printed.countDown();
+        }
+        if (out.tracerFailure != null) {
+            throw new UserError(ExitCodes.INTERNAL, "internal error in the tracer (" + out.tracerFailure.getMessage()
+                    + "); every traced process was detached and left running");
+        }
+        int s = out.launchedStatus;
+        if (s == -1) {
+            System.err.println("faultline: " + out.stopReason + " before the command finished");
+            return out.interrupted ? 130 : ExitCodes.INTERNAL;
+        }
+        if (WaitStatus.signaled(s)) {
+            int sig = WaitStatus.termSig(s);
+            if (LinuxNames.isFault(sig)) {
+                System.err.println("faultline: the command crashed: killed by " + LinuxNames.signal(sig)
+                        + (WaitStatus.coreDumped(s) ? " (core dumped)" : ""));
+                return ExitCodes.CRASHED;
+            }
+            return 128 + sig;
+        }
+        return WaitStatus.exitCode(s);
+    }
+}

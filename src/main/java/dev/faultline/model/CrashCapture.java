@@ -1,0 +1,43 @@
+package dev.faultline.model;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What faultline saw of a process at the moment of a fault: the signal, the registers, where the pc was, and every
+ * open fd with its read position. A core has none of the fds; only a live capture (the signal-delivery-stop, with
+ * /proc/PID/fdinfo) knows which file was being read when the thread faulted.
+ */
+public final class CrashCapture {
+    /** One open fd: its target and the read/write position from fdinfo (-1 if unknown). */
+    public record Fd(int fd, String path, long pos, long size) {
+        public boolean isFile() {
+            return path.startsWith("/") && !path.endsWith(" (deleted)");
+        }
+    }
+
+    public int pid;
+    public int tid;
+    public String signal;
+    public String siCode;
+    /** si_addr: the fault address, for kernel-generated faults. */
+    public long faultAddress;
+    public boolean kernelGenerated;
+    public final Map<String, Long> registers = new LinkedHashMap<>();
+    /** The mapping that holds the pc: module path (or [anon], [vdso]) and the offset into the file. */
+    public String pcModule;
+    public long pcModuleOffset;
+    public final List<Integer> threads = new ArrayList<>();
+    public final List<String> cmdline = new ArrayList<>();
+    public String cwd;
+    public String exe;
+    public final List<Fd> fds = new ArrayList<>();
+    public final List<String> notes = new ArrayList<>();
+    public long timeNs;
+
+    public Long register(String name) {
+        return registers.get(name);
+    }
+}
