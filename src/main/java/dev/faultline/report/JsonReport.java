@@ -3,11 +3,13 @@ package dev.faultline.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faultline.analysis.Candidate;
 import dev.faultline.analysis.Evidence;
 import dev.faultline.analysis.Incident;
 import dev.faultline.analysis.Verdict;
+import dev.faultline.model.CrashCapture;
 import dev.faultline.trace.ParseStats;
 import java.util.Map;
 
@@ -71,8 +73,48 @@ public final class JsonReport {
         for (Evidence.LogLine l : inc.related) {
             related.add(logLine(l));
         }
+        if (inc.capture != null) {
+            o.set("capture", capture(inc.capture));
+        }
         o.set("verdict", verdict(inc.verdict));
         return o;
+    }
+
+    /** Live crash metadata from the signal-delivery-stop (attach/run only). */
+    static ObjectNode capture(CrashCapture c) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("signal", c.signal);
+        o.put("si_code", c.siCode);
+        o.put("kernel_generated", c.kernelGenerated);
+        o.put("fault_address", hex(c.faultAddress));
+        ObjectNode pc = o.putObject("pc");
+        Long rip = c.register("rip");
+        pc.put("address", rip == null ? null : hex(rip));
+        pc.put("module", c.pcModule);
+        pc.put("module_offset", c.pcModule == null ? null : hex(c.pcModuleOffset));
+        ObjectNode regs = o.putObject("registers");
+        c.registers.forEach((k, v) -> regs.put(k, hex(v)));
+        ArrayNode threads = o.putArray("threads");
+        c.threads.forEach(threads::add);
+        ArrayNode cmd = o.putArray("cmdline");
+        c.cmdline.forEach(cmd::add);
+        o.put("cwd", c.cwd);
+        o.put("exe", c.exe);
+        ArrayNode fds = o.putArray("fds");
+        for (CrashCapture.Fd fd : c.fds) {
+            ObjectNode f = fds.addObject();
+            f.put("fd", fd.fd());
+            f.put("path", fd.path());
+            f.put("pos", fd.pos());
+            f.put("size", fd.size());
+        }
+        ArrayNode notes = o.putArray("notes");
+        c.notes.forEach(notes::add);
+        return o;
+    }
+
+    private static String hex(long v) {
+        return "0x" + Long.toHexString(v);
     }
 
     static ObjectNode verdict(Verdict v) {

@@ -4,6 +4,7 @@ import dev.faultline.analysis.Candidate;
 import dev.faultline.analysis.Evidence;
 import dev.faultline.analysis.Incident;
 import dev.faultline.analysis.Verdict;
+import dev.faultline.model.CrashCapture;
 
 /** The human report: the verdict first, then the evidence with log line numbers. Every trace string is escaped. */
 public final class TextReport {
@@ -57,6 +58,9 @@ public final class TextReport {
         if (inc.outcome != null) {
             sb.append("  outcome: ").append(inc.outcome).append('\n');
         }
+        if (inc.capture != null) {
+            capture(sb, inc.capture);
+        }
         Verdict v = inc.verdict;
         sb.append("  verdict: ").append(bold(v.kind.label())).append(String.format(" (confidence %.2f)", v.confidence)).append('\n');
         if (v.culprit != null) {
@@ -94,6 +98,32 @@ public final class TextReport {
 
     private static String clip(String s) {
         return s.length() > 160 ? s.substring(0, 160) + "…" : s;
+    }
+
+    /** The live capture in a few lines: where the pc was, and the files open with their positions. */
+    private static void capture(StringBuilder sb, CrashCapture c) {
+        Long rip = c.register("rip");
+        sb.append("  pc:      ").append(rip == null ? "?" : "0x" + Long.toHexString(rip));
+        if (c.pcModule != null) {
+            sb.append(" in ").append(Terminal.escape(c.pcModule)).append("+0x").append(Long.toHexString(c.pcModuleOffset));
+        }
+        sb.append("  (").append(c.threads.size()).append(" thread").append(c.threads.size() == 1 ? "" : "s").append(")\n");
+        if (!c.cmdline.isEmpty()) {
+            sb.append("  command: ").append(Terminal.escape(String.join(" ", c.cmdline))).append("  (cwd ")
+                    .append(Terminal.escape(String.valueOf(c.cwd))).append(")\n");
+        }
+        for (CrashCapture.Fd fd : c.fds) {
+            if (fd.isFile()) {
+                sb.append("  open fd: ").append(fd.fd()).append(" -> ").append(Terminal.escape(fd.path()));
+                if (fd.pos() >= 0) {
+                    sb.append("  pos ").append(fd.pos()).append(fd.size() >= 0 ? " of " + fd.size() : "");
+                }
+                sb.append('\n');
+            }
+        }
+        for (String n : c.notes) {
+            sb.append("  note:    ").append(Terminal.escape(n)).append('\n');
+        }
     }
 
     private static String siginfoSummary(Incident inc) {

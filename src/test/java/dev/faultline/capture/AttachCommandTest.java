@@ -82,6 +82,18 @@ class AttachCommandTest {
         assertEquals("config", v.get("class").asText(), v.toString());
         assertEquals(tree.resolve("conf/sites/bad.conf").toString(), v.get("culprit").get("path").asText());
         assertEquals(3, v.get("culprit").get("line").asInt(), "the fd position at the signal stop gives the line");
+        JsonNode capture = inc.get("capture");
+        assertEquals("SEGV_MAPERR", capture.get("si_code").asText());
+        assertTrue(capture.get("pc").get("module").asText().endsWith("/confsrv"), capture.get("pc").toString());
+        assertEquals(3, capture.get("threads").size(), "the child and its two idle threads");
+        boolean sawBadConf = false;
+        for (JsonNode fd : capture.get("fds")) {
+            if (fd.get("path").asText().endsWith("conf/sites/bad.conf")) {
+                sawBadConf = true;
+                assertEquals(47, fd.get("pos").asLong(), "three lines of bad.conf consumed");
+            }
+        }
+        assertTrue(sawBadConf, "bad.conf is in the fd table: " + capture.get("fds"));
         assertTrue(Files.readString(tmp.resolve("live.log")).contains("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR"),
                 "the -o log has the fault");
 
