@@ -40,6 +40,8 @@ public final class Tracer implements Runnable {
         public boolean enableCore;
         /** Sentinel with escalation: stop at the first crash whose fd table already names a config file. */
         public boolean stopWhenNamed;
+        /** run, full mode: install a SECCOMP_RET_TRACE filter so only the engine's syscalls stop the command. */
+        public boolean seccomp;
     }
 
     private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;
@@ -58,6 +60,10 @@ public final class Tracer implements Runnable {
         boolean fresh;
         /** The launch shell before its exec of the command: its syscalls are not the command's. */
         boolean beforeExec;
+        /** Between a syscall's entry and its exit (seccomp mode resumes with PTRACE_SYSCALL only then). */
+        boolean awaitExit;
+        /** The launch shell, until the seccomp filter is injected at its first syscall stop. */
+        boolean needsFilter;
         LiveRecord.Syscall pending;
 
         Tracee(int tid, int tgid, boolean syscallMode) {
@@ -91,6 +97,7 @@ public final class Tracer implements Runnable {
     private Memory regs;
     private Memory scratch;
     private boolean escalated;
+    private boolean filterInstalled;
     private int crashes;
     private int waitAfterCrashFor = -1;
     private int launchedPid = -1;
@@ -350,10 +357,11 @@ public final class Tracer implements Runnable {
         if (got != pid || !WaitStatus.stopped(s)) {
             throw new AttachException(AttachException.Reason.GONE, "the launch shell ended before it could be traced");
         }
-        pt.seize(pid, OPTIONS);
+        pt.seize(pid, opt.seccomp ? OPTIONS | Ptrace.O_TRACESECCOMP : OPTIONS);
         seized++;
         Tracee t = new Tracee(pid, pid, opt.mode == Mode.FULL);
         t.beforeExec = true;
+        t.needsFilter = opt.seccomp && opt.mode == Mode.FULL;
         track(pid, t);
         Ptrace.kill(pid, LinuxNames.SIGCONT);
     }
@@ -449,6 +457,10 @@ public final class Tracer implements Runnable {
                 resume(t, 0);
                 return;
             }
+            case Ptrace.EVENT_SECCOMP:
+                syscallStop(t); // the filter's RET_TRACE: a syscall entry
+                resume(t, 0);
+                return;
             case 0:
                 signalStop(t, sig);
                 return;
@@ -471,7 +483,8 @@ public final class Tracer implements Runnable {
 
     private void resume(Tracee t, int sig) {
         try {
-            if (t.syscallMode) {
+            // with the seccomp filter, PTRACE_CONT runs to the next traced call; PTRACE_SYSCALL only to see an exit
+            if (t.syscallMode && (!filterInstalled || t.awaitExit || t.needsFilter)) {
                 pt.syscall(t.tid, sig);
             } else {
                 pt.cont(t.tid, sig);
@@ -602,7 +615,13 @@ public final class Tracer implements Runnable {
         } catch (NativeCallException e) {
             return;
         }
+        if (op == SyscallInfo.OP_ENTRY && t.needsFilter) {
+            t.needsFilter = false;
+            injectFilter(t);
+            return; // the shell re-executes its syscall and stops at its entry again
+        }
         if (op == SyscallInfo.OP_ENTRY || op == SyscallInfo.OP_SECCOMP) {
+            t.awaitExit = true;
             long[] args = new long[6];
             for (int i = 0; i < 6; i++) {
                 args[i] = info.getLong(SyscallInfo.ARGS + 8L * i);
@@ -618,6 +637,7 @@ public final class Tracer implements Runnable {
             }
             t.pending = rec;
         } else if (op == SyscallInfo.OP_EXIT) {
+            t.awaitExit = false;
             LiveRecord.Syscall rec = t.pending;
             t.pending = null;
             if (rec == null) {
@@ -630,6 +650,97 @@ public final class Tracer implements Runnable {
                 readOutputs(t.tid, rec);
                 sink.accept(rec);
             }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ seccomp
+
+    /**
+     * Makes the stopped launch shell install the filter itself: at a syscall-entry stop its registers are pointed
+     * at seccomp(SECCOMP_SET_MODE_FILTER) (and, without CAP_SYS_ADMIN, prctl(PR_SET_NO_NEW_PRIVS) first), with the
+     * program written below its stack pointer; then the original syscall is rewound (rip - 2, the length of the
+     * x86_64 syscall instruction) and runs as if nothing happened. On any failure tracing simply stays full.
+     */
+    private void injectFilter(Tracee t) {
+        int tid = t.tid;
+        Memory saved = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        try {
+            pt.registers(tid, saved);
+            long rsp = saved.getLong(dev.faultline.capture.jna.UserRegs.RSP);
+            byte[] prog = SeccompFilter.program(SeccompFilter.tracedNumbers(table));
+            long progAddr = (rsp - 16384 - prog.length) & ~15L; // well below the red zone, in mapped stack
+            long fprogAddr = progAddr - 16;
+            Memory m = new Memory(prog.length + 16);
+            m.setShort(0, (short) (prog.length / 8));
+            m.setLong(8, progAddr);
+            m.write(16, prog, 0, prog.length);
+            if (pt.writeMemory(tid, fprogAddr, m, prog.length + 16) != prog.length + 16) {
+                notes.add("seccomp filter not installed (could not write the program); tracing every syscall");
+                return;
+            }
+            boolean entry = true;
+            if (proc.status(tid).uid() != 0) {
+                long rc = inject(tid, saved, entry, 157, 38, 1); // prctl(PR_SET_NO_NEW_PRIVS, 1)
+                entry = false;
+                if (rc != 0) {
+                    notes.add("seccomp filter not installed (PR_SET_NO_NEW_PRIVS failed: " + rc + "); tracing every syscall");
+                    restore(tid, saved);
+                    return;
+                }
+            }
+            long rc = inject(tid, saved, entry, 317, 1, 0, fprogAddr); // seccomp(SET_MODE_FILTER, 0, &prog)
+            restore(tid, saved);
+            if (rc == 0) {
+                filterInstalled = true;
+            } else {
+                notes.add("seccomp filter not installed (seccomp returned " + rc + "); tracing every syscall");
+            }
+        } catch (NativeCallException | java.io.IOException | IllegalStateException e) {
+            notes.add("seccomp filter not installed (" + e.getMessage() + "); tracing every syscall");
+        }
+    }
+
+    /** Runs one syscall in the stopped tracee and returns its result; leaves it at that call's exit stop. */
+    private long inject(int tid, Memory saved, boolean atEntry, long nr, long... args) throws NativeCallException {
+        Memory r = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        r.write(0, saved.getByteArray(0, (int) r.size()), 0, (int) r.size());
+        int[] argRegs = {dev.faultline.capture.jna.UserRegs.RDI, dev.faultline.capture.jna.UserRegs.RSI,
+            dev.faultline.capture.jna.UserRegs.RDX, dev.faultline.capture.jna.UserRegs.R10,
+            dev.faultline.capture.jna.UserRegs.R8, dev.faultline.capture.jna.UserRegs.R9};
+        for (int i = 0; i < argRegs.length; i++) {
+            r.setLong(argRegs[i], i < args.length ? args[i] : 0);
+        }
+        if (atEntry) {
+            r.setLong(dev.faultline.capture.jna.UserRegs.ORIG_RAX, nr); // the kernel reads the number from orig_rax here
+            pt.setRegisters(tid, r);
+        } else {
+            // at an exit stop: step back onto the syscall instruction and run it again with our number
+            r.setLong(dev.faultline.capture.jna.UserRegs.RIP, saved.getLong(dev.faultline.capture.jna.UserRegs.RIP) - 2);
+            r.setLong(dev.faultline.capture.jna.UserRegs.RAX, nr);
+            pt.setRegisters(tid, r);
+            pt.syscall(tid, 0);
+            expectSyscallStop(tid);
+        }
+        pt.syscall(tid, 0);
+        expectSyscallStop(tid);
+        pt.registers(tid, r);
+        return r.getLong(dev.faultline.capture.jna.UserRegs.RAX);
+    }
+
+    /** From an exit stop, rewinds onto the original syscall with its original number and arguments. */
+    private void restore(int tid, Memory saved) throws NativeCallException {
+        Memory r = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        r.write(0, saved.getByteArray(0, (int) r.size()), 0, (int) r.size());
+        r.setLong(dev.faultline.capture.jna.UserRegs.RIP, saved.getLong(dev.faultline.capture.jna.UserRegs.RIP) - 2);
+        r.setLong(dev.faultline.capture.jna.UserRegs.RAX, saved.getLong(dev.faultline.capture.jna.UserRegs.ORIG_RAX));
+        pt.setRegisters(tid, r);
+    }
+
+    private void expectSyscallStop(int tid) throws NativeCallException {
+        int got = pt.waitpid(tid, Ptrace.WALL);
+        int s = pt.lastStatus();
+        if (got != tid || !WaitStatus.stopped(s) || WaitStatus.stopSig(s) != SYSCALL_TRAP) {
+            throw new IllegalStateException("unexpected stop 0x" + Integer.toHexString(s) + " while injecting");
         }
     }
 
@@ -833,6 +944,9 @@ public final class Tracer implements Runnable {
         if (pt == null || tracees.isEmpty()) {
             return;
         }
+        if (filterInstalled) {
+            endFilteredCommand();
+        }
         for (Tracee t : tracees.values()) {
             interrupt(t);
         }
@@ -897,6 +1011,51 @@ public final class Tracer implements Runnable {
             }
             notes.add(tracees.size() + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
             tracees.clear();
+        }
+    }
+
+    /**
+     * A seccomp filter cannot be removed, and without its tracer every filtered syscall fails with ENOSYS: a command
+     * left like that would misbehave in ways nobody could explain. So when faultline must stop before the command
+     * ends, the command is asked to exit (SIGTERM), and killed after 5 s; never left running filtered.
+     */
+    private void endFilteredCommand() {
+        notes.add("stopped before the command ended: it carries faultline's seccomp filter, which cannot be removed, "
+                + "so it was sent SIGTERM (SIGKILL after 5 s) instead of being left with failing syscalls");
+        Set<Integer> processes = new HashSet<>();
+        tracees.values().forEach(t -> processes.add(t.tgid));
+        signalAll(processes, LinuxNames.SIGTERM);
+        long killAt = System.nanoTime() + 5_000_000_000L;
+        long giveUp = killAt + 3_000_000_000L;
+        boolean killed = false;
+        while (!tracees.isEmpty() && System.nanoTime() < giveUp) {
+            if (!killed && System.nanoTime() > killAt) {
+                signalAll(processes, LinuxNames.SIGKILL);
+                killed = true;
+            }
+            try {
+                int pid = pt.waitpid(-1, Ptrace.WALL | Ptrace.WNOHANG);
+                if (pid < 0) {
+                    break;
+                }
+                if (pid == 0) {
+                    Thread.sleep(1);
+                } else if (pid != wakerPid) {
+                    handle(pid, pt.lastStatus());
+                }
+            } catch (NativeCallException | InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    private static void signalAll(Set<Integer> pids, int sig) {
+        for (int pid : pids) {
+            try {
+                Ptrace.kill(pid, sig);
+            } catch (NativeCallException ignored) {
+                // already gone
+            }
         }
     }
 

@@ -19,10 +19,15 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @picocli.CommandLine.Option(names = "--no-seccomp",
+            description = "stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads")
+    boolean noSeccomp;
+
     @Override
     public Integer call() throws Exception {
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.FULL, 0);
         opt.escalate = false;
+        opt.seccomp = !noSeccomp;
         LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root);
         try {
             live.print(out.report);

@@ -72,6 +72,23 @@ class RunCommandTest {
         assertEquals(oracleCalls, fileCalls(mine.resolve("live.log")), "the file syscalls, thread by thread, match strace's");
     }
 
+    @org.junit.jupiter.api.Test
+    void theSeccompFilterStopsOnlyTheCallsTheEngineReads(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+        String bin = FaultlineProcess.nativeBin("confsrv").toString();
+        Path filtered = FaultlineProcess.caseTree(tmp.resolve("filtered"), "config-open");
+        FaultlineProcess a = FaultlineProcess.start(filtered, List.of(), "run", "-o", "live.log", "--", bin, "open");
+        assertEquals(70, a.waitFor(60), a.stderr());
+        Path every = FaultlineProcess.caseTree(tmp.resolve("every"), "config-open");
+        FaultlineProcess b = FaultlineProcess.start(every, List.of(), "run", "--no-seccomp", "-o", "live.log", "--", bin, "open");
+        assertEquals(70, b.waitFor(60), b.stderr());
+        String withFilter = Files.readString(filtered.resolve("live.log"));
+        String without = Files.readString(every.resolve("live.log"));
+        assertTrue(without.contains(" brk("), "without the filter every syscall stops, brk included");
+        assertTrue(!withFilter.contains(" brk(") && !withFilter.contains(" mprotect("), "with it, brk and mprotect never stop");
+        assertTrue(a.stdout().contains("culprit: " + filtered.resolve("conf/sites/bad.conf") + " line 3"), a.stdout());
+        assertEquals(fileCalls(every.resolve("live.log")), fileCalls(filtered.resolve("live.log")), "same file calls either way");
+    }
+
     /** kind, class, culprit (relative to the case tree) and line of every incident, in order. */
     private static String verdicts(JsonNode report, Path tree) {
         StringBuilder sb = new StringBuilder();

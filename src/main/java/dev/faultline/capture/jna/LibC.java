@@ -52,6 +52,12 @@ final class LibC {
 
     static native int posix_spawnattr_destroy(Pointer attr) throws LastErrorException;
 
+    static native int posix_spawn_file_actions_init(Pointer actions) throws LastErrorException;
+
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from) throws LastErrorException;
+
+    static native int posix_spawn_file_actions_destroy(Pointer actions) throws LastErrorException;
+
     static native int sigemptyset(Pointer set) throws LastErrorException;
 
     static native int sigfillset(Pointer set) throws LastErrorException;

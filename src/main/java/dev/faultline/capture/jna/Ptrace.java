@@ -230,9 +230,20 @@ public final class Ptrace {
         } catch (LastErrorException e) {
             throw new NativeCallException("posix_spawnattr", 0, e.getErrorCode());
         }
+        // The JVM holds fds without O_CLOEXEC (its modules file, the jar, /dev/random): close everything above
+        // stderr in the child, or the command inherits them and its fd numbers differ from a run under strace.
+        Memory actions = new Memory(256);       // posix_spawn_file_actions_t is 80 bytes in glibc
+        try {
+            LibC.posix_spawn_file_actions_init(actions);
+            LibC.posix_spawn_file_actions_addclosefrom_np(actions, 3);
+        } catch (LastErrorException | UnsatisfiedLinkError e) {
+            throw new NativeCallException("posix_spawn_file_actions_addclosefrom_np (glibc 2.34+)", 0,
+                    e instanceof LastErrorException ? ((LastErrorException) e).getErrorCode() : NativeCallException.EINVAL);
+        }
         IntByReference pid = new IntByReference();
-        int rc = LibC.Spawn.INSTANCE.posix_spawnp(pid, argv.get(0), null, attr, args, envp);
+        int rc = LibC.Spawn.INSTANCE.posix_spawnp(pid, argv.get(0), actions, attr, args, envp);
         LibC.posix_spawnattr_destroy(attr);
+        LibC.posix_spawn_file_actions_destroy(actions);
         if (rc != 0) {
             throw new NativeCallException("posix_spawnp(" + argv.get(0) + ")", 0, rc);
         }
