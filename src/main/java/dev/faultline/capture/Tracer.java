@@ -49,6 +49,8 @@ public final class Tracer implements Runnable {
     private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEFORK | Ptrace.O_TRACEVFORK
             | Ptrace.O_TRACECLONE | Ptrace.O_TRACEEXEC;
     private static final int MAX_ARGV = 64;
+    private static final String NO_PERMISSION = "permission denied; ptrace needs root, or CAP_SYS_PTRACE, or the same "
+            + "user with kernel.yama.ptrace_scope 0 (run: sudo faultline attach PID)";
     /** Crash captures kept per session (a crash loop beyond this is still traced and logged). */
     private static final int MAX_CAPTURES = 32;
 
@@ -280,7 +282,8 @@ public final class Tracer implements Runnable {
         } catch (ProcFs.NoSuchProcessException e) {
             throw new AttachException(AttachException.Reason.GONE, "no such process: " + pid);
         } catch (ProcFs.ProcAccessException e) {
-            throw new AttachException(AttachException.Reason.PERMISSION, "cannot read " + e.file() + ": permission denied");
+            throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + pid + ": " + NO_PERMISSION
+                    + " (" + e.file() + " is unreadable)");
         } catch (java.io.IOException e) {
             throw new AttachException(AttachException.Reason.GONE, "cannot inspect process " + pid + ": " + e.getMessage());
         }
@@ -314,8 +317,7 @@ public final class Tracer implements Runnable {
                 return false; // exited meanwhile
             }
             if (e.errno() == NativeCallException.EPERM) {
-                throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + tid
-                        + ": permission denied (run as root, or as the same user with CAP_SYS_PTRACE; check kernel.yama.ptrace_scope)");
+                throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + tid + ": " + NO_PERMISSION);
             }
             throw e;
         }
