@@ -12,16 +12,38 @@ command -v make   >/dev/null 2>&1 || need+=(make)
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v mvn    >/dev/null 2>&1 || need+=(maven)
 command -v javac  >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
-if [ "${#need[@]}" -gt 0 ]; then
-  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: installing ${need[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-  else
-    echo "test.sh: missing ${need[*]} and not root with apt-get; install them first" >&2
-    exit 1
+# Optional: a real Apache for the live-capture tests (native/apache/live-apache.sh). Those tests skip
+# themselves (JUnit assumptions) when it is missing, so its absence is not fatal.
+apache=()
+{ command -v apache2 || [ -x /usr/sbin/apache2 ]; } >/dev/null 2>&1 || apache+=(apache2)
+command -v apxs >/dev/null 2>&1 || apache+=(apache2-dev)
+compgen -G '/usr/lib/apache2/modules/libphp*.so' >/dev/null || apache+=(libapache2-mod-php)
+command -v curl >/dev/null 2>&1 || apache+=(curl)
+command -v ab   >/dev/null 2>&1 || apache+=(apache2-utils)
+can_apt=false
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then can_apt=true; fi
+if [ "${#need[@]}" -gt 0 ] && ! $can_apt; then
+  echo "test.sh: missing ${need[*]} and not root with apt-get; install them first" >&2
+  exit 1
+fi
+if [ "${#apache[@]}" -gt 0 ] && ! $can_apt; then
+  echo "test.sh: missing ${apache[*]} and not root with apt-get; the live Apache tests will be skipped"
+  apache=()
+fi
+install=("${need[@]}" "${apache[@]}")
+if [ "${#install[@]}" -gt 0 ]; then
+  echo "test.sh: installing ${install[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  # Installing apache2 would start the distribution's server on *:80; the tests run their own on
+  # 127.0.0.1 only, so forbid service starts (policy-rc.d exit 101) while apt runs, unless the
+  # machine already has its own policy.
+  if [ "${#apache[@]}" -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
   fi
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${install[@]}" >/dev/null
+  if trap -p EXIT | grep -q policy-rc.d; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
 fi
 
 make -s -C native

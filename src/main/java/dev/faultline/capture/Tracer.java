@@ -291,7 +291,11 @@ public final class Tracer implements Runnable {
 
     private boolean seize(int pid, int tid) throws NativeCallException, AttachException {
         try {
-            int tracer = proc.status(tid).tracerPid();
+            dev.faultline.capture.proc.ProcStatus st = proc.status(tid);
+            if (st.isZombie()) {
+                return false; // a crashed child its parent has not reaped yet: nothing to trace, and SEIZE says EPERM
+            }
+            int tracer = st.tracerPid();
             if (tracer != 0) {
                 // TracerPid is the tracing *thread*; name its process, which is what the user can see and stop
                 String who = "thread " + tracer;
@@ -316,6 +320,9 @@ public final class Tracer implements Runnable {
             if (e.errno() == NativeCallException.ESRCH) {
                 return false; // exited meanwhile
             }
+            if (e.errno() == NativeCallException.EPERM && exitingOrGone(tid)) {
+                return false;
+            }
             if (e.errno() == NativeCallException.EPERM) {
                 throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + tid + ": " + NO_PERMISSION);
             }
@@ -333,6 +340,15 @@ public final class Tracer implements Runnable {
     private void track(int tid, Tracee t) {
         tracees.put(tid, t);
         threadGroups.put(tid, t.tgid);
+    }
+
+    private boolean exitingOrGone(int tid) {
+        try {
+            dev.faultline.capture.proc.ProcStatus st = proc.status(tid);
+            return st.isZombie() || st.state() == 'X';
+        } catch (java.io.IOException e) {
+            return true;
+        }
     }
 
     private void interrupt(Tracee t) {

@@ -1,0 +1,327 @@
+#!/usr/bin/env bash
+# Live-capture overhead benchmark on a real Apache httpd (see docs/performance.md).
+#
+#   scripts/bench-attach.sh                   # throughput: untraced, strace -f, faultline full, sentinel
+#   scripts/bench-attach.sh --crash-latency   # time from a crashing request to faultline's verdict
+#
+# Throughput: an event-MPM server from native/apache/live-apache.sh on 127.0.0.1, loaded with
+#   ab -q -n $REQUESTS -c $CONCURRENCY http://127.0.0.1:PORT/index.html
+# after one warm-up run, once per row:
+#   untraced            nothing attached
+#   strace -f           strace -f -qq -o /dev/null -p PARENT -p CHILD... (every server process)
+#   faultline full      ./faultline attach --mode full --duration 120 PARENT
+#   faultline sentinel  ./faultline attach --duration 120 PARENT        (sentinel is the default mode)
+# A tracer is started in the background; after 2 s (strace: once every thread shows it as TracerPid)
+# ab runs, then the tracer gets SIGINT and is waited for. Targets: full >= 1.0x strace, sentinel
+# >= 0.95x untraced. A faultline row that cannot attach prints "faultline attach failed: ..." and the
+# other rows are still measured.
+#
+# --crash-latency: a prefork server; `./faultline attach --max-crashes 1 --duration 120 PARENT` (sentinel);
+# once it has seized every process, GET /crash/ (mod_crashconf segfaults the child while parsing
+# htdocs/crash/.htaccess line 3). Reports the milliseconds from the request to faultline's first
+# stdout line, to its line naming crash/.htaccess, and to its exit; $LATENCY_RUNS times.
+#
+# Environment: REQUESTS (20000), CONCURRENCY (8), PORT (18290; 18291 for --crash-latency),
+# LATENCY_RUNS (3), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
+# Everything stays on 127.0.0.1.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+
+MODE=throughput
+for a in "$@"; do
+  case "$a" in
+    --crash-latency) MODE=latency ;;
+    -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "bench-attach: unknown argument: $a (usage: bench-attach.sh [--crash-latency])" >&2; exit 64 ;;
+  esac
+done
+REQUESTS="${REQUESTS:-20000}"
+CONCURRENCY="${CONCURRENCY:-8}"
+LATENCY_RUNS="${LATENCY_RUNS:-3}"
+WORK="${WORK:-/tmp/faultline-bench-attach}"
+if [ "$MODE" = latency ]; then PORT="${PORT:-18291}"; else PORT="${PORT:-18290}"; fi
+LIVE="$here/native/apache/live-apache.sh"
+FAULTLINE="$here/faultline"
+SRV="$WORK/httpd"
+
+log() { echo "bench-attach: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+[ "$(id -u)" = 0 ] || die "must run as root (ptrace of www-data children, apache2 start)"
+[ -x /usr/sbin/apache2 ] || die "needs apache2 (apt-get install apache2)"
+for t in curl strace; do command -v "$t" >/dev/null || die "needs $t"; done
+[ "$MODE" = latency ] || command -v ab >/dev/null || die "needs ab (apt-get install apache2-utils)"
+
+mkdir -p "$WORK"
+# Background jobs of a non-interactive shell start with SIGINT ignored, and a JVM (or strace) that
+# starts with SIGINT ignored keeps ignoring it: tracers are started through `env --default-signal=INT`
+# (an array, not a function: a backgrounded function is a subshell, and $! would not be the tracer).
+DEFAULT_INT=(env --default-signal=INT)
+
+TRACER=""          # pid of a running tracer, killed on exit
+TRACER_RC=0
+cleanup() {
+  if [ -n "$TRACER" ] && kill -0 "$TRACER" 2>/dev/null; then kill -KILL "$TRACER" 2>/dev/null || true; fi
+  "$LIVE" stop "$SRV" >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+
+# ---- helpers -----------------------------------------------------------------------------------
+server_pids() { # PARENT -> parent and its current children
+  echo "$1"
+  cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n' | grep . || true
+}
+
+# all_traced_by TRACER PID...: every thread of every PID is traced by process TRACER. TracerPid is the
+# tid of the tracing *thread* (a JVM traces from one dedicated thread), so any thread of TRACER counts.
+all_traced_by() {
+  local t=$1 p s tp; shift
+  for p in "$@"; do
+    for s in /proc/"$p"/task/*/status; do
+      [ -r "$s" ] || continue
+      tp=$(awk '/^TracerPid:/{print $2}' "$s" 2>/dev/null)
+      [ -n "$tp" ] && [ "$tp" != 0 ] || return 1
+      [ "$tp" = "$t" ] || [ -d "/proc/$t/task/$tp" ] || return 1
+    done
+  done
+}
+
+# none_traced PID...: no thread of PID has a tracer (a clean detach)
+none_traced() {
+  local p s
+  for p in "$@"; do
+    for s in /proc/"$p"/task/*/status; do
+      [ "$(awk '/^TracerPid:/{print $2}' "$s" 2>/dev/null || echo 0)" = 0 ] || return 1
+    done
+  done
+}
+
+http_code() { curl -s --noproxy '*' --max-time 5 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$1" || true; }
+
+start_server() { # MPM
+  PARENT=$("$LIVE" start "$SRV" "$PORT" "$1") || die "could not start apache2 ($1) on 127.0.0.1:$PORT"
+}
+
+# ab_rps -> prints req/s, or fails with ab's last error line in AB_ERR
+AB_ERR=""
+ab_rps() {
+  local out rc=0
+  out=$(timeout 600 ab -q -s 10 -n "$REQUESTS" -c "$CONCURRENCY" "http://127.0.0.1:$PORT/index.html" 2>&1) || rc=$?
+  if [ "$rc" != 0 ]; then AB_ERR="ab exit $rc: $(echo "$out" | grep -v '^$' | tail -n 1)"; return 1; fi
+  echo "$out" | awk '/^Failed requests:/ && $3 != 0 {print "bench-attach: warning: " $0 > "/dev/stderr"}
+                     /^Requests per second:/ {print $4}'
+}
+
+# stop_tracer NAME: SIGINT, wait up to 30 s, then SIGKILL (and say so)
+stop_tracer() {
+  local name=$1 i
+  kill -INT "$TRACER" 2>/dev/null || true
+  for i in $(seq 1 300); do kill -0 "$TRACER" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$TRACER" 2>/dev/null; then
+    log "$name did not exit within 30 s of SIGINT; sending SIGKILL"
+    kill -KILL "$TRACER" 2>/dev/null || true
+  fi
+  TRACER_RC=0
+  wait "$TRACER" 2>/dev/null || TRACER_RC=$?
+  TRACER=""
+}
+
+# after a traced row: the server must still answer, untraced; otherwise restart it
+check_server() { # ROWNAME MPM
+  local pids i
+  for i in $(seq 1 20); do
+    # shellcheck disable=SC2046
+    none_traced $(server_pids "$PARENT") && break
+    sleep 0.1
+  done
+  # shellcheck disable=SC2046
+  none_traced $(server_pids "$PARENT") || log "after $1: some server thread still has a tracer"
+  if [ "$(http_code /index.html)" != 200 ]; then
+    log "after $1: the server no longer answers; restarting it"
+    "$LIVE" stop "$SRV" >&2 || true
+    start_server "$2"
+  fi
+}
+
+build_faultline() {
+  # The launcher rebuilds itself when src/ changed: do it now, so that no build lands inside a
+  # timing. If the build fails, `./faultline attach` would only rebuild (and fail) again.
+  FL_BUILD_ERR=""
+  if ! "$FAULTLINE" --version >/dev/null 2>"$WORK/build.err"; then
+    FL_BUILD_ERR="$(grep -v -e '^$' -e 'faultline: building' "$WORK/build.err" | head -n 1 || true)"
+    FL_BUILD_ERR="${FL_BUILD_ERR:-./faultline --version failed}"
+    log "faultline does not build: $FL_BUILD_ERR"
+  fi
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
+meets() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "-") print "n/a"; else if (r + 0 >= t + 0) print "met"; else print "NOT met" }'; }
+
+# ---- throughput --------------------------------------------------------------------------------
+throughput() {
+  build_faultline
+  start_server event
+  log "event MPM server, parent $PARENT, port $PORT; ab -n $REQUESTS -c $CONCURRENCY; $(nproc) CPUs"
+  ab_rps >/dev/null || die "warm-up failed: $AB_ERR"
+
+  local untraced="" strace_rps="" full="" sentinel="" note_strace="" note_full="" note_sentinel=""
+  untraced=$(ab_rps) || { log "untraced: $AB_ERR"; untraced=""; }
+  log "untraced: ${untraced:-failed} req/s"
+
+  # strace: -p for the parent (with -f, for children forked later) and for every existing child
+  local args=() p i
+  for p in $(server_pids "$PARENT"); do args+=(-p "$p"); done
+  "${DEFAULT_INT[@]}" strace -f -qq -o /dev/null "${args[@]}" </dev/null 2>"$WORK/strace.err" &
+  TRACER=$!
+  # shellcheck disable=SC2046
+  for i in $(seq 1 100); do all_traced_by "$TRACER" $(server_pids "$PARENT") && break; sleep 0.05; done
+  if kill -0 "$TRACER" 2>/dev/null; then
+    strace_rps=$(ab_rps) || { note_strace="$AB_ERR"; strace_rps=""; }
+    stop_tracer strace
+  else
+    wait "$TRACER" || true; TRACER=""
+    note_strace="strace failed: $(head -n 1 "$WORK/strace.err")"
+  fi
+  log "strace -f: ${strace_rps:-failed} req/s ${note_strace}"
+  check_server "strace" event
+
+  if faultline_row full --mode full; then full=$FL_RPS; else note_full="$FL_ERR"; fi
+  check_server "faultline full" event
+  if faultline_row sentinel; then sentinel=$FL_RPS; else note_sentinel="$FL_ERR"; fi
+  check_server "faultline sentinel" event
+
+  local r_full r_sent
+  r_full=$(ratio "$full" "$strace_rps")
+  r_sent=$(ratio "$sentinel" "$untraced")
+  echo
+  echo "apache2 event MPM, ab -n $REQUESTS -c $CONCURRENCY http://127.0.0.1:$PORT/index.html ($(nproc) CPUs)"
+  printf '  %-20s %10s req/s  %s\n' "untraced" "${untraced:--}" ""
+  printf '  %-20s %10s req/s  %s\n' "strace -f" "${strace_rps:--}" "$note_strace"
+  printf '  %-20s %10s req/s  %s\n' "faultline full" "${full:--}" "$note_full"
+  printf '  %-20s %10s req/s  %s\n' "faultline sentinel" "${sentinel:--}" "$note_sentinel"
+  echo "  full / strace        = $r_full  (target >= 1.0: $(meets "$r_full" 1.0))"
+  echo "  sentinel / untraced  = $r_sent  (target >= 0.95: $(meets "$r_sent" 0.95))"
+}
+
+# faultline_row NAME [ARGS...]: sets FL_RPS to the req/s under `./faultline attach ARGS --duration 120
+# PARENT`, or fails with FL_ERR set.
+FL_ERR=""
+FL_RPS=""
+faultline_row() {
+  local name=$1; shift
+  local out="$WORK/attach-$name.out" err="$WORK/attach-$name.err" rps i
+  FL_RPS=""
+  if [ -n "$FL_BUILD_ERR" ]; then
+    FL_ERR="faultline attach failed: $FL_BUILD_ERR"
+    log "faultline $name: $FL_ERR"
+    return 1
+  fi
+  : > "$err"
+  "${DEFAULT_INT[@]}" "$FAULTLINE" attach "$@" --duration 120 "$PARENT" </dev/null >"$out" 2>"$err" &
+  TRACER=$!
+  sleep 2
+  # shellcheck disable=SC2046
+  for i in $(seq 1 50); do
+    kill -0 "$TRACER" 2>/dev/null || break
+    all_traced_by "$TRACER" $(server_pids "$PARENT") && break
+    sleep 0.1
+  done
+  # shellcheck disable=SC2046
+  if kill -0 "$TRACER" 2>/dev/null && ! all_traced_by "$TRACER" $(server_pids "$PARENT"); then
+    log "faultline $name: warning: not every server thread is traced 7 s after the start"
+  fi
+  if ! kill -0 "$TRACER" 2>/dev/null; then
+    wait "$TRACER" 2>/dev/null || true; TRACER=""
+    FL_ERR="faultline attach failed: $(grep -v '^$' "$err" | head -n 1)"
+    [ "$FL_ERR" = "faultline attach failed: " ] && FL_ERR="faultline attach failed: exited before the run (no stderr)"
+    log "faultline $name: $FL_ERR"
+    return 1
+  fi
+  if ! rps=$(ab_rps); then
+    stop_tracer "faultline $name"
+    FL_ERR="$AB_ERR"
+    log "faultline $name: $FL_ERR"
+    return 1
+  fi
+  stop_tracer "faultline $name"
+  log "faultline $name: $rps req/s (faultline exit $TRACER_RC after SIGINT)"
+  FL_RPS=$rps
+}
+
+# ---- crash latency -----------------------------------------------------------------------------
+# Until the parent's once-a-second maintenance loop reaps it, a crashed child stays a zombie child of
+# the parent; start the next run from a steady server (up to 3 s).
+wait_reaped() {
+  local i c z
+  for i in $(seq 1 30); do
+    z=0
+    for c in $(cat /proc/"$PARENT"/task/*/children 2>/dev/null); do
+      [ "$(awk '/^State:/{print $2}' "/proc/$c/status" 2>/dev/null)" = Z ] && z=1
+    done
+    [ "$z" = 0 ] && return 0
+    sleep 0.1
+  done
+  log "a crashed child of $PARENT is still unreaped after 3 s"
+}
+
+crash_latency() {
+  build_faultline
+  start_server prefork
+  log "prefork server, parent $PARENT, port $PORT"
+  local run results=() t0 t_first t_named t_exit line ms_first ms_named ms_exit i verdict
+  for run in $(seq 1 "$LATENCY_RUNS"); do
+    local out="$WORK/latency-$run.out" err="$WORK/latency-$run.err"
+    if [ -n "$FL_BUILD_ERR" ]; then echo "run $run: faultline attach failed: $FL_BUILD_ERR"; continue; fi
+    : > "$out"; : > "$err"
+    # every stdout line gets a timestamp as it arrives ($EPOCHREALTIME: no fork per line)
+    "${DEFAULT_INT[@]}" "$FAULTLINE" attach --max-crashes 1 --duration 120 "$PARENT" </dev/null 2>"$err" \
+      > >(while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$out") &
+    TRACER=$!
+    # attached = every thread of the parent and its children shows faultline's JVM as tracer
+    for i in $(seq 1 200); do
+      kill -0 "$TRACER" 2>/dev/null || break
+      # shellcheck disable=SC2046
+      all_traced_by "$TRACER" $(server_pids "$PARENT") && break
+      sleep 0.05
+    done
+    # shellcheck disable=SC2046
+    if ! kill -0 "$TRACER" 2>/dev/null || ! all_traced_by "$TRACER" $(server_pids "$PARENT"); then
+      if kill -0 "$TRACER" 2>/dev/null; then stop_tracer faultline; else wait "$TRACER" 2>/dev/null || true; TRACER=""; fi
+      local e; e=$(grep -v '^$' "$err" | head -n 1 || true)
+      echo "run $run: faultline attach failed: ${e:-did not attach within 10 s}"
+      check_server "latency run $run" prefork
+      continue
+    fi
+    t0=$EPOCHREALTIME
+    http_code /crash/ >/dev/null
+    # faultline exits by itself after the first crash (--max-crashes 1)
+    for i in $(seq 1 600); do kill -0 "$TRACER" 2>/dev/null || break; sleep 0.05; done
+    t_exit=$EPOCHREALTIME
+    if kill -0 "$TRACER" 2>/dev/null; then
+      stop_tracer faultline
+      echo "run $run: faultline did not exit within 30 s of the crash (stopped it)"
+      check_server "latency run $run" prefork
+      continue
+    fi
+    wait "$TRACER" 2>/dev/null || true
+    TRACER=""
+    sleep 0.2 # let the timestamping reader drain
+    t_first=$(awk 'NR == 1 {print $1}' "$out")
+    t_named=$(awk '/crash\/\.htaccess/ {print $1; exit}' "$out")
+    ms_first=$(awk -v a="$t0" -v b="$t_first" 'BEGIN { if (b == "") print "-"; else printf "%.0f", (b - a) * 1000 }')
+    ms_named=$(awk -v a="$t0" -v b="$t_named" 'BEGIN { if (b == "") print "-"; else printf "%.0f", (b - a) * 1000 }')
+    ms_exit=$(awk -v a="$t0" -v b="$t_exit" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+    verdict="culprit crash/.htaccess: no"
+    grep -qiE 'culprit.*crash/\.htaccess' "$out" && verdict="culprit crash/.htaccess: yes"
+    if grep -qE 'crash/\.htaccess(:| line )3([^0-9]|$)' "$out"; then verdict="$verdict, line 3: yes"; else verdict="$verdict, line 3: no"; fi
+    echo "run $run: first report line ${ms_first} ms, line naming crash/.htaccess ${ms_named} ms, exit ${ms_exit} ms ($verdict)"
+    [ "$ms_named" != "-" ] && results+=("$ms_named")
+    check_server "latency run $run" prefork
+    wait_reaped
+  done
+  if [ "${#results[@]}" -gt 0 ]; then
+    echo "crash -> verdict naming crash/.htaccess: median $(printf '%s\n' "${results[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms over ${#results[@]} run(s)"
+  fi
+}
+
+if [ "$MODE" = latency ]; then crash_latency; else throughput; fi

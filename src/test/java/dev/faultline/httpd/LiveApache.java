@@ -1,0 +1,244 @@
+package dev.faultline.httpd;
+
+import dev.faultline.Cli;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A real Apache httpd for tests, on 127.0.0.1 only: a thin wrapper around {@code native/apache/live-apache.sh}
+ * (see there for the config and the crash fixtures {@code /crash/} and {@code /crash-late/}). Not a test itself.
+ *
+ * <pre>{@code
+ * Assumptions.assumeTrue(LiveApache.available(), "needs root, apache2, curl and native/build/mod_crashconf.so");
+ * try (LiveApache httpd = LiveApache.start(tempDir, "prefork")) { ... }
+ * }</pre>
+ */
+public final class LiveApache implements AutoCloseable {
+    private static final Path APACHE = Path.of("/usr/sbin/apache2");
+    private static final int PORT_MIN = 18200;
+    private static final int PORT_MAX = 18299;
+
+    private final Path dir;
+    private final int port;
+    private final int parentPid;
+
+    private LiveApache(Path dir, int port, int parentPid) {
+        this.dir = dir;
+        this.port = port;
+        this.parentPid = parentPid;
+    }
+
+    /** True when a live server can be started here: root, apache2, curl and the built mod_crashconf. */
+    public static boolean available() {
+        return isRoot() && Files.isExecutable(APACHE) && Files.isRegularFile(crashconf()) && onPath("curl");
+    }
+
+    /** Starts a server in {@code dir} (created if needed) with MPM "prefork" or "event", on a free port. */
+    public static LiveApache start(Path dir, String mpm) throws IOException, InterruptedException {
+        Path abs = dir.toAbsolutePath();
+        Files.createDirectories(abs);
+        int range = PORT_MAX - PORT_MIN + 1;
+        int first = ThreadLocalRandom.current().nextInt(range);
+        String lastError = "no free port in " + PORT_MIN + "-" + PORT_MAX;
+        int attempts = 0;
+        for (int i = 0; i < range && attempts < 5; i++) {
+            int port = PORT_MIN + (first + i) % range;
+            if (!portFree(port)) {
+                continue;
+            }
+            attempts++; // another process may take the port between the probe and apache2's bind
+            Result r = script("start", abs.toString(), Integer.toString(port), mpm);
+            if (r.exit == 0) {
+                return new LiveApache(abs, port, Integer.parseInt(r.out.strip()));
+            }
+            lastError = r.err.strip();
+            if (!lastError.contains("in use")) {
+                break;
+            }
+        }
+        throw new IOException("live-apache.sh start failed: " + lastError);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int parentPid() {
+        return parentPid;
+    }
+
+    /** The parent's current children, from {@code /proc/<pid>/task/<tid>/children}. */
+    public List<Integer> childPids() {
+        List<Integer> pids = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(parentPid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    for (String p : Files.readString(task.resolve("children")).trim().split("\\s+")) {
+                        if (!p.isEmpty()) {
+                            pids.add(Integer.parseInt(p));
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the thread exited while we listed
+                }
+            }
+        } catch (IOException parentGone) {
+            return List.of();
+        }
+        return pids;
+    }
+
+    /** GET {@code path} with the curl binary ({@code --max-time 5}); the HTTP status, or -1 when none (000). */
+    public int curl(String path) throws IOException, InterruptedException {
+        return fetch(path).status;
+    }
+
+    /** GET {@code path}; the response body ("" when the connection dropped). */
+    public String get(String path) throws IOException, InterruptedException {
+        return fetch(path).body;
+    }
+
+    public String errorLog() {
+        try {
+            return Files.readString(dir.resolve("logs/error.log"), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Waits until the error log matches {@code regex} (find). The parent notices a dead child in its
+     * once-a-second maintenance loop, so its AH00051/AH00052 line comes up to about a second after the crash.
+     */
+    public boolean awaitErrorLog(String regex, long timeoutMillis) throws InterruptedException {
+        Pattern p = Pattern.compile(regex);
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            if (p.matcher(errorLog()).find()) {
+                return true;
+            }
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 15 s) and waits until every process is gone. */
+    @Override
+    public void close() {
+        try {
+            Result r = script("stop", dir.toString());
+            if (r.exit != 0) {
+                throw new IllegalStateException("live-apache.sh stop failed: " + r.err.strip());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while stopping apache2", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+
+    private Response fetch(String path) throws IOException, InterruptedException {
+        // The status goes after a marker at the end of stdout, so one call gives both body and status.
+        String marker = "\n@@faultline-status@@";
+        Process p = new ProcessBuilder("curl", "-s", "--noproxy", "*", "--max-time", "5",
+                "-w", marker + "%{http_code}", "http://127.0.0.1:" + port + path)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("curl did not finish: " + path);
+        }
+        int at = out.lastIndexOf(marker);
+        if (at < 0) {
+            throw new IOException("unexpected curl output for " + path + ": " + out);
+        }
+        int status = Integer.parseInt(out.substring(at + marker.length()).strip());
+        return new Response(status == 0 ? -1 : status, out.substring(0, at));
+    }
+
+    private record Response(int status, String body) {
+    }
+
+    private record Result(int exit, String out, String err) {
+    }
+
+    private static Result script(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("bash");
+        cmd.add(Cli.repo().resolve("native/apache/live-apache.sh").toString());
+        cmd.addAll(List.of(args));
+        Path err = Files.createTempFile("live-apache", ".err");
+        try {
+            // stderr to a file: no second reader thread, and no pipe the daemon could hold open
+            Process p = new ProcessBuilder(cmd).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(40, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("live-apache.sh " + String.join(" ", args) + " did not finish in 40 s");
+            }
+            return new Result(p.exitValue(), out, Files.readString(err));
+        } finally {
+            Files.deleteIfExists(err);
+        }
+    }
+
+    private static Path crashconf() {
+        return Cli.repo().resolve("native/build/mod_crashconf.so");
+    }
+
+    private static boolean portFree(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return s.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0"); // effective uid
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String d : path.split(":")) {
+            if (!d.isEmpty() && Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
