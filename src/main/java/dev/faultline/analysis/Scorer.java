@@ -34,6 +34,9 @@ final class Scorer {
         Map<String, Candidate> cands = new LinkedHashMap<>();
 
         recencyAndPrior(window, cands);
+        if (inc.kind == Incident.Kind.CRASH && inc.windowStartSeq >= 0) {
+            readInCrashingRequest(inc, window, cands);
+        }
         if (inc.kind == Incident.Kind.CRASH) {
             openAtFault(inc, cands);
             if (inc.capture != null) {
@@ -122,6 +125,25 @@ final class Scorer {
             c.add(new Evidence("path-prior", Weights.PATH_PRIOR, "its name looks like " + (a.file.pathClass == PathClass.CONFIG ? "configuration" : "an include"))
                     .line(a.source, a.file.openedLine, a.file.openedText));
             rank++;
+        }
+    }
+
+    private static void readInCrashingRequest(Incident inc, List<FileActivity> window, Map<String, Candidate> cands) {
+        FileActivity only = null;
+        for (FileActivity a : window) {
+            if (a.kind == FileActivity.Kind.READ && a.file != null && a.file.pathClass == PathClass.CONFIG) {
+                if (only != null && !only.path.equals(a.path)) {
+                    return; // several config files: nothing singles one out
+                }
+                only = a;
+            }
+        }
+        Candidate c = only == null ? null : cands.get(only.path);
+        if (c != null) {
+            c.add(new Evidence("read-in-request", Weights.READ_IN_CRASHING_REQUEST,
+                    "the only config file read for the request that crashed"
+                            + (inc.requestLine != null ? " (" + inc.requestLine + ")" : "") + ": its settings were applied to it")
+                    .line(only.source, only.lastLine, only.lastText));
         }
     }
 

@@ -26,6 +26,11 @@ public final class Weights {
     public static final int INVALID_DIRECTIVE = 70;
     /** 6: recency, for the most recent config-class file read by the thread in the window; then decays. */
     public static final int[] RECENCY = {30, 20, 12, 8, 5};
+    /**
+     * A crash while serving a request, and the only config file the thread read for that request (an .htaccess:
+     * the per-directory configuration applied to it). Recency, name and this together reach the threshold.
+     */
+    public static final int READ_IN_CRASHING_REQUEST = 15;
     /** 9: the path looks like configuration. */
     public static final int PATH_PRIOR = 10;
     /** 10: the same thread then answered HTTP 5xx. */

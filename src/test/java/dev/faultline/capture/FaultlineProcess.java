@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * The real CLI in a JVM of its own, for live tracing: a tracer must not share the JVM whose ProcessBuilder reaper
  * owns the fixture processes, and Ctrl-C/SIGTERM tests need a process to signal.
  */
-final class FaultlineProcess {
-    final Process process;
+public final class FaultlineProcess {
+    public final Process process;
     final Path out;
     final Path err;
 
@@ -24,7 +24,7 @@ final class FaultlineProcess {
         this.err = err;
     }
 
-    static FaultlineProcess start(Path workDir, List<String> env, String... args) throws IOException {
+    public static FaultlineProcess start(Path workDir, List<String> env, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", System.getProperty("java.class.path"), "dev.faultline.cli.Main"));
@@ -40,7 +40,7 @@ final class FaultlineProcess {
         return new FaultlineProcess(pb.start(), out, err);
     }
 
-    int waitFor(long seconds) throws InterruptedException {
+    public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("faultline did not finish within " + seconds + " s; stderr: " + stderr());
@@ -48,11 +48,11 @@ final class FaultlineProcess {
         return process.exitValue();
     }
 
-    String stdout() {
+    public String stdout() {
         return read(out);
     }
 
-    String stderr() {
+    public String stderr() {
         return read(err);
     }
 
@@ -87,7 +87,7 @@ final class FaultlineProcess {
     }
 
     /** TracerPid from /proc/PID/status, or -1 if the process is gone. */
-    static int tracerPid(long pid) {
+    public static int tracerPid(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("TracerPid:")) {
@@ -101,7 +101,7 @@ final class FaultlineProcess {
     }
 
     /** The state letter from /proc/PID/stat (R, S, T, t, Z...), or '?' if gone. */
-    static char state(long pid) {
+    public static char state(long pid) {
         try {
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             return stat.charAt(stat.lastIndexOf(')') + 2);
@@ -111,7 +111,7 @@ final class FaultlineProcess {
     }
 
     /** ptrace works here: root, or Yama off. */
-    static boolean ptraceAllowed() {
+    public static boolean ptraceAllowed() {
         Path scope = Path.of("/proc/sys/kernel/yama/ptrace_scope");
         try {
             return !Files.exists(scope) || Files.readString(scope).trim().equals("0")

@@ -1,0 +1,146 @@
+package dev.faultline.httpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.capture.FaultlineProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * faultline attach on a real Apache httpd (apt's apache2, our own config on 127.0.0.1): it keeps serving while
+ * traced, survives a graceful restart, names the .htaccess whose value crashed a child, and after detach every
+ * process is untraced and in a normal state.
+ */
+class ApacheAttachTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsApache() throws Exception {
+        Assumptions.assumeTrue(LiveApache.available() && FaultlineProcess.ptraceAllowed(),
+                "needs root, apache2, curl and native/build/mod_crashconf.so (make -C native with apxs)");
+        // the children run as www-data and must reach htdocs below this (0700) temp dir
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @Test
+    void preforkServesThroughAGracefulRestartAndACrashIsTracedToItsHtaccess() throws Exception {
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", "-o", "live.log",
+                    Integer.toString(httpd.parentPid()));
+            waitTraced(httpd, fl);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, httpd.curl("/"), "serves while attached");
+            }
+            List<Integer> before = httpd.childPids();
+            signal("USR1", httpd.parentPid()); // apache2ctl graceful
+            assertTrue(httpd.awaitErrorLog("resuming normal operations", 15_000), "graceful restart completed");
+            waitUntil(() -> !httpd.childPids().isEmpty() && !httpd.childPids().equals(before), "new children after graceful");
+            assertEquals(200, httpd.curl("/"), "serves after a graceful restart under faultline");
+            waitTraced(httpd, fl); // the new generation of children was followed through fork
+
+            httpd.curl("/crash/"); // CrashConfParse statc: the child dies parsing crash/.htaccess
+            assertEquals(0, fl.waitFor(30), fl.stderr());
+            JsonNode inc = JSON.readTree(fl.stdout()).get("incidents").get(0);
+            assertEquals("SIGSEGV", inc.get("signal").asText());
+            JsonNode v = inc.get("verdict");
+            assertEquals("config", v.get("class").asText(), v.toString());
+            assertEquals(httpd.dir().resolve("htdocs/crash/.htaccess").toString(), v.get("culprit").get("path").asText());
+            assertTrue(inc.get("notes").toString().contains("re-raised") || inc.get("related").toString().contains("SIGSEGV"),
+                    "httpd's SI_USER re-raise is recognised as the same crash: " + inc);
+
+            assertEquals(200, httpd.curl("/"), "httpd keeps serving after the crash and the detach");
+            assertUntracedAndNormal(httpd);
+        }
+    }
+
+    @Test
+    void eventMpmCrashAtRequestTimeEscalatesAndTheNextCrashHasItsHistory() throws Exception {
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "event")) {
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json",
+                    Integer.toString(httpd.parentPid()));
+            waitTraced(httpd, fl);
+            assertEquals(200, httpd.curl("/"));
+            httpd.curl("/crash-late/"); // crashes in a fixups hook, after crash-late/.htaccess was read and closed
+            assertTrue(httpd.awaitErrorLog("exit signal Segmentation fault", 15_000));
+            waitUntil(() -> httpd.curl("/") == 200, "a new child serves");
+            httpd.curl("/crash-late/"); // the second crash, traced in full since the first
+            assertEquals(0, fl.waitFor(30), fl.stderr());
+            JsonNode incidents = JSON.readTree(fl.stdout()).get("incidents");
+            assertEquals(2, incidents.size(), fl.stdout());
+            JsonNode second = incidents.get(1).get("verdict");
+            assertEquals("config", second.get("class").asText(), second.toString());
+            assertEquals(httpd.dir().resolve("htdocs/crash-late/.htaccess").toString(), second.get("culprit").get("path").asText());
+            assertTrue(fl.stderr().contains("escalated to full syscall tracing"), fl.stderr());
+            assertEquals(200, httpd.curl("/"));
+            assertUntracedAndNormal(httpd);
+        }
+    }
+
+    private static List<Integer> all(LiveApache httpd) {
+        List<Integer> pids = new ArrayList<>();
+        pids.add(httpd.parentPid());
+        pids.addAll(httpd.childPids());
+        return pids;
+    }
+
+    private static void waitTraced(LiveApache httpd, FaultlineProcess fl) throws Exception {
+        waitUntil(() -> {
+            if (!fl.process.isAlive()) {
+                throw new AssertionError("faultline exited early: " + fl.stderr());
+            }
+            for (int pid : all(httpd)) {
+                int tracer = FaultlineProcess.tracerPid(pid);
+                if (FaultlineProcess.state(pid) != 'Z' && (tracer <= 0
+                        || !Files.exists(Path.of("/proc", Long.toString(fl.process.pid()), "task", Integer.toString(tracer))))) {
+                    return false;
+                }
+            }
+            return true;
+        }, "faultline traces the parent and every child");
+    }
+
+    private static void assertUntracedAndNormal(LiveApache httpd) throws Exception {
+        for (int pid : all(httpd)) {
+            char st = FaultlineProcess.state(pid);
+            if (st == 'Z' || st == '?') {
+                continue; // a crashed child not reaped yet
+            }
+            assertEquals(0, FaultlineProcess.tracerPid(pid), "process " + pid + " untraced");
+            assertNotEquals('t', st, "process " + pid + " not in a trace stop");
+            assertNotEquals('T', st, "process " + pid + " not stopped");
+        }
+    }
+
+    private static void signal(String sig, long pid) throws Exception {
+        assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor());
+    }
+
+    interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void waitUntil(Condition c, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            if (c.holds()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting until " + what);
+    }
+}
