@@ -41,14 +41,13 @@ public final class Analyzer {
     }
 
     public void accept(TraceEvent e) {
-        ThreadState before = model.existing(e.tid);
-        if (before == null && threadGroups != null) {
+        if (threadGroups != null) {
             int g = threadGroups.applyAsInt(e.tid);
-            if (g > 0 && g != e.tid) {
-                model.joinThreadGroup(e.tid, g);
-                before = model.existing(e.tid);
+            if (g > 0) {
+                model.placeThread(e.tid, g);
             }
         }
+        ThreadState before = model.existing(e.tid);
         int tgid = before != null ? before.process.tgid : e.tid;
         switch (e.kind) {
             case SIGNAL:

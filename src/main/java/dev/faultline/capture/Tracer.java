@@ -42,6 +42,8 @@ public final class Tracer implements Runnable {
         public boolean stopWhenNamed;
         /** run, full mode: install a SECCOMP_RET_TRACE filter so only the engine's syscalls stop the command. */
         public boolean seccomp;
+        /** Record every syscall (an -o log was asked for); otherwise only those the engine reads are decoded. */
+        public boolean recordAll;
     }
 
     private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;
@@ -100,6 +102,8 @@ public final class Tracer implements Runnable {
     private Memory scratch;
     private boolean escalated;
     private boolean filterInstalled;
+    /** By syscall number: decode it (the engine reads it, or -o wants everything). */
+    private boolean[] decode;
     private int crashes;
     private int waitAfterCrashFor = -1;
     private int launchedPid = -1;
@@ -190,6 +194,14 @@ public final class Tracer implements Runnable {
         sigInfo = new Memory(SigInfo.SIZE);
         regs = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
         scratch = new Memory(64 * 1024);
+        decode = new boolean[1024];
+        if (opt.recordAll) {
+            java.util.Arrays.fill(decode, true);
+        } else {
+            for (int nr : SeccompFilter.tracedNumbers(table)) {
+                decode[nr] = true;
+            }
+        }
         try {
             spawnWaker();
             if (command != null) {
@@ -640,11 +652,15 @@ public final class Tracer implements Runnable {
         }
         if (op == SyscallInfo.OP_ENTRY || op == SyscallInfo.OP_SECCOMP) {
             t.awaitExit = true;
+            int nr = (int) info.getLong(SyscallInfo.NR_OR_RVAL);
+            if (nr < 0 || nr >= decode.length || !decode[nr]) {
+                t.pending = null; // futex, epoll_wait...: nothing the engine reads, and no log asked for them
+                return;
+            }
             long[] args = new long[6];
             for (int i = 0; i < 6; i++) {
                 args[i] = info.getLong(SyscallInfo.ARGS + 8L * i);
             }
-            int nr = (int) info.getLong(SyscallInfo.NR_OR_RVAL);
             LiveRecord.Syscall rec = new LiveRecord.Syscall(t.tid, now(), nr, args);
             String name = table.name(nr);
             if (name.equals("execve") || name.equals("execveat")) {
@@ -969,6 +985,7 @@ public final class Tracer implements Runnable {
             interrupt(t);
         }
         long deadline = System.nanoTime() + 3_000_000_000L;
+        int idlePolls = 0;
         while (!tracees.isEmpty() && System.nanoTime() < deadline) {
             int pid;
             try {
@@ -984,6 +1001,11 @@ public final class Tracer implements Runnable {
                     Thread.sleep(1);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                }
+                if (++idlePolls % 100 == 0) {
+                    // a thread of a process that is being killed may die without another report
+                    tracees.values().removeIf(t -> !java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Integer.toString(t.tgid),
+                            "task", Integer.toString(t.tid))));
                 }
                 continue;
             }

@@ -63,6 +63,7 @@ final class LiveOptions {
             throw new UserError(ExitCodes.USAGE, "--max-crashes must be 0 (no limit) or more");
         }
         o.stringCap = stringCap;
+        o.recordAll = straceLog != null;
         o.enableCore = enableCore;
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");

@@ -29,14 +29,27 @@ public final class TraceModel {
     }
 
     /**
-     * Registers a thread the stream never showed being created (it existed before a live attach) as a member of
-     * process {@code tgid}, sharing its fd table.
+     * Live capture: the kernel's word on which process a thread belongs to. A thread the stream never showed being
+     * created (it predates the attach) joins its process; one the stream placed elsewhere (a clone seen out of order)
+     * moves, keeping its timeline. A process leader placed in another process gets a process of its own.
      */
-    public void joinThreadGroup(int tid, int tgid) {
-        if (tid == tgid || threads.containsKey(tid)) {
+    public void placeThread(int tid, int tgid) {
+        ThreadState t = threads.get(tid);
+        if (t != null && t.process.tgid == tgid) {
             return;
         }
-        threads.put(tid, new ThreadState(tid, thread(tgid).process));
+        if (tid == tgid) {
+            if (t != null) {
+                t.process = new ProcessState(tid, t.process.fds.copy(), t.process.cwd);
+            }
+            return;
+        }
+        ProcessState p = thread(tgid).process;
+        if (t == null) {
+            threads.put(tid, new ThreadState(tid, p));
+        } else {
+            t.process = p;
+        }
     }
 
     public ThreadState existing(int tid) {
