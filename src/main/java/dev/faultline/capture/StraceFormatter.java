@@ -84,15 +84,26 @@ public final class StraceFormatter {
         return sb.toString();
     }
 
+    private long cachedSecond = Long.MIN_VALUE;
+    private String cachedHms;
+
+    /** HH:MM:SS.micros in local time; the HH:MM:SS part is computed once per second. */
     private void time(long ns) {
-        LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(ns / 1_000_000_000L, ns % 1_000_000_000L), zone);
-        two(t.getHour());
-        sb.append(':');
-        two(t.getMinute());
-        sb.append(':');
-        two(t.getSecond());
-        sb.append('.');
-        String us = Long.toString(t.getNano() / 1000 + 1_000_000L);
+        long second = Math.floorDiv(ns, 1_000_000_000L);
+        if (second != cachedSecond) {
+            LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(second), zone);
+            int len = sb.length();
+            two(t.getHour());
+            sb.append(':');
+            two(t.getMinute());
+            sb.append(':');
+            two(t.getSecond());
+            cachedHms = sb.substring(len);
+            sb.setLength(len);
+            cachedSecond = second;
+        }
+        sb.append(cachedHms).append('.');
+        String us = Long.toString(Math.floorMod(ns, 1_000_000_000L) / 1000 + 1_000_000L);
         sb.append(us, 1, 7).append(' ');
     }
 

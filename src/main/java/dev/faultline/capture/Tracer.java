@@ -78,10 +78,15 @@ public final class Tracer implements Runnable {
     }
 
     private final Options opt;
-    private final Consumer<LiveRecord> sink;
+    private final Consumer<List<LiveRecord>> sink;
     private final ProcFs proc;
     private final SyscallTable table = SyscallTable.x86_64();
     private final Map<Integer, Tracee> tracees = new HashMap<>();
+    /**
+     * Records handed over in batches: one queue hand-off (and one wake-up of the decoder) per syscall costs more
+     * CPU than decoding it, on the machine the traced server needs. Flushed whenever the tracer would block.
+     */
+    private List<LiveRecord> batch = new ArrayList<>();
     /** tid → tgid of everything traced, read by the analysis thread. */
     private final Map<Integer, Integer> threadGroups = new java.util.concurrent.ConcurrentHashMap<>();
     private final Set<Integer> crashedProcesses = new HashSet<>();
@@ -114,7 +119,7 @@ public final class Tracer implements Runnable {
     private final long injectFaultAfter = parseLong(System.getenv("FAULTLINE_INJECT_FAULT"));
     private long stops;
 
-    private Tracer(Options opt, Consumer<LiveRecord> sink, ProcFs proc, int attachPid, List<String> command) {
+    private Tracer(Options opt, Consumer<List<LiveRecord>> sink, ProcFs proc, int attachPid, List<String> command) {
         this.opt = opt;
         this.sink = sink;
         this.proc = proc;
@@ -122,11 +127,11 @@ public final class Tracer implements Runnable {
         this.command = command;
     }
 
-    public static Tracer attach(int pid, Options opt, ProcFs proc, Consumer<LiveRecord> sink) {
+    public static Tracer attach(int pid, Options opt, ProcFs proc, Consumer<List<LiveRecord>> sink) {
         return new Tracer(opt, sink, proc, pid, null);
     }
 
-    public static Tracer launch(List<String> command, Options opt, ProcFs proc, Consumer<LiveRecord> sink) {
+    public static Tracer launch(List<String> command, Options opt, ProcFs proc, Consumer<List<LiveRecord>> sink) {
         return new Tracer(opt, sink, proc, -1, command);
     }
 
@@ -221,6 +226,7 @@ public final class Tracer implements Runnable {
         } finally {
             detachAll();
             killWaker();
+            flush();
         }
     }
 
@@ -403,7 +409,11 @@ public final class Tracer implements Runnable {
             if (stopRequested) {
                 return;
             }
-            int pid = pt.waitpid(-1, Ptrace.WALL);
+            int pid = pt.waitpid(-1, Ptrace.WALL | Ptrace.WNOHANG);
+            if (pid == 0) {
+                flush(); // nothing pending: hand over what we have before blocking
+                pid = pt.waitpid(-1, Ptrace.WALL);
+            }
             if (pid < 0) {
                 return; // no children at all: everything is gone
             }
@@ -537,11 +547,11 @@ public final class Tracer implements Runnable {
         long now = now();
         if (t.pending != null && !t.beforeExec) {
             t.pending.finished = false;   // exit_group, or killed inside the call: strace prints "= ?"
-            sink.accept(t.pending);
+            emit(t.pending);
         }
         boolean killed = WaitStatus.signaled(s);
         int value = killed ? WaitStatus.termSig(s) : WaitStatus.exitCode(s);
-        sink.accept(new LiveRecord.Exit(t.tid, now, killed, value, killed && WaitStatus.coreDumped(s)));
+        emit(new LiveRecord.Exit(t.tid, now, killed, value, killed && WaitStatus.coreDumped(s)));
         if (t.tid == launchedPid) {
             launchedStatus = s;
         }
@@ -565,7 +575,7 @@ public final class Tracer implements Runnable {
             // no siginfo (vanished): report the bare signal
         }
         if (!t.beforeExec || sig != LinuxNames.SIGCONT) {
-            sink.accept(new LiveRecord.Signal(t.tid, now, sig, code, errno, u0, u1));
+            emit(new LiveRecord.Signal(t.tid, now, sig, code, errno, u0, u1));
         }
         boolean kernel = code > 0;
         boolean selfAbort = sig == LinuxNames.SIGABRT && code <= 0 && (int) u0 == t.tgid;
@@ -577,7 +587,7 @@ public final class Tracer implements Runnable {
             if (opt.enableCore) {
                 raiseCoreLimit(c, t.tgid);
             }
-            sink.accept(new LiveRecord.Crash(t.tid, now, c));
+            emit(new LiveRecord.Crash(t.tid, now, c));
             if (opt.mode == Mode.SENTINEL && opt.escalate && !escalated && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
                 escalate(t);
             }
@@ -597,6 +607,21 @@ public final class Tracer implements Runnable {
             }
         }
         return false;
+    }
+
+    private void emit(LiveRecord r) {
+        batch.add(r);
+        if (batch.size() >= 256) {
+            flush();
+        }
+    }
+
+    private void flush() {
+        if (!batch.isEmpty()) {
+            List<LiveRecord> out = batch;
+            batch = new ArrayList<>();
+            sink.accept(out);
+        }
     }
 
     private void raiseCoreLimit(CrashCapture c, int pid) {
@@ -682,7 +707,7 @@ public final class Tracer implements Runnable {
             rec.durationNs = now() - rec.timeNs;
             if (!t.beforeExec) {
                 readOutputs(t.tid, rec);
-                sink.accept(rec);
+                emit(rec);
             }
         }
     }
@@ -923,25 +948,26 @@ public final class Tracer implements Runnable {
         java.io.ByteArrayOutputStream out = null;
         long at = addr;
         for (int total = 0; total < 4096; ) {
-            int chunk = (int) (4096 - (at & 4095));
-            int n = pt.readMemory(tid, at, scratch, chunk);
+            // small reads (most paths are short), never across a page: an unmapped next page would fail the read
+            int want = (int) Math.min(256, 4096 - (at & 4095));
+            int n = pt.readMemory(tid, at, scratch, want);
             if (n <= 0) {
                 break;
             }
+            byte[] chunk = scratch.getByteArray(0, n); // one copy, then scan in Java (not a JNI call per byte)
             for (int i = 0; i < n; i++) {
-                if (scratch.getByte(i) == 0) {
-                    byte[] tail = scratch.getByteArray(0, i);
+                if (chunk[i] == 0) {
                     if (out == null) {
-                        return tail;
+                        return java.util.Arrays.copyOf(chunk, i);
                     }
-                    out.write(tail, 0, tail.length);
+                    out.write(chunk, 0, i);
                     return out.toByteArray();
                 }
             }
             if (out == null) {
                 out = new java.io.ByteArrayOutputStream();
             }
-            out.write(scratch.getByteArray(0, n), 0, n);
+            out.write(chunk, 0, n);
             at += n;
             total += n;
         }
@@ -1038,7 +1064,7 @@ public final class Tracer implements Runnable {
             }
             if (t.pending != null && !t.beforeExec) {
                 t.pending.finished = false;
-                sink.accept(t.pending);
+                emit(t.pending);
                 t.pending = null;
             }
             tryDetach(pid, deliver);

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * report of what was seen is still printed.
  */
 final class LiveRun {
-    private static final LiveRecord END = LiveRecord.END;
+    private static final List<LiveRecord> END = List.of(LiveRecord.END);
 
     static final class Outcome {
         Report report;
@@ -61,7 +61,7 @@ final class LiveRun {
     static Outcome run(Tracer.Options opt, int pid, List<String> command, long durationMs, Path strace,
             boolean redact, Path root) throws Exception {
         ProcFs proc = ProcFs.system();
-        BlockingQueue<LiveRecord> queue = new ArrayBlockingQueue<>(1 << 15);
+        BlockingQueue<List<LiveRecord>> queue = new ArrayBlockingQueue<>(256);
         Analyzer analyzer = new Analyzer(new FileSource(root));
         Tracer tracer = command == null
                 ? Tracer.attach(pid, opt, proc, r -> put(queue, r, analyzer))
@@ -160,32 +160,30 @@ final class LiveRun {
     }
 
     /** Lets the report be printed before a Ctrl-C'd JVM halts; called by the commands after printing. */
-    private static void put(BlockingQueue<LiveRecord> queue, LiveRecord r, Analyzer analyzer) {
-        if (r instanceof LiveRecord.Crash && analyzer != null) {
-            synchronized (analyzer) {
-                analyzer.addCapture(((LiveRecord.Crash) r).capture);
+    private static void put(BlockingQueue<List<LiveRecord>> queue, List<LiveRecord> batch, Analyzer analyzer) {
+        for (LiveRecord r : batch) {
+            if (r instanceof LiveRecord.Crash && analyzer != null) {
+                synchronized (analyzer) {
+                    analyzer.addCapture(((LiveRecord.Crash) r).capture);
+                }
             }
         }
-        while (true) {
-            try {
-                queue.put(r); // bounded: a slow decoder slows the tracees rather than growing the heap
-                return;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            queue.put(batch); // bounded: a slow decoder slows the tracees rather than growing the heap
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     /** The decoder thread: records → strace lines → the -o file and the analysis pipe. */
     private static final class Decoder implements Runnable {
-        private final BlockingQueue<LiveRecord> queue;
+        private final BlockingQueue<List<LiveRecord>> queue;
         private final StraceFormatter formatter;
         private final OutputStream pipe;
         private final Path partial;
         volatile IOException failure;
 
-        Decoder(BlockingQueue<LiveRecord> queue, StraceFormatter formatter, OutputStream pipe, Path partial) {
+        Decoder(BlockingQueue<List<LiveRecord>> queue, StraceFormatter formatter, OutputStream pipe, Path partial) {
             this.queue = queue;
             this.formatter = formatter;
             this.pipe = pipe;
@@ -214,25 +212,28 @@ final class LiveRun {
                         failure = e;
                     }
                 }
-                while (true) {
-                    LiveRecord r = queue.take();
-                    if (r == END) {
-                        break;
-                    }
-                    String line = formatter.format(r);
-                    if (line == null) {
-                        continue;
-                    }
-                    toPipe.write(line);
-                    toPipe.write('\n');
-                    if (toFile != null) {
-                        try {
-                            toFile.write(line);
-                            toFile.write('\n');
-                        } catch (IOException e) {
-                            // a full disk must not stall the tracees: stop writing the log, keep tracing
-                            failure = e;
-                            toFile = null;
+                boolean end = false;
+                while (!end) {
+                    for (LiveRecord r : queue.take()) {
+                        if (r == LiveRecord.END) {
+                            end = true;
+                            break;
+                        }
+                        String line = formatter.format(r);
+                        if (line == null) {
+                            continue;
+                        }
+                        toPipe.write(line);
+                        toPipe.write('\n');
+                        if (toFile != null) {
+                            try {
+                                toFile.write(line);
+                                toFile.write('\n');
+                            } catch (IOException e) {
+                                // a full disk must not stall the tracees: stop writing the log, keep tracing
+                                failure = e;
+                                toFile = null;
+                            }
                         }
                     }
                     if (queue.isEmpty()) {
