@@ -21,7 +21,7 @@
 # htdocs/crash/.htaccess line 3). Reports the milliseconds from the request to faultline's first
 # stdout line, to its line naming crash/.htaccess, and to its exit; $LATENCY_RUNS times.
 #
-# Environment: REQUESTS (20000), CONCURRENCY (8), PORT (18290; 18291 for --crash-latency),
+# Environment: ROUNDS (3; the rows are measured in ROUNDS interleaved rounds, best per row), REQUESTS (20000), CONCURRENCY (8), PORT (18290; 18291 for --crash-latency),
 # LATENCY_RUNS (3), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
 # Everything stays on 127.0.0.1.
 set -euo pipefail
@@ -37,6 +37,7 @@ for a in "$@"; do
 done
 REQUESTS="${REQUESTS:-20000}"
 CONCURRENCY="${CONCURRENCY:-8}"
+ROUNDS="${ROUNDS:-3}"
 LATENCY_RUNS="${LATENCY_RUNS:-3}"
 WORK="${WORK:-/tmp/faultline-bench-attach}"
 if [ "$MODE" = latency ]; then PORT="${PORT:-18291}"; else PORT="${PORT:-18290}"; fi
@@ -157,6 +158,10 @@ build_faultline() {
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f", a / b }'; }
 meets() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "-") print "n/a"; else if (r + 0 >= t + 0) print "met"; else print "NOT met" }'; }
 
+best() { # the larger of two req/s figures (either may be empty)
+  if [ -z "$1" ]; then echo "$2"; elif [ -z "$2" ]; then echo "$1"; else awk -v a="$1" -v b="$2" 'BEGIN{print (a > b) ? a : b}'; fi
+}
+
 # ---- throughput --------------------------------------------------------------------------------
 throughput() {
   build_faultline
@@ -164,31 +169,34 @@ throughput() {
   log "event MPM server, parent $PARENT, port $PORT; ab -n $REQUESTS -c $CONCURRENCY; $(nproc) CPUs"
   ab_rps >/dev/null || die "warm-up failed: $AB_ERR"
 
-  local untraced="" strace_rps="" full="" sentinel="" note_strace="" note_full="" note_sentinel=""
-  untraced=$(ab_rps) || { log "untraced: $AB_ERR"; untraced=""; }
-  log "untraced: ${untraced:-failed} req/s"
+  # ROUNDS rounds of the four rows, interleaved, best req/s per row: single ab runs vary by 15 % here
+  local untraced="" strace_rps="" full="" sentinel="" note_strace="" note_full="" note_sentinel="" rps round
+  for round in $(seq 1 "$ROUNDS"); do
+    rps=$(ab_rps) || { log "untraced: $AB_ERR"; rps=""; }; untraced=$(best "$untraced" "$rps")
+    log "round $round untraced: ${rps:-failed} req/s"
 
-  # strace: -p for the parent (with -f, for children forked later) and for every existing child
-  local args=() p i
-  for p in $(server_pids "$PARENT"); do args+=(-p "$p"); done
-  "${DEFAULT_INT[@]}" strace -f -qq -o /dev/null "${args[@]}" </dev/null 2>"$WORK/strace.err" &
-  TRACER=$!
-  # shellcheck disable=SC2046
-  for i in $(seq 1 100); do all_traced_by "$TRACER" $(server_pids "$PARENT") && break; sleep 0.05; done
-  if kill -0 "$TRACER" 2>/dev/null; then
-    strace_rps=$(ab_rps) || { note_strace="$AB_ERR"; strace_rps=""; }
-    stop_tracer strace
-  else
-    wait "$TRACER" || true; TRACER=""
-    note_strace="strace failed: $(head -n 1 "$WORK/strace.err")"
-  fi
-  log "strace -f: ${strace_rps:-failed} req/s ${note_strace}"
-  check_server "strace" event
+    # strace: -p for the parent (with -f, for children forked later) and for every existing child
+    local args=() p i
+    for p in $(server_pids "$PARENT"); do args+=(-p "$p"); done
+    "${DEFAULT_INT[@]}" strace -f -qq -o /dev/null "${args[@]}" </dev/null 2>"$WORK/strace.err" &
+    TRACER=$!
+    # shellcheck disable=SC2046
+    for i in $(seq 1 100); do all_traced_by "$TRACER" $(server_pids "$PARENT") && break; sleep 0.05; done
+    if kill -0 "$TRACER" 2>/dev/null; then
+      rps=$(ab_rps) || { note_strace="$AB_ERR"; rps=""; }; strace_rps=$(best "$strace_rps" "$rps")
+      stop_tracer strace
+    else
+      wait "$TRACER" || true; TRACER=""
+      note_strace="strace failed: $(head -n 1 "$WORK/strace.err")"
+    fi
+    log "round $round strace -f: ${rps:-failed} req/s ${note_strace}"
+    check_server "strace" event
 
-  if faultline_row full --mode full; then full=$FL_RPS; else note_full="$FL_ERR"; fi
-  check_server "faultline full" event
-  if faultline_row sentinel; then sentinel=$FL_RPS; else note_sentinel="$FL_ERR"; fi
-  check_server "faultline sentinel" event
+    if faultline_row full --mode full; then full=$(best "$full" "$FL_RPS"); else note_full="$FL_ERR"; fi
+    check_server "faultline full" event
+    if faultline_row sentinel; then sentinel=$(best "$sentinel" "$FL_RPS"); else note_sentinel="$FL_ERR"; fi
+    check_server "faultline sentinel" event
+  done
 
   local r_full r_sent
   r_full=$(ratio "$full" "$strace_rps")
