@@ -47,7 +47,7 @@ class AttachCommandTest {
         tree = FaultlineProcess.caseTree(tmp, "serve");
         server = new ProcessBuilder(FaultlineProcess.nativeBin("confsrv").toString(), "serve").directory(tree.toFile())
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("server.out").toFile()).start();
-        waitUntil(() -> errorLog().contains("confsrv serving") && serverPids().size() >= 2, "the server is up with a child");
+        FaultlineProcess.waitUntil(15, () -> errorLog().contains("confsrv serving") && serverPids().size() >= 2, "the server is up with a child");
     }
 
     @AfterEach
@@ -65,11 +65,11 @@ class AttachCommandTest {
         FaultlineProcess fl = FaultlineProcess.start(tmp, List.of(), "attach", "--format", "json", "-o", "live.log",
                 Long.toString(server.pid()));
         waitAttached(fl);
-        signal("USR1", server.pid());
-        waitUntil(() -> errorLog().contains("caught SIGUSR1"), "a signal sent while attached reaches the server");
+        FaultlineProcess.signal("USR1", server.pid());
+        FaultlineProcess.waitUntil(15, () -> errorLog().contains("caught SIGUSR1"), "a signal sent while attached reaches the server");
         long crashingChild = serverPids().get(1);
         Files.writeString(tree.resolve("conf/main.conf"), "Include conf/sites/bad.conf\n", StandardOpenOption.APPEND);
-        signal("HUP", server.pid()); // the child re-reads main.conf and crashes in bad.conf line 3
+        FaultlineProcess.signal("HUP", server.pid()); // the child re-reads main.conf and crashes in bad.conf line 3
         assertEquals(0, fl.waitFor(30), fl.stderr());
 
         JsonNode incidents = JSON.readTree(fl.stdout()).get("incidents");
@@ -97,8 +97,8 @@ class AttachCommandTest {
         assertTrue(Files.readString(tmp.resolve("live.log")).contains("--- SIGSEGV {si_signo=SIGSEGV, si_code=SEGV_MAPERR"),
                 "the -o log has the fault");
 
-        waitUntil(() -> errorLog().contains("exit signal Segmentation fault"), "the parent saw its child die");
-        waitUntil(() -> serverPids().size() >= 2, "the parent forked a new child");
+        FaultlineProcess.waitUntil(15, () -> errorLog().contains("exit signal Segmentation fault"), "the parent saw its child die");
+        FaultlineProcess.waitUntil(15, () -> serverPids().size() >= 2, "the parent forked a new child");
         assertServerUntracedAndWorking();
     }
 
@@ -108,7 +108,7 @@ class AttachCommandTest {
                 Long.toString(server.pid()));
         waitAttached(fl);
         Files.writeString(tree.resolve("conf/main.conf"), "Include conf/sites/bad.conf\n", StandardOpenOption.APPEND);
-        signal("HUP", server.pid());
+        FaultlineProcess.signal("HUP", server.pid());
         assertEquals(0, fl.waitFor(30), fl.stderr());
         JsonNode v = JSON.readTree(fl.stdout()).get("incidents").get(0).get("verdict");
         assertEquals("config", v.get("class").asText(), v.toString());
@@ -123,7 +123,7 @@ class AttachCommandTest {
     void ctrlCDetachesAndStillPrintsTheReport() throws Exception {
         FaultlineProcess fl = FaultlineProcess.start(tmp, List.of(), "attach", Long.toString(server.pid()));
         waitAttached(fl);
-        signal("INT", fl.process.pid());
+        FaultlineProcess.signal("INT", fl.process.pid());
         int code = fl.waitFor(20);
         assertEquals(130, code, "SIGINT's conventional status; stderr: " + fl.stderr());
         assertTrue(fl.stdout().contains("parsed"), "the report was printed: " + fl.stdout());
@@ -135,7 +135,7 @@ class AttachCommandTest {
     void sigtermDetaches() throws Exception {
         FaultlineProcess fl = FaultlineProcess.start(tmp, List.of(), "attach", "--mode", "full", Long.toString(server.pid()));
         waitAttached(fl);
-        signal("TERM", fl.process.pid());
+        FaultlineProcess.signal("TERM", fl.process.pid());
         assertEquals(143, fl.waitFor(20), fl.stderr());
         assertServerUntracedAndWorking();
     }
@@ -160,7 +160,7 @@ class AttachCommandTest {
         assertTrue(second.stderr().contains("already traced by process " + first.process.pid() + " (java) from its thread "
                 + FaultlineProcess.tracerPid(server.pid())), second.stderr());
         assertEquals(1, second.stderr().strip().lines().filter(l -> !l.contains("attaching to")).count(), second.stderr());
-        signal("INT", first.process.pid());
+        FaultlineProcess.signal("INT", first.process.pid());
         first.waitFor(20);
         assertServerUntracedAndWorking();
     }
@@ -175,7 +175,7 @@ class AttachCommandTest {
     // ------------------------------------------------------------------------------------------------ helpers
 
     private void waitAttached(FaultlineProcess fl) throws Exception {
-        waitUntil(() -> {
+        FaultlineProcess.waitUntil(15, () -> {
             if (!fl.process.isAlive()) {
                 throw new AssertionError("faultline exited early: " + fl.stderr());
             }
@@ -199,8 +199,8 @@ class AttachCommandTest {
             assertNotEquals('T', st, "process " + pid + " is not left stopped");
         }
         int before = count(errorLog(), "caught SIGUSR1");
-        signal("USR1", server.pid());
-        waitUntil(() -> count(errorLog(), "caught SIGUSR1") == before + 1, "the server still handles signals after detach");
+        FaultlineProcess.signal("USR1", server.pid());
+        FaultlineProcess.waitUntil(15, () -> count(errorLog(), "caught SIGUSR1") == before + 1, "the server still handles signals after detach");
     }
 
     private List<Long> serverPids() {
@@ -224,24 +224,5 @@ class AttachCommandTest {
             n++;
         }
         return n;
-    }
-
-    private static void signal(String sig, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor());
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitUntil(Condition c, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (c.holds()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting until " + what);
     }
 }

@@ -110,6 +110,30 @@ public final class FaultlineProcess {
         }
     }
 
+    /** A condition polled by {@link #waitUntil}. */
+    public interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    /** Polls {@code c} every 20 ms for up to {@code seconds}; fails naming {@code what}. */
+    public static void waitUntil(int seconds, Condition c, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < deadline) {
+            if (c.holds()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("timed out waiting until " + what);
+    }
+
+    /** kill -SIG PID, through the kill binary. */
+    public static void signal(String sig, long pid) throws Exception {
+        if (new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor() != 0) {
+            throw new AssertionError("kill -" + sig + " " + pid + " failed");
+        }
+    }
+
     /** ptrace works here: root, or Yama off. */
     public static boolean ptraceAllowed() {
         Path scope = Path.of("/proc/sys/kernel/yama/ptrace_scope");

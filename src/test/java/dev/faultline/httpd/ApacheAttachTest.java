@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,9 +45,9 @@ class ApacheAttachTest {
                 assertEquals(200, httpd.curl("/"), "serves while attached");
             }
             List<Integer> before = httpd.childPids();
-            signal("USR1", httpd.parentPid()); // apache2ctl graceful
+            FaultlineProcess.signal("USR1", httpd.parentPid()); // apache2ctl graceful
             assertTrue(httpd.awaitErrorLog("resuming normal operations", 15_000), "graceful restart completed");
-            waitUntil(() -> !httpd.childPids().isEmpty() && !httpd.childPids().equals(before), "new children after graceful");
+            FaultlineProcess.waitUntil(20, () -> !httpd.childPids().isEmpty() && !httpd.childPids().equals(before), "new children after graceful");
             assertEquals(200, httpd.curl("/"), "serves after a graceful restart under faultline");
             waitTraced(httpd, fl); // the new generation of children was followed through fork
 
@@ -76,7 +75,7 @@ class ApacheAttachTest {
             assertEquals(200, httpd.curl("/"));
             httpd.curl("/crash-late/"); // crashes in a fixups hook, after crash-late/.htaccess was read and closed
             assertTrue(httpd.awaitErrorLog("exit signal Segmentation fault", 15_000));
-            waitUntil(() -> httpd.curl("/") == 200, "a new child serves");
+            FaultlineProcess.waitUntil(20, () -> httpd.curl("/") == 200, "a new child serves");
             httpd.curl("/crash-late/"); // the second crash, traced in full since the first
             assertEquals(0, fl.waitFor(30), fl.stderr());
             JsonNode incidents = JSON.readTree(fl.stdout()).get("incidents");
@@ -98,7 +97,7 @@ class ApacheAttachTest {
     }
 
     private static void waitTraced(LiveApache httpd, FaultlineProcess fl) throws Exception {
-        waitUntil(() -> {
+        FaultlineProcess.waitUntil(20, () -> {
             if (!fl.process.isAlive()) {
                 throw new AssertionError("faultline exited early: " + fl.stderr());
             }
@@ -123,24 +122,5 @@ class ApacheAttachTest {
             assertNotEquals('t', st, "process " + pid + " not in a trace stop");
             assertNotEquals('T', st, "process " + pid + " not stopped");
         }
-    }
-
-    private static void signal(String sig, long pid) throws Exception {
-        assertEquals(0, new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).start().waitFor());
-    }
-
-    interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void waitUntil(Condition c, String what) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (System.nanoTime() < deadline) {
-            if (c.holds()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("timed out waiting until " + what);
     }
 }
