@@ -9,7 +9,6 @@ import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.model.CrashCapture;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,6 +18,14 @@ import java.util.Map;
 final class CrashCollector {
     private static final String[] REGISTERS = {"rip", "rsp", "rbp", "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "r8",
         "r9", "r10", "r11", "r12", "r13", "r14", "r15", "orig_rax", "eflags"};
+
+    private static final int[] OFFSETS = new int[REGISTERS.length];
+
+    static {
+        for (int i = 0; i < REGISTERS.length; i++) {
+            OFFSETS[i] = UserRegs.offsetOf(REGISTERS[i]);
+        }
+    }
 
     private CrashCollector() {
     }
@@ -35,8 +42,8 @@ final class CrashCollector {
         c.faultAddress = code > 0 ? siAddr : 0;
         try {
             pt.registers(tid, regs);
-            for (String r : REGISTERS) {
-                c.registers.put(r, regs.getLong(UserRegs.offsetOf(r)));
+            for (int i = 0; i < REGISTERS.length; i++) {
+                c.registers.put(REGISTERS[i], regs.getLong(OFFSETS[i]));
             }
         } catch (NativeCallException e) {
             c.notes.add("registers unavailable: " + e.getMessage());
@@ -82,9 +89,5 @@ final class CrashCollector {
             c.notes.add("part of /proc/" + tgid + " was unreadable: " + e.getMessage());
         }
         return c;
-    }
-
-    static List<String> registerNames() {
-        return List.of(REGISTERS);
     }
 }

@@ -21,6 +21,8 @@ public abstract class LiveRecord {
     /** A syscall, complete or (at detach, death or exec) left unfinished. */
     public static final class Syscall extends LiveRecord {
         public final int nr;
+        /** The syscall's name, looked up once at entry. */
+        public final String name;
         public final long[] args;
         public long rval;
         public boolean finished;
@@ -36,9 +38,10 @@ public abstract class LiveRecord {
         /** Small out-parameters: pipe fds, wait status, clone3 flags/exit signal, open_how flags. */
         public long[] words;
 
-        Syscall(int tid, long timeNs, int nr, long[] args) {
+        Syscall(int tid, long timeNs, int nr, String name, long[] args) {
             super(tid, timeNs);
             this.nr = nr;
+            this.name = name;
             this.args = args;
         }
     }

@@ -1,15 +1,16 @@
 package dev.faultline.capture;
 
 import dev.faultline.capture.proc.ProcFs;
-import dev.faultline.capture.proc.SyscallTable;
 import dev.faultline.trace.Redactor;
 import dev.faultline.trace.StraceQuote;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Turns {@link LiveRecord}s into strace's {@code -f -tt -T -y} text: the format faultline's own parser and other
@@ -22,10 +23,10 @@ public final class StraceFormatter {
     static {
         String[] spec = {"0:getpid,gettid,getuid,geteuid,getgid,getegid,getppid,sched_yield,rt_sigreturn,fork,vfork,pause,sync,setsid",
             "1:brk,close,dup,exit,exit_group,uname,set_tid_address,umask,alarm,fsync,fdatasync,chdir,fchdir,pipe,rmdir,unlink",
-            "2:munmap,fstat,stat,lstat,arch_prctl,set_robust_list,nanosleep,access,kill,shutdown,listen,dup2,pipe2,clock_gettime,gettimeofday,mkdir,getrlimit,setrlimit,rename,truncate,ftruncate,flock,creat,chmod,fchmod,eventfd2,epoll_create1,getcwd",
+            "2:munmap,fstat,stat,lstat,arch_prctl,set_robust_list,nanosleep,access,kill,shutdown,listen,dup2,pipe2,clock_gettime,gettimeofday,mkdir,getrlimit,setrlimit,rename,truncate,ftruncate,flock,creat,chmod,fchmod,eventfd2,epoll_create1,getcwd,clone3",
             "3:read,write,open,lseek,mprotect,madvise,ioctl,readv,writev,socket,connect,accept,bind,getsockname,getpeername,fcntl,poll,getdents64,getrandom,tgkill,dup3,readlink,mincore,sendmsg,recvmsg,fchown,chown,lchown,execve,mkdirat,unlinkat,faccessat,close_range,sigaltstack",
             "4:pread64,pwrite64,rt_sigaction,rt_sigprocmask,newfstatat,wait4,accept4,epoll_ctl,epoll_wait,sendfile,openat,clock_nanosleep,rseq,readlinkat,socketpair,faccessat2,openat2,prlimit64,timerfd_settime,splice",
-            "5:select,setsockopt,getsockopt,prctl,statx,mremap,clone,execveat,ppoll,clone3,waitid,process_vm_readv",
+            "5:select,setsockopt,getsockopt,prctl,statx,mremap,clone,execveat,ppoll,waitid,process_vm_readv",
             "6:mmap,futex,sendto,recvfrom,pselect6,epoll_pwait,preadv2,pwritev2,copy_file_range"};
         for (String s : spec) {
             int n = s.charAt(0) - '0';
@@ -33,25 +34,24 @@ public final class StraceFormatter {
                 ARITY.put(name, n);
             }
         }
-        ARITY.put("clone3", 2);
         ARITY.put("preadv", 4);
         ARITY.put("pwritev", 4);
     }
 
-    private final SyscallTable table = SyscallTable.x86_64();
     private final ProcFs proc;
     private final int stringCap;
     private final boolean redact;
     private final ZoneId zone = ZoneId.systemDefault();
-    /** tid → tgid, for the per-process fd tables. */
-    private final Map<Integer, Integer> tgids = new HashMap<>();
+    /** tid → tgid, for the per-process fd tables: the tracer's knowledge (ptrace events and /proc). */
+    private final IntUnaryOperator threadGroupOf;
     private final Map<Integer, Map<Integer, String>> fdPaths = new HashMap<>();
     /** tgid → cwd, for the AT_FDCWD decoration that lets relative paths be resolved offline. */
     private final Map<Integer, String> cwds = new HashMap<>();
     private final StringBuilder sb = new StringBuilder(256);
 
-    public StraceFormatter(ProcFs proc, int stringCap, boolean redact) {
+    public StraceFormatter(ProcFs proc, IntUnaryOperator threadGroupOf, int stringCap, boolean redact) {
         this.proc = proc;
+        this.threadGroupOf = threadGroupOf;
         this.stringCap = stringCap;
         this.redact = redact;
     }
@@ -75,9 +75,8 @@ public final class StraceFormatter {
             } else {
                 sb.append("+++ exited with ").append(x.value).append(" +++");
             }
-            tgids.remove(x.tid);
-            if (!tgids.containsValue(x.tid)) {
-                fdPaths.remove(x.tid);
+            if (tgidOf(x.tid) == x.tid) {
+                fdPaths.remove(x.tid); // the process is gone (its leader is reported last)
                 cwds.remove(x.tid);
             }
         }
@@ -139,7 +138,7 @@ public final class StraceFormatter {
     // ------------------------------------------------------------------------------------------------ syscalls
 
     private void syscall(LiveRecord.Syscall r) {
-        String name = table.name(r.nr);
+        String name = r.name;
         int tgid = tgidOf(r.tid);
         long[] a = r.args;
         sb.append(name).append('(');
@@ -214,7 +213,7 @@ public final class StraceFormatter {
                         ? ((int) r.args[0] == -100 ? cwd(tgid) : fds(tgid).get((int) r.args[0])) : cwd(tgid);
             }
             // resolved here rather than read back from /proc: by now the fd number may belong to another file
-            path = p.startsWith("/") ? p : base != null && base.startsWith("/") ? java.nio.file.Path.of(base, p).normalize().toString() : null;
+            path = p.startsWith("/") ? p : base != null && base.startsWith("/") ? Path.of(base, p).normalize().toString() : null;
         } else if (r.path != null) {
             path = new String(r.path, StandardCharsets.UTF_8); // socket/accept: named by the tracer at the stop
         } else if (name.startsWith("dup") || name.equals("fcntl")) {
@@ -256,7 +255,7 @@ public final class StraceFormatter {
                 if (r.path != null) {
                     String p = new String(r.path, StandardCharsets.UTF_8);
                     String base = cwd(tgid);
-                    cwds.put(tgid, p.startsWith("/") || base == null ? p : java.nio.file.Path.of(base, p).normalize().toString());
+                    cwds.put(tgid, p.startsWith("/") || base == null ? p : Path.of(base, p).normalize().toString());
                 }
                 break;
             case "fchdir":
@@ -265,10 +264,7 @@ public final class StraceFormatter {
             case "clone": case "fork": case "vfork": case "clone3": {
                 int child = (int) r.rval;
                 long flags = name.equals("clone") ? a[0] : name.equals("clone3") && r.words != null ? r.words[0] : 0;
-                if ((flags & 0x10000) != 0) {
-                    tgids.put(child, tgid); // CLONE_THREAD
-                } else {
-                    tgids.put(child, child);
+                if ((flags & 0x10000) == 0) { // not CLONE_THREAD: a new process
                     String cwd = cwds.get(tgid);
                     if (cwd != null) {
                         cwds.put(child, cwd);
@@ -287,16 +283,8 @@ public final class StraceFormatter {
     }
 
     private int tgidOf(int tid) {
-        Integer g = tgids.get(tid);
-        if (g == null) {
-            try {
-                g = proc.status(tid).tgid();
-            } catch (Exception e) {
-                g = tid;
-            }
-            tgids.put(tid, g);
-        }
-        return g;
+        int g = threadGroupOf.applyAsInt(tid);
+        return g > 0 ? g : tid;
     }
 
     private String cwd(int tgid) {

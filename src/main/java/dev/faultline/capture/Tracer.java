@@ -5,17 +5,27 @@ import dev.faultline.capture.jna.NativeCallException;
 import dev.faultline.capture.jna.Ptrace;
 import dev.faultline.capture.jna.SigInfo;
 import dev.faultline.capture.jna.SyscallInfo;
+import dev.faultline.capture.jna.UserRegs;
 import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.capture.proc.ProcStatus;
 import dev.faultline.capture.proc.ServerProcesses;
 import dev.faultline.capture.proc.SyscallTable;
 import dev.faultline.model.CrashCapture;
+import dev.faultline.model.PathClass;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -88,7 +98,7 @@ public final class Tracer implements Runnable {
      */
     private List<LiveRecord> batch = new ArrayList<>();
     /** tid → tgid of everything traced, read by the analysis thread. */
-    private final Map<Integer, Integer> threadGroups = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Integer, Integer> threadGroups = new ConcurrentHashMap<>();
     private final Set<Integer> crashedProcesses = new HashSet<>();
     private final List<String> notes = new ArrayList<>();
     private final CompletableFuture<Void> started = new CompletableFuture<>();
@@ -197,11 +207,11 @@ public final class Tracer implements Runnable {
         pt = new Ptrace();
         info = new Memory(SyscallInfo.SIZE);
         sigInfo = new Memory(SigInfo.SIZE);
-        regs = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        regs = new Memory(UserRegs.SIZE);
         scratch = new Memory(64 * 1024);
         decode = new boolean[1024];
         if (opt.recordAll) {
-            java.util.Arrays.fill(decode, true);
+            Arrays.fill(decode, true);
         } else {
             for (int nr : SeccompFilter.tracedNumbers(table)) {
                 decode[nr] = true;
@@ -302,14 +312,14 @@ public final class Tracer implements Runnable {
         } catch (ProcFs.ProcAccessException e) {
             throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + pid + ": " + NO_PERMISSION
                     + " (" + e.file() + " is unreadable)");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AttachException(AttachException.Reason.GONE, "cannot inspect process " + pid + ": " + e.getMessage());
         }
     }
 
     private boolean seize(int pid, int tid) throws NativeCallException, AttachException {
         try {
-            dev.faultline.capture.proc.ProcStatus st = proc.status(tid);
+            ProcStatus st = proc.status(tid);
             if (st.isZombie()) {
                 return false; // a crashed child its parent has not reaped yet: nothing to trace, and SEIZE says EPERM
             }
@@ -329,7 +339,7 @@ public final class Tracer implements Runnable {
             }
         } catch (ProcFs.NoSuchProcessException e) {
             return false;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // status is world-readable; if not, the seize below tells the real story
         }
         try {
@@ -362,9 +372,9 @@ public final class Tracer implements Runnable {
 
     private boolean exitingOrGone(int tid) {
         try {
-            dev.faultline.capture.proc.ProcStatus st = proc.status(tid);
+            ProcStatus st = proc.status(tid);
             return st.isZombie() || st.state() == 'X';
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return true;
         }
     }
@@ -602,7 +612,7 @@ public final class Tracer implements Runnable {
 
     private static boolean namesConfigFile(CrashCapture c) {
         for (CrashCapture.Fd fd : c.fds) {
-            if (fd.isFile() && fd.pos() > 0 && dev.faultline.model.PathClass.of(fd.path()) == dev.faultline.model.PathClass.CONFIG) {
+            if (fd.isFile() && fd.pos() > 0 && PathClass.of(fd.path()) == PathClass.CONFIG) {
                 return true;
             }
         }
@@ -686,8 +696,8 @@ public final class Tracer implements Runnable {
             for (int i = 0; i < 6; i++) {
                 args[i] = info.getLong(SyscallInfo.ARGS + 8L * i);
             }
-            LiveRecord.Syscall rec = new LiveRecord.Syscall(t.tid, now(), nr, args);
             String name = table.name(nr);
+            LiveRecord.Syscall rec = new LiveRecord.Syscall(t.tid, now(), nr, name, args);
             if (name.equals("execve") || name.equals("execveat")) {
                 // read now: after a successful exec the old memory is gone
                 int pathArg = name.equals("execve") ? 0 : 1;
@@ -722,10 +732,10 @@ public final class Tracer implements Runnable {
      */
     private void injectFilter(Tracee t) {
         int tid = t.tid;
-        Memory saved = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        Memory saved = new Memory(UserRegs.SIZE);
         try {
             pt.registers(tid, saved);
-            long rsp = saved.getLong(dev.faultline.capture.jna.UserRegs.RSP);
+            long rsp = saved.getLong(UserRegs.RSP);
             byte[] prog = SeccompFilter.program(SeccompFilter.tracedNumbers(table));
             long progAddr = (rsp - 16384 - prog.length) & ~15L; // well below the red zone, in mapped stack
             long fprogAddr = progAddr - 16;
@@ -754,28 +764,28 @@ public final class Tracer implements Runnable {
             } else {
                 notes.add("seccomp filter not installed (seccomp returned " + rc + "); tracing every syscall");
             }
-        } catch (NativeCallException | java.io.IOException | IllegalStateException e) {
+        } catch (NativeCallException | IOException | IllegalStateException e) {
             notes.add("seccomp filter not installed (" + e.getMessage() + "); tracing every syscall");
         }
     }
 
     /** Runs one syscall in the stopped tracee and returns its result; leaves it at that call's exit stop. */
     private long inject(int tid, Memory saved, boolean atEntry, long nr, long... args) throws NativeCallException {
-        Memory r = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        Memory r = new Memory(UserRegs.SIZE);
         r.write(0, saved.getByteArray(0, (int) r.size()), 0, (int) r.size());
-        int[] argRegs = {dev.faultline.capture.jna.UserRegs.RDI, dev.faultline.capture.jna.UserRegs.RSI,
-            dev.faultline.capture.jna.UserRegs.RDX, dev.faultline.capture.jna.UserRegs.R10,
-            dev.faultline.capture.jna.UserRegs.R8, dev.faultline.capture.jna.UserRegs.R9};
+        int[] argRegs = {UserRegs.RDI, UserRegs.RSI,
+            UserRegs.RDX, UserRegs.R10,
+            UserRegs.R8, UserRegs.R9};
         for (int i = 0; i < argRegs.length; i++) {
             r.setLong(argRegs[i], i < args.length ? args[i] : 0);
         }
         if (atEntry) {
-            r.setLong(dev.faultline.capture.jna.UserRegs.ORIG_RAX, nr); // the kernel reads the number from orig_rax here
+            r.setLong(UserRegs.ORIG_RAX, nr); // the kernel reads the number from orig_rax here
             pt.setRegisters(tid, r);
         } else {
             // at an exit stop: step back onto the syscall instruction and run it again with our number
-            r.setLong(dev.faultline.capture.jna.UserRegs.RIP, saved.getLong(dev.faultline.capture.jna.UserRegs.RIP) - 2);
-            r.setLong(dev.faultline.capture.jna.UserRegs.RAX, nr);
+            r.setLong(UserRegs.RIP, saved.getLong(UserRegs.RIP) - 2);
+            r.setLong(UserRegs.RAX, nr);
             pt.setRegisters(tid, r);
             pt.syscall(tid, 0);
             expectSyscallStop(tid);
@@ -783,15 +793,15 @@ public final class Tracer implements Runnable {
         pt.syscall(tid, 0);
         expectSyscallStop(tid);
         pt.registers(tid, r);
-        return r.getLong(dev.faultline.capture.jna.UserRegs.RAX);
+        return r.getLong(UserRegs.RAX);
     }
 
     /** From an exit stop, rewinds onto the original syscall with its original number and arguments. */
     private void restore(int tid, Memory saved) throws NativeCallException {
-        Memory r = new Memory(dev.faultline.capture.jna.UserRegs.SIZE);
+        Memory r = new Memory(UserRegs.SIZE);
         r.write(0, saved.getByteArray(0, (int) r.size()), 0, (int) r.size());
-        r.setLong(dev.faultline.capture.jna.UserRegs.RIP, saved.getLong(dev.faultline.capture.jna.UserRegs.RIP) - 2);
-        r.setLong(dev.faultline.capture.jna.UserRegs.RAX, saved.getLong(dev.faultline.capture.jna.UserRegs.ORIG_RAX));
+        r.setLong(UserRegs.RIP, saved.getLong(UserRegs.RIP) - 2);
+        r.setLong(UserRegs.RAX, saved.getLong(UserRegs.ORIG_RAX));
         pt.setRegisters(tid, r);
     }
 
@@ -805,7 +815,7 @@ public final class Tracer implements Runnable {
 
     /** Copies what the decoder needs out of the tracee while it is stopped at syscall exit. */
     private void readOutputs(int tid, LiveRecord.Syscall r) {
-        String name = table.name(r.nr);
+        String name = r.name;
         long[] a = r.args;
         int cap = opt.stringCap;
         switch (name) {
@@ -874,8 +884,8 @@ public final class Tracer implements Runnable {
 
     private byte[] fdTarget(int tid, int fd) {
         try {
-            return java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc", Integer.toString(tid), "fd",
-                    Integer.toString(fd))).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return Files.readSymbolicLink(Path.of("/proc", Integer.toString(tid), "fd",
+                    Integer.toString(fd))).toString().getBytes(StandardCharsets.UTF_8);
         } catch (Exception e) {
             return null;
         }
@@ -945,7 +955,7 @@ public final class Tracer implements Runnable {
         if (addr == 0) {
             return null;
         }
-        java.io.ByteArrayOutputStream out = null;
+        ByteArrayOutputStream out = null;
         long at = addr;
         for (int total = 0; total < 4096; ) {
             // small reads (most paths are short), never across a page: an unmapped next page would fail the read
@@ -958,14 +968,14 @@ public final class Tracer implements Runnable {
             for (int i = 0; i < n; i++) {
                 if (chunk[i] == 0) {
                     if (out == null) {
-                        return java.util.Arrays.copyOf(chunk, i);
+                        return Arrays.copyOf(chunk, i);
                     }
                     out.write(chunk, 0, i);
                     return out.toByteArray();
                 }
             }
             if (out == null) {
-                out = new java.io.ByteArrayOutputStream();
+                out = new ByteArrayOutputStream();
             }
             out.write(chunk, 0, n);
             at += n;
@@ -1030,7 +1040,7 @@ public final class Tracer implements Runnable {
                 }
                 if (++idlePolls % 100 == 0) {
                     // a thread of a process that is being killed may die without another report
-                    tracees.values().removeIf(t -> !java.nio.file.Files.exists(java.nio.file.Path.of("/proc", Integer.toString(t.tgid),
+                    tracees.values().removeIf(t -> !Files.exists(Path.of("/proc", Integer.toString(t.tgid),
                             "task", Integer.toString(t.tid))));
                 }
                 continue;

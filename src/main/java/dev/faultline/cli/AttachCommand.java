@@ -38,18 +38,7 @@ public final class AttachCommand implements Callable<Integer> {
         }
         System.err.println("faultline: attaching to " + pid + " (" + opt.mode.name().toLowerCase() + " mode); Ctrl-C detaches");
         LiveRun.Outcome out = LiveRun.run(opt, pid, null, (long) (durationSeconds * 1000), live.straceLog, !live.noRedact, live.root);
-        try {
-            live.print(out.report);
-            if (out.tracerFailure == null) {
-                System.err.println("faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured");
-            }
-        } finally {
-            out.printed.countDown();
-        }
-        if (out.tracerFailure != null) {
-            throw new UserError(ExitCodes.INTERNAL, "internal error in the tracer (" + out.tracerFailure.getMessage()
-                    + "); every traced process was detached and left running");
-        }
+        live.report(out, "faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured");
         return ExitCodes.OK;
     }
 }

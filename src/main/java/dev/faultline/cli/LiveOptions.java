@@ -78,7 +78,26 @@ final class LiveOptions {
         return o;
     }
 
-    void print(Report r) throws IOException {
+    /**
+     * Prints the report of a live run and {@code lastLine} (on stderr, unless null or the tracer failed), then lets
+     * a pending Ctrl-C/SIGTERM halt the JVM; an error inside the tracer becomes exit code 1 after the report.
+     */
+    void report(LiveRun.Outcome out, String lastLine) throws IOException {
+        try {
+            print(out.report);
+            if (lastLine != null && out.tracerFailure == null) {
+                System.err.println(lastLine);
+            }
+        } finally {
+            out.printed.countDown();
+        }
+        if (out.tracerFailure != null) {
+            throw new UserError(ExitCodes.INTERNAL, "internal error in the tracer (" + out.tracerFailure.getMessage()
+                    + "); every traced process was detached and left running");
+        }
+    }
+
+    private void print(Report r) throws IOException {
         String text = AnalyzeCommand.render(r, format, noColor, report);
         AnalyzeCommand.emit(text, report);
         for (String w : r.warnings) {

@@ -115,7 +115,7 @@ final class LiveRun {
             PipedInputStream pipeIn = new PipedInputStream(1 << 20);
             PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
             Path partial = strace == null ? null : strace.resolveSibling(strace.getFileName() + ".partial");
-            Decoder decoder = new Decoder(queue, new StraceFormatter(proc, opt.stringCap, redact), pipeOut, partial);
+            Decoder decoder = new Decoder(queue, new StraceFormatter(proc, tracer::threadGroupOf, opt.stringCap, redact), pipeOut, partial);
             Thread decoderThread = new Thread(decoder, "faultline-decoder");
             decoderThread.start();
             ParseStats stats;

@@ -29,15 +29,7 @@ public final class RunCommand implements Callable<Integer> {
         opt.escalate = false;
         opt.seccomp = !noSeccomp;
         LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root);
-        try {
-            live.print(out.report);
-        } finally {
-            out.printed.countDown();
-        }
-        if (out.tracerFailure != null) {
-            throw new UserError(ExitCodes.INTERNAL, "internal error in the tracer (" + out.tracerFailure.getMessage()
-                    + "); every traced process was detached and left running");
-        }
+        live.report(out, null);
         int s = out.launchedStatus;
         if (s == -1) {
             System.err.println("faultline: " + out.stopReason + " before the command finished");
