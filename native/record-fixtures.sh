@@ -105,9 +105,12 @@ summarize() {
     if [[ $fs == ff ]]; then files=("$dir"/ff/trace.*); else files=("$dir/$fs.txt"); fi
     local bytes segv=no killed=no h500=no nfiles=${#files[@]}
     bytes=$(cat "${files[@]}" | wc -c)
-    cat "${files[@]}" | grep -q -- '--- SIGSEGV' && segv=yes
-    cat "${files[@]}" | grep -q 'killed by' && killed=yes
-    cat "${files[@]}" | grep -q 'HTTP/1.0 500' && h500=yes
+    # grep reads the files itself: `cat | grep -q` under pipefail fails whenever
+    # grep exits on an early match and cat then dies of SIGPIPE writing the rest
+    # (an -ff recording is several files), which read as "no match".
+    grep -q -- '--- SIGSEGV' "${files[@]}" && segv=yes
+    grep -q 'killed by' "${files[@]}" && killed=yes
+    grep -q 'HTTP/1.0 500' "${files[@]}" && h500=yes
     local label=$fs
     [[ $fs == ff ]] && label="ff($nfiles files)"
     label+=${4:-}
