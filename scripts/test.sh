@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. On a fresh Debian machine (as root) it first installs what the tests need:
-# gcc, make and strace (and, for the Apache/PHP end-to-end tests, apache2, apache2-dev and php),
-# then builds the native fixture programs and runs `mvn verify`.
+# gcc, make and strace (and, for the Apache/PHP end-to-end tests, apache2, apache2-dev and php; for
+# the core-file tests, elfutils), then builds the native fixture programs and runs `mvn verify`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -12,6 +12,9 @@ command -v make   >/dev/null 2>&1 || need+=(make)
 command -v strace >/dev/null 2>&1 || need+=(strace)
 command -v mvn    >/dev/null 2>&1 || need+=(maven)
 command -v javac  >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v zstd   >/dev/null 2>&1 || need+=(zstd)
+command -v xz     >/dev/null 2>&1 || need+=(xz-utils)
+command -v lz4    >/dev/null 2>&1 || need+=(lz4)
 # Optional: a real Apache for the live-capture tests (native/apache/live-apache.sh). Those tests skip
 # themselves (JUnit assumptions) when it is missing, so its absence is not fatal.
 apache=()
@@ -20,6 +23,10 @@ command -v apxs >/dev/null 2>&1 || apache+=(apache2-dev)
 compgen -G '/usr/lib/apache2/modules/libphp*.so' >/dev/null || apache+=(libapache2-mod-php)
 command -v curl >/dev/null 2>&1 || apache+=(curl)
 command -v ab   >/dev/null 2>&1 || apache+=(apache2-utils)
+# Optional: elfutils (eu-readelf, eu-stack), the reference the core-file tests compare with on the
+# cores native/make-core.sh produces; those comparisons skip when it is missing.
+tools=()
+{ command -v eu-readelf && command -v eu-stack; } >/dev/null 2>&1 || tools+=(elfutils)
 can_apt=false
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then can_apt=true; fi
 if [ "${#need[@]}" -gt 0 ] && ! $can_apt; then
@@ -30,7 +37,11 @@ if [ "${#apache[@]}" -gt 0 ] && ! $can_apt; then
   echo "test.sh: missing ${apache[*]} and not root with apt-get; the live Apache tests will be skipped"
   apache=()
 fi
-install=("${need[@]}" "${apache[@]}")
+if [ "${#tools[@]}" -gt 0 ] && ! $can_apt; then
+  echo "test.sh: missing ${tools[*]} and not root with apt-get; the comparisons with eu-readelf/eu-stack will be skipped"
+  tools=()
+fi
+install=("${need[@]}" "${apache[@]}" "${tools[@]}")
 if [ "${#install[@]}" -gt 0 ]; then
   echo "test.sh: installing ${install[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -12,7 +12,8 @@
 #
 # htdocs: index.html, ok.php, crash/ (.htaccess line 3: `CrashConfParse statc`, crashes the child
 # while the .htaccess is parsed) and crash-late/ (.htaccess line 2: `CrashConfHandler proxxy`,
-# crashes it later, in the fixups hook). Cores go to DIR/cores when the caller's `ulimit -c` allows.
+# crashes it later, in the fixups hook). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
+# caller's `ulimit -c` allows).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -193,6 +194,8 @@ cmd_start() { # DIR PORT MPM
       [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null || true
     done
     cd "$dir"
+    # LIVE_APACHE_CORES=1: let the crashed children dump core into DIR/cores (CoreDumpDirectory).
+    if [ "${LIVE_APACHE_CORES:-0}" = 1 ]; then ulimit -c unlimited; fi
     exec setsid -w env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C \
       "$APACHE" -f "$dir/conf/httpd.conf" -d "$dir" -k start \
       </dev/null >"$dir/logs/startup.log" 2>&1

@@ -210,6 +210,38 @@ public final class Analyzer {
         captures.add(c);
     }
 
+    private final List<dev.faultline.core.CoreReport> cores = new ArrayList<>();
+
+    /** Adds a core dump; {@link #finish()} joins it to the crash of the same pid (the same tid when several). */
+    public void addCore(dev.faultline.core.CoreReport core) {
+        cores.add(core);
+    }
+
+    /** The cores that matched no crash of the trace; valid after {@link #finish()}. */
+    public List<dev.faultline.core.CoreReport> unmatchedCores() {
+        return unmatchedCores;
+    }
+
+    private final List<dev.faultline.core.CoreReport> unmatchedCores = new ArrayList<>();
+
+    private void joinCores() {
+        for (dev.faultline.core.CoreReport core : cores) {
+            Incident match = null;
+            for (Incident inc : incidents) {
+                if (inc.kind == Incident.Kind.CRASH && inc.core == null && inc.pid == core.process().pid()
+                        && (match == null || inc.tid == core.crashingTid() && match.tid != core.crashingTid())) {
+                    match = inc;
+                }
+            }
+            if (match != null) {
+                match.core = core;
+            } else {
+                unmatchedCores.add(core);
+            }
+        }
+        cores.clear();
+    }
+
     private void joinCaptures() {
         for (CrashCapture c : captures) {
             Incident match = null;
@@ -239,6 +271,7 @@ public final class Analyzer {
     /** Scores every incident and returns them, dropping crashes the process survived (a handled fault). */
     public List<Incident> finish() {
         joinCaptures();
+        joinCores();
         for (Map.Entry<Integer, Incident> k : killedWithoutSignal.entrySet()) {
             Incident signalled = crashByProcess.get(k.getKey());
             if (signalled == null && incidents.size() < MAX_INCIDENTS) {

@@ -35,6 +35,8 @@ public final class Incident {
     public List<String> stack = List.of();
     /** Live crash metadata from the signal-delivery-stop (faultline attach/run), or null for a log analysis. */
     public CrashCapture capture;
+    /** The core dump of this crash (analyze --core), joined by pid. */
+    public dev.faultline.core.CoreReport core;
 
     // snapshot at the anchor
     List<FileActivity> timeline;

@@ -42,6 +42,9 @@ final class Scorer {
             if (inc.capture != null) {
                 openAtCrash(inc, cands);
             }
+            if (inc.core != null) {
+                coreConfigPhase(inc, window, cands);
+            }
         }
         failedOpens(inc, window, cands);
         errorMessages(inc, window, cands);
@@ -182,6 +185,37 @@ final class Scorer {
                 c.add(new Evidence("also-open", Weights.ALSO_OPEN_AT_FAULT, "also open at the fault (an including file?)")
                         .line(f.source, f.openedLine, f.openedText));
             }
+        }
+    }
+
+    // -- core dump: the crash happened while httpd parsed configuration ---------------------------------------
+
+    /**
+     * The core's backtrace says which phase of httpd crashed. During ap_parse_htaccess the file being parsed is
+     * the last .htaccess-like file the thread read; during ap_read_config, the last config file. The culprit
+     * module (the innermost frame outside libc, APR and httpd) names the directive's owner in the reason.
+     */
+    private static void coreConfigPhase(Incident inc, List<FileActivity> window, Map<String, Candidate> cands) {
+        String phase = inc.core.phase();
+        if (!"htaccess".equals(phase) && !"config-load".equals(phase)) {
+            return;
+        }
+        for (int i = window.size() - 1; i >= 0; i--) {
+            FileActivity a = window.get(i);
+            if (a.kind != FileActivity.Kind.READ || a.file == null || a.file.pathClass != PathClass.CONFIG) {
+                continue;
+            }
+            boolean htaccess = a.path.endsWith("/.htaccess") || a.path.contains("/.ht");
+            if ("htaccess".equals(phase) && !htaccess) {
+                continue;
+            }
+            String culprit = inc.core.culprit().module() == null ? "an unknown module"
+                    : inc.core.culprit().module() + (inc.core.culprit().function() != null ? " " + inc.core.culprit().function() : "");
+            cands.computeIfAbsent(a.path, Candidate::new).add(new Evidence("core-config-phase", Weights.CORE_CONFIG_PHASE,
+                    "the core shows the crash in " + culprit + " while httpd parsed "
+                            + ("htaccess".equals(phase) ? "an .htaccess file (ap_parse_htaccess)" : "its configuration (ap_read_config)")
+                            + ", and this is the last such file the thread read"));
+            return;
         }
     }
 

@@ -31,6 +31,11 @@ public final class Weights {
      * the per-directory configuration applied to it). Recency, name and this together reach the threshold.
      */
     public static final int READ_IN_CRASHING_REQUEST = 15;
+    /**
+     * A core dump shows the crash inside httpd's config parsing (ap_parse_htaccess, ap_read_config): the config
+     * file the thread read last is the one being parsed. With recency and the name it reaches the threshold.
+     */
+    public static final int CORE_CONFIG_PHASE = 25;
     /** 9: the path looks like configuration. */
     public static final int PATH_PRIOR = 10;
     /** 10: the same thread then answered HTTP 5xx. */

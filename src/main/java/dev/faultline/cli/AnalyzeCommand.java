@@ -40,6 +40,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
     Path output;
 
+    @Option(names = "--core", paramLabel = "CORE",
+            description = "a core dump of a crash in the trace (repeatable): joined by pid; its backtrace's phase and culprit module become evidence")
+    List<Path> cores = new java.util.ArrayList<>();
+
     @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
     boolean noColor;
 
@@ -51,7 +55,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
         }
-        Report report = analyze(traces, root);
+        List<dev.faultline.core.CoreReport> coreReports = new java.util.ArrayList<>();
+        for (Path core : cores) {
+            coreReports.add(CoreCommand.read(core, null, false));
+        }
+        Report report = analyze(traces, root, coreReports);
         emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
@@ -60,13 +68,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {
+        return analyze(traces, root, List.of());
+    }
+
+    static Report analyze(List<String> traces, Path root, List<dev.faultline.core.CoreReport> cores) throws Exception {
         ParseStats stats;
         List<Incident> incidents;
         long dropped;
         List<String> names;
+        List<dev.faultline.core.CoreReport> unmatched;
         try (TraceSet set = new TraceSet(traces)) {
             names = set.sourceNames();
             Analyzer analyzer = new Analyzer(new FileSource(root));
+            cores.forEach(analyzer::addCore);
             TraceEvent e;
             long events = 0;
             while ((e = set.next()) != null) {
@@ -80,12 +94,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             incidents = analyzer.finish();
             dropped = analyzer.droppedIncidents();
+            unmatched = analyzer.unmatchedCores();
         }
         Report report = new Report(names, incidents, stats);
         report.droppedIncidents = dropped;
         if (stats.truncatedLastLine > 0) {
             report.warnings.add("the trace ends mid-line (line " + stats.truncatedLastLine + " has no newline): it was cut; analyzed up to "
                     + (stats.truncatedLastLineKept ? "and including" : "but not including") + " that line");
+        }
+        for (dev.faultline.core.CoreReport c : unmatched) {
+            report.warnings.add("the core " + c.file() + " (pid " + c.process().pid() + ") matches no crash in the trace");
         }
         if (stats.unknownLines > 0) {
             report.warnings.add(stats.unknownLines + " line(s) were not understood and were skipped; first: " + stats.unknownSamples.get(0));

@@ -20,6 +20,18 @@ public final class ExitCodes {
     public static final int OUTPUT_ERROR = 9;
     /** attach: the target is already traced by another process (strace, gdb, another faultline). */
     public static final int ALREADY_TRACED = 10;
+    /** core: not an ELF file at all. */
+    public static final int NOT_ELF = 11;
+    /** core: an ELF file, but an executable or library rather than a core dump. */
+    public static final int NOT_A_CORE = 12;
+    /** core: the file ends before the headers, notes or memory it announces (--allow-truncated reads what is there). */
+    public static final int CORE_TRUNCATED = 13;
+    /** core: a size or count inside the core contradicts the file (a lying note size, an overflowing NT_FILE count). */
+    public static final int CORE_CORRUPT = 14;
+    /** core: 32-bit, big-endian, or a machine other than x86_64 and aarch64. */
+    public static final int WRONG_ARCH = 15;
+    /** core: a compressed core (.zst, .lz4, .xz) whose stream is corrupt or cut short. */
+    public static final int DECOMPRESS = 16;
     /** run: the command crashed (killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP). */
     public static final int CRASHED = 70;
 
@@ -32,6 +44,22 @@ public final class ExitCodes {
             case ALREADY_TRACED: return ALREADY_TRACED;
             case SELF: return USAGE;
             default: return NOT_FOUND;
+        }
+    }
+
+    public static int of(dev.faultline.core.CoreInputException.Reason reason) {
+        switch (reason) {
+            case NOT_FOUND: return NOT_FOUND;
+            case NO_PERMISSION: return NO_PERMISSION;
+            case IS_DIRECTORY: return IS_DIRECTORY;
+            case EMPTY: return EMPTY;
+            case NOT_ELF: return NOT_ELF;
+            case NOT_CORE: return NOT_A_CORE;
+            case TRUNCATED: return CORE_TRUNCATED;
+            case CORRUPT: return CORE_CORRUPT;
+            case WRONG_ARCH: return WRONG_ARCH;
+            case DECOMPRESS: return DECOMPRESS;
+            default: return IO_ERROR;
         }
     }
 

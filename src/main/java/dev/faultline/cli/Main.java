@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "faultline 0.1.0",
         description = "Which config file, and which line, made the server crash?",
-        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, EventsCommand.class, DemoCommand.class},
+        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:analysis done (see the verdict)",
@@ -26,6 +26,12 @@ import picocli.CommandLine.Command;
             "8:I/O error while reading",
             "9:output could not be written",
             "10:attach: the process is already traced by another tracer",
+            "11:core: not an ELF file",
+            "12:core: an ELF file but not a core dump",
+            "13:core: truncated core",
+            "14:core: corrupt core (a size or count contradicts the file)",
+            "15:core: unsupported architecture (32-bit, big-endian, not x86_64/aarch64)",
+            "16:core: corrupt or truncated compressed core",
             "70:run: the command crashed (a fatal fault signal); otherwise run exits with the command's own status"})
 public final class Main implements Runnable {
 
@@ -63,6 +69,9 @@ public final class Main implements Runnable {
             msg = ex.getMessage();
         } else if (ex instanceof dev.faultline.capture.AttachException) {
             code = ExitCodes.of(((dev.faultline.capture.AttachException) ex).reason());
+            msg = ex.getMessage();
+        } else if (ex instanceof dev.faultline.core.CoreInputException) {
+            code = ExitCodes.of(((dev.faultline.core.CoreInputException) ex).reason);
             msg = ex.getMessage();
         } else if (ex instanceof TraceInputException) {
             code = ExitCodes.of(((TraceInputException) ex).reason);

@@ -76,6 +76,9 @@ public final class JsonReport {
         if (inc.capture != null) {
             o.set("capture", capture(inc.capture));
         }
+        if (inc.core != null) {
+            o.set("core", CoreJson.core(inc.core));
+        }
         o.set("verdict", verdict(inc.verdict));
         return o;
     }

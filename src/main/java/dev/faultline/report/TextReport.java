@@ -61,6 +61,9 @@ public final class TextReport {
         if (inc.capture != null) {
             capture(sb, inc.capture);
         }
+        if (inc.core != null) {
+            core(sb, inc.core);
+        }
         Verdict v = inc.verdict;
         sb.append("  verdict: ").append(bold(v.kind.label())).append(String.format(" (confidence %.2f)", v.confidence)).append('\n');
         if (v.culprit != null) {
@@ -123,6 +126,32 @@ public final class TextReport {
         }
         for (String n : c.notes) {
             sb.append("  note:    ").append(Terminal.escape(n)).append('\n');
+        }
+    }
+
+    /** The core dump in a few lines: the real fault, the culprit, the phase and the top frames. */
+    private static void core(StringBuilder sb, dev.faultline.core.CoreReport c) {
+        sb.append("  core:    ").append(Terminal.escape(c.file())).append("  signature ").append(c.signature().hash()).append('\n');
+        sb.append("  fault:   ").append(c.fault().kind()).append(": ").append(Terminal.escape(c.fault().description()));
+        if ("sigframe".equals(c.fault().source())) {
+            sb.append(" (from the signal frame; the core's siginfo says ").append(c.signal().codeName()).append(')');
+        }
+        sb.append('\n');
+        sb.append("  in:      ").append(Terminal.escape(String.valueOf(c.culprit().module())));
+        if (c.culprit().function() != null) {
+            sb.append(' ').append(Terminal.escape(c.culprit().function()));
+        }
+        if (c.phase() != null) {
+            sb.append("  (phase: ").append(c.phase()).append(')');
+        }
+        sb.append('\n');
+        int shown = 0;
+        for (dev.faultline.core.Frame f : c.backtrace()) {
+            if (shown++ == 4) {
+                break;
+            }
+            sb.append(String.format("    #%d %-7s %s  %s%n", f.index(), f.trust().label(), Terminal.escape(f.functionText()),
+                    Terminal.escape(f.moduleOffsetText())));
         }
     }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -47,6 +48,11 @@ public final class LiveApache implements AutoCloseable {
 
     /** Starts a server in {@code dir} (created if needed) with MPM "prefork" or "event", on a free port. */
     public static LiveApache start(Path dir, String mpm) throws IOException, InterruptedException {
+        return start(dir, mpm, false);
+    }
+
+    /** The same; with {@code cores}, crashed children dump core into {@code dir/cores} (LIVE_APACHE_CORES=1). */
+    public static LiveApache start(Path dir, String mpm, boolean cores) throws IOException, InterruptedException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs);
         int range = PORT_MAX - PORT_MIN + 1;
@@ -59,7 +65,7 @@ public final class LiveApache implements AutoCloseable {
                 continue;
             }
             attempts++; // another process may take the port between the probe and apache2's bind
-            Result r = script("start", abs.toString(), Integer.toString(port), mpm);
+            Result r = script(cores ? Map.of("LIVE_APACHE_CORES", "1") : Map.of(), "start", abs.toString(), Integer.toString(port), mpm);
             if (r.exit == 0) {
                 return new LiveApache(abs, port, Integer.parseInt(r.out.strip()));
             }
@@ -184,6 +190,10 @@ public final class LiveApache implements AutoCloseable {
     }
 
     private static Result script(String... args) throws IOException, InterruptedException {
+        return script(Map.of(), args);
+    }
+
+    private static Result script(Map<String, String> env, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add("bash");
         cmd.add(Cli.repo().resolve("native/apache/live-apache.sh").toString());
@@ -191,8 +201,10 @@ public final class LiveApache implements AutoCloseable {
         Path err = Files.createTempFile("live-apache", ".err");
         try {
             // stderr to a file: no second reader thread, and no pipe the daemon could hold open
-            Process p = new ProcessBuilder(cmd).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (!p.waitFor(40, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

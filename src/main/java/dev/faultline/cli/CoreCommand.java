@@ -1,0 +1,93 @@
+package dev.faultline.cli;
+
+import dev.faultline.core.CoreAnalysis;
+import dev.faultline.core.CoreFile;
+import dev.faultline.core.CoreInputException;
+import dev.faultline.core.CoreReport;
+import dev.faultline.core.CoreSource;
+import dev.faultline.core.ElfFormatException;
+import dev.faultline.report.CoreJson;
+import dev.faultline.report.CoreText;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "core", mixinStandardHelpOptions = true,
+        description = {"Read an ELF core dump (plain, or systemd-coredump's .zst/.lz4/.xz): the signal and the real fault",
+            "address (recovered from the kernel's signal frame when httpd re-raised the signal), the crashing thread,",
+            "its backtrace with trust levels, the modules with build-ids, and a crash signature for deduplication."})
+public final class CoreCommand implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "the core file")
+    Path file;
+
+    @Option(names = "--pid", paramLabel = "PID", description = "find the core of this crashed process (coredumpctl, core_pattern, --dir)")
+    Integer pid;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "also look here for --pid's core (e.g. httpd's CoreDumpDirectory)")
+    List<Path> dirs = new ArrayList<>();
+
+    @Option(names = "--exe", paramLabel = "PATH", description = "read the executable from PATH instead of the path the core names")
+    Path exe;
+
+    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    String format;
+
+    @Option(names = "--allow-truncated", description = "read a truncated core as far as it goes")
+    boolean allowTruncated;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!format.equals("text") && !format.equals("json")) {
+            throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
+        }
+        if ((file == null) == (pid == null)) {
+            throw new UserError(ExitCodes.USAGE, "give either a core FILE or --pid PID");
+        }
+        Path path = file;
+        String how = null;
+        if (pid != null) {
+            CoreLocatorBridge.Found found = CoreLocatorBridge.find(pid, dirs);
+            path = found.path();
+            how = found.how();
+        }
+        if (exe != null && !Files.isRegularFile(exe)) {
+            throw new UserError(ExitCodes.NOT_FOUND, "--exe " + exe + ": no such file");
+        }
+        CoreReport report = read(path, exe, allowTruncated);
+        if (how != null) {
+            System.err.println("faultline: core of pid " + pid + ": " + dev.faultline.report.Terminal.escape(how));
+        }
+        String text = format.equals("json") ? CoreJson.render(report) : CoreText.render(report);
+        AnalyzeCommand.emit(text, output);
+        return ExitCodes.OK;
+    }
+
+    /** Opens (decompressing if needed), reads and analyses one core; every input problem becomes a CoreInputException. */
+    public static CoreReport read(Path path, Path exe, boolean allowTruncated) throws CoreInputException {
+        try (CoreSource source = CoreSource.open(path)) {
+            Map<String, Path> substitutes = new HashMap<>();
+            try (CoreFile core = CoreFile.open(source.path(), substitutes, allowTruncated)) {
+                if (exe != null && core.executable() != null) {
+                    substitutes.put(core.executable(), exe);
+                }
+                return CoreAnalysis.analyze(core, path.toString(), source.compression());
+            } catch (ElfFormatException e) {
+                throw new CoreInputException(e.truncated ? CoreInputException.Reason.TRUNCATED : CoreInputException.Reason.CORRUPT,
+                        path + ": " + e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new CoreInputException(CoreInputException.Reason.IO, path + ": " + e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.faultline.core;
+
+import java.util.List;
+
+/** What `faultline core` found in one core file; rendered as text or JSON (docs/json.md, "core"). */
+public record CoreReport(
+        String file,
+        String compression,
+        String arch,
+        Process process,
+        Signal signal,
+        Fault fault,
+        int crashingTid,
+        String crashingThreadReason,
+        List<ThreadSummary> threads,
+        List<Frame> backtrace,
+        Culprit culprit,
+        String phase,
+        List<ModuleSummary> modules,
+        Signature signature,
+        List<String> notes,
+        List<String> warnings) {
+
+    public record Process(int pid, int ppid, long uid, String name, String args, String executable, String execFn) {
+    }
+
+    /** The signal as NT_SIGINFO has it; {@code sender} is set for a signal sent by a process (SI_USER, SI_TKILL). */
+    public record Signal(int number, String name, int code, String codeName, Long address, Integer senderPid, Long senderUid) {
+    }
+
+    /**
+     * The real fault: from NT_SIGINFO for a kernel fault, or from the stale rt_sigframe for a re-raised one.
+     * {@code source} is "siginfo", "sigframe" or "none".
+     */
+    public record Fault(String kind, String description, Long address, String access, long pc, String source,
+            Long sigframeAddress, int signal) {
+    }
+
+    public record ThreadSummary(int index, int tid, boolean crashing, String state, long pc, String where) {
+    }
+
+    public record Culprit(String module, String function, String path) {
+    }
+
+    public record ModuleSummary(String path, long base, long end, String buildId, String diskBuildId, String diskState,
+            String symbols) {
+    }
+
+    /** A stable hash of {@code text}: signal class, culprit module and the top non-scan frames as module+offset. */
+    public record Signature(String hash, String text) {
+    }
+}

@@ -1,0 +1,104 @@
+package dev.faultline.httpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.Cli;
+import dev.faultline.capture.FaultlineProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real httpd cores: a child crashes on a .htaccess value, httpd's sig_coredump re-raises the signal with
+ * kill(), so the core's siginfo only says SI_USER. faultline core recovers the real fault from the stale signal
+ * frame, names mod_crashconf.so's function, and analyze --core joins the core to the traced crash.
+ */
+class ApacheCoreTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void needsApache() throws Exception {
+        Assumptions.assumeTrue(LiveApache.available() && FaultlineProcess.ptraceAllowed(),
+                "needs root, apache2, curl and native/build/mod_crashconf.so (make -C native with apxs)");
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        String pattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip();
+        Assumptions.assumeTrue(!pattern.startsWith("|") && !pattern.startsWith("/"),
+                "core_pattern '" + pattern + "' does not write into httpd's CoreDumpDirectory");
+    }
+
+    private static Path awaitCore(Path cores) throws Exception {
+        Path[] found = new Path[1];
+        FaultlineProcess.waitUntil(20, () -> {
+            try (Stream<Path> s = Files.list(cores)) {
+                found[0] = s.filter(p -> p.getFileName().toString().startsWith("core")).findFirst().orElse(null);
+            }
+            // the kernel writes the core before the parent reaps the child: wait until the size settles
+            if (found[0] == null) {
+                return false;
+            }
+            long a = Files.size(found[0]);
+            Thread.sleep(200);
+            return a > 0 && a == Files.size(found[0]);
+        }, "a core in " + cores);
+        return found[0];
+    }
+
+    @Test
+    void theRealFaultAndTheModuleFunctionOfAReRaisedHtaccessCrash() throws Exception {
+        Path trace = dir.resolve("live.log");
+        Path core;
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", true)) {
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--mode", "full", "--format", "json", "-o", trace.toString(),
+                    "--max-crashes", "1", Integer.toString(httpd.parentPid()));
+            FaultlineProcess.waitUntil(20, () -> httpd.childPids().stream().allMatch(p -> FaultlineProcess.tracerPid(p) > 0)
+                    && FaultlineProcess.tracerPid(httpd.parentPid()) > 0, "httpd traced");
+            httpd.curl("/crash/"); // crash/.htaccess line 3: CrashConfParse statc
+            assertEquals(0, fl.waitFor(30), fl.stderr());
+            core = awaitCore(httpd.dir().resolve("cores"));
+        }
+        Cli r = Cli.run("core", core.toString(), "--format", "json");
+        assertEquals(0, r.exit, r.err);
+        JsonNode c = JSON.readTree(r.out).get("core");
+        assertEquals("SI_USER", c.get("signal").get("code_name").asText(), "httpd re-raised the signal");
+        assertEquals("sigframe", c.get("fault").get("source").asText());
+        assertEquals("0x0", c.get("fault").get("address").asText(), "cmd_parse reads h->name through NULL");
+        assertEquals("read", c.get("fault").get("access").asText());
+        assertEquals("null-pointer", c.get("fault").get("class").asText());
+        assertEquals("mod_crashconf.so", c.get("culprit").get("module").asText(), c.get("backtrace").toString());
+        assertEquals("cmd_parse", c.get("culprit").get("function").asText());
+        assertEquals("htaccess", c.get("phase").asText(), c.get("backtrace").toString());
+        for (JsonNode f : c.get("backtrace")) {
+            if (f.get("index").asInt() > 0 && f.get("index").asInt() < 6) {
+                assertEquals("cfi", f.get("trust").asText(), "httpd's frames unwind through .eh_frame: " + f);
+            }
+        }
+
+        Cli a = Cli.run("analyze", trace.toString(), "--core", core.toString(), "--format", "json");
+        assertEquals(0, a.exit, a.err);
+        JsonNode inc = null;
+        for (JsonNode i : JSON.readTree(a.out).get("incidents")) {
+            if (i.has("core")) {
+                inc = i;
+            }
+        }
+        assertTrue(inc != null, "the core joins the traced crash of pid " + c.get("process").get("pid") + ": " + a.out);
+        assertEquals(c.get("process").get("pid").asInt(), inc.get("pid").asInt());
+        JsonNode v = inc.get("verdict");
+        assertEquals("config", v.get("class").asText(), v.toString());
+        assertTrue(v.get("culprit").get("path").asText().endsWith("htdocs/crash/.htaccess"), v.toString());
+        JsonNode top = v.get("candidates").get(0);
+        assertEquals(v.get("culprit").get("path").asText(), top.get("path").asText());
+        assertTrue(top.get("evidence").toString().contains("core-config-phase"), top.toString());
+    }
+}
