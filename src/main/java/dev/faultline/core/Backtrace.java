@@ -192,8 +192,9 @@ public final class Backtrace {
         if (stack == null) {
             return null;
         }
-        long to = Math.min(stack.vaddr() + stack.memsz(), from + SCAN_WINDOW);
-        int len = (int) Math.max(0, to - from);
+        // unsigned: a corrupt segment may end past 2^63 (found by CoreFileFuzzTest)
+        long left = stack.memsz() - (from - stack.vaddr());
+        int len = Long.compareUnsigned(left, SCAN_WINDOW) < 0 ? (int) left : SCAN_WINDOW;
         byte[] words = new byte[len];
         int n = core.memory().readDumped(from, words, 0, len);
         int start = (int) ((8 - (from & 7)) & 7);

@@ -71,12 +71,16 @@ public record SignalFrame(long address, long rip, long rsp, long rbp, long err, 
         if (stack == null) {
             return null;
         }
-        long from = Math.max(stack.vaddr(), (sp - SCAN_BELOW) & ~7L);
-        long to = Math.min(stack.vaddr() + stack.memsz(), sp + SCAN_ABOVE);
-        if (to <= from) {
+        // offsets inside the segment, unsigned: a corrupt segment may straddle 2^63
+        long spOff = sp - stack.vaddr();
+        long fromOff = Long.compareUnsigned(spOff, SCAN_BELOW) > 0 ? (spOff - SCAN_BELOW) & ~7L : 0;
+        long toOff = Long.compareUnsigned(stack.memsz() - spOff, SCAN_ABOVE) < 0 ? stack.memsz() : spOff + SCAN_ABOVE;
+        long from = stack.vaddr() + fromOff;
+        long span = toOff - fromOff;
+        if (span <= 0 || span > SCAN_BELOW + SCAN_ABOVE) {
             return null;
         }
-        byte[] words = new byte[(int) (to - from)];
+        byte[] words = new byte[(int) span];
         int n = core.memory().readDumped(from, words, 0, words.length);
         Map<Long, Boolean> trampolines = new HashMap<>();
         SignalFrame best = null;

@@ -7,6 +7,7 @@ import dev.faultline.core.unwind.UnwindRow.Rule;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -240,9 +241,9 @@ public final class EhFrame {
                     if (f.end != f.begin) { // empty ranges are left over from discarded sections
                         if (n == start.length) {
                             // growth follows entries actually present in the section, not a declared count
-                            start = java.util.Arrays.copyOf(start, n * 2);
-                            end = java.util.Arrays.copyOf(end, n * 2);
-                            off = java.util.Arrays.copyOf(off, n * 2);
+                            start = Arrays.copyOf(start, n * 2);
+                            end = Arrays.copyOf(end, n * 2);
+                            off = Arrays.copyOf(off, n * 2);
                         }
                         start[n] = f.begin;
                         end[n] = f.end;
@@ -255,8 +256,8 @@ public final class EhFrame {
             }
             pos = e.end;
         }
-        long[] s = java.util.Arrays.copyOf(start, n), en = java.util.Arrays.copyOf(end, n);
-        int[] o = java.util.Arrays.copyOf(off, n);
+        long[] s = Arrays.copyOf(start, n), en = Arrays.copyOf(end, n);
+        int[] o = Arrays.copyOf(off, n);
         sort(s, en, o);
         return new Index(s, en, o);
     }
@@ -274,7 +275,7 @@ public final class EhFrame {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = i;
         }
-        java.util.Arrays.sort(idx, (a, b) -> Long.compareUnsigned(s[a], s[b]));
+        Arrays.sort(idx, (a, b) -> Long.compareUnsigned(s[a], s[b]));
         long[] s2 = s.clone(), e2 = e.clone();
         int[] o2 = o.clone();
         for (int i = 0; i < idx.length; i++) {

@@ -95,7 +95,7 @@ public final class UnwindRow {
         return column < 0 || column >= kinds.length ? Rule.UNSPECIFIED : RULES[kinds[column]];
     }
 
-    /** Factored-out offset for OFFSET / VAL_OFFSET rules. */
+    /** Byte offset from the CFA for OFFSET / VAL_OFFSET rules (already multiplied by the data alignment factor). */
     public long offset(int column) { return operands[column]; }
 
     /** Source register for REGISTER rules. */

@@ -79,7 +79,7 @@ class LibcCfiTest {
         int[] outcome = new int[3];
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             byte[] eh = eh0.clone(), hdr = hdr0.clone();
-            for (int variant = 0; variant < 60; variant++) {
+            for (int variant = 0; variant < 40; variant++) {
                 System.arraycopy(eh0, 0, eh, 0, eh.length);
                 System.arraycopy(hdr0, 0, hdr, 0, hdr.length);
                 int flips = 1 + rnd.nextInt(12);
