@@ -40,6 +40,11 @@ public final class ErrorMessages {
     private ErrorMessages() {
     }
 
+    /** A line number from a message, or null when it is too long to be one (no file has 2^31 lines). */
+    private static Integer lineNumber(String digits) {
+        return digits.length() > 9 ? null : Integer.valueOf(digits);
+    }
+
     public static List<Named> parse(String text) {
         List<Named> out = new ArrayList<>();
         if (text == null || text.isEmpty()) {
@@ -55,18 +60,18 @@ public final class ErrorMessages {
         }
         m = SYNTAX_ERROR.matcher(text);
         while (m.find()) {
-            out.add(new Named(m.group(2), Integer.parseInt(m.group(1)), null, "Syntax error on line " + m.group(1), false, false));
+            out.add(new Named(m.group(2), lineNumber(m.group(1)), null, "Syntax error on line " + m.group(1), false, false));
         }
         m = PHP_IN_ON_LINE.matcher(text);
         boolean phpInclude = false;
         while (m.find()) {
             phpInclude = true;
-            out.add(new Named(m.group(2), Integer.parseInt(m.group(3)), null, "includes missing " + m.group(1), true, false));
+            out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false));
         }
         m = PHP_REQUIRED.matcher(text);
         while (m.find()) {
             phpInclude = true;
-            out.add(new Named(m.group(2), Integer.parseInt(m.group(3)), null, "requires missing " + m.group(1), true, false));
+            out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false));
         }
         m = HTACCESS_PERM.matcher(text);
         while (m.find()) {
@@ -80,14 +85,14 @@ public final class ErrorMessages {
             m = GENERIC_IN_ON_LINE.matcher(text);
             while (m.find()) {
                 if (!m.group(1).equals("Unknown")) {
-                    out.add(new Named(m.group(1), Integer.parseInt(m.group(2)), null, "error in file", false, false));
+                    out.add(new Named(m.group(1), lineNumber(m.group(2)), null, "error in file", false, false));
                 }
             }
         }
         if (out.isEmpty()) {
             m = FILE_COLON_LINE.matcher(text);
             while (m.find()) {
-                out.add(new Named(m.group(1), Integer.parseInt(m.group(2)), null, "error at file:line", false, false));
+                out.add(new Named(m.group(1), lineNumber(m.group(2)), null, "error at file:line", false, false));
             }
         }
         return out;

@@ -24,8 +24,8 @@ public final class FileSource {
     }
 
     Path locate(String tracePath, String cwd) {
-        if (tracePath == null) {
-            return null;
+        if (tracePath == null || tracePath.indexOf('\0') >= 0 || cwd != null && cwd.indexOf('\0') >= 0) {
+            return null; // a path with NUL (a "\0" escape in the trace) names no file, and Path.of refuses it
         }
         List<Path> tries = new ArrayList<>();
         String abs = tracePath.startsWith("/") ? tracePath : null;
@@ -100,6 +100,9 @@ public final class FileSource {
     }
 
     private Path locateDir(String dir, String cwd) {
+        if (dir.indexOf('\0') >= 0 || cwd != null && cwd.indexOf('\0') >= 0) {
+            return null;
+        }
         List<Path> tries = new ArrayList<>();
         if (dir.startsWith("/")) {
             if (root != null) {

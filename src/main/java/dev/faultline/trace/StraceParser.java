@@ -139,7 +139,13 @@ public final class StraceParser implements Closeable {
     private void handleLine(String raw, long lineNo) {
         String line = raw;
         if (splitHead != null) {
-            line = splitHead + line;
+            int again = raw.indexOf("strace: Process ");
+            if (again > 0 && isProcessMessage(raw, again)) {
+                // the line has a head of its own before another message: the held head never got its rest
+                stats.unknown(sourceName, lineNo - 1, splitHead);
+            } else {
+                line = splitHead + line;
+            }
             splitHead = null;
         }
         if (line.isEmpty() || line.isBlank()) {
@@ -599,7 +605,8 @@ public final class StraceParser implements Closeable {
             Map<String, String> info = new LinkedHashMap<>();
             if (brace >= 0) {
                 int end = CallText.findClose(body.replace('}', ')'), brace + 1);
-                String inner = body.substring(brace + 1, end < 0 ? body.lastIndexOf('}') < 0 ? body.length() : body.lastIndexOf('}') : end);
+                int lastBrace = body.lastIndexOf('}');
+                String inner = body.substring(brace + 1, end >= 0 ? end : lastBrace > brace ? lastBrace : body.length());
                 for (String kv : CallText.splitArgs(inner)) {
                     int eq = kv.indexOf('=');
                     if (eq > 0) {
@@ -774,7 +781,8 @@ public final class StraceParser implements Closeable {
             stats.unknown(sourceName, lineNo, line);
             return;
         }
-        String name = line.substring(i + 5, i + resumedRel).trim();
+        // "<... resumed>" has no name at all: " resumed>" starts at the space of "<... "
+        String name = resumedRel > 5 ? line.substring(i + 5, i + resumedRel).trim() : "";
         int hash = name.indexOf(" #");
         if (hash > 0) {
             name = name.substring(0, hash);
