@@ -193,7 +193,7 @@ class StraceParserFuzzTest {
 
     private static void body(StringBuilder line, FuzzedDataProvider data, int pid) {
         String name = data.pickValue(NAMES);
-        switch (data.consumeInt(0, 15)) {
+        switch (data.consumeInt(0, 16)) {
             case 0, 1, 2, 3 -> { // complete call
                 line.append(name).append('(');
                 args(line, data);
@@ -206,7 +206,13 @@ class StraceParserFuzzTest {
                 line.append(data.consumeBoolean() ? ", " : " ").append("<unfinished ...>");
             }
             case 6, 7 -> { // resumed (possibly without a start, possibly under another name)
-                line.append("<... ").append(data.consumeBoolean() ? name : data.pickValue(NAMES)).append(" resumed>");
+                String resumed = switch (data.consumeInt(0, 7)) {
+                    case 0 -> data.pickValue(NAMES);
+                    case 1 -> ""; // "<... resumed>"
+                    case 2 -> data.consumeAsciiString(data.consumeInt(0, 12));
+                    default -> name;
+                };
+                line.append("<...").append(resumed.isEmpty() ? "" : " ").append(resumed).append(" resumed>");
                 if (data.consumeBoolean()) {
                     args(line, data);
                 }
@@ -219,8 +225,14 @@ class StraceParserFuzzTest {
             }
             case 8 -> { // signal
                 String sig = data.pickValue(SIGNALS);
-                if (data.consumeInt(0, 7) == 0) {
+                int form = data.consumeInt(0, 7);
+                if (form == 0) {
                     line.append("--- stopped by ").append(sig).append(" ---");
+                } else if (form == 1) { // no siginfo, or only scraps of one
+                    line.append("--- ").append(sig);
+                    for (int k = data.consumeInt(0, 3); k > 0; k--) {
+                        line.append(data.pickValue(new String[] {" }", " {", "{", "}", " ---", "=", ",", "(", ")", "\"", " /* "}));
+                    }
                 } else {
                     line.append("--- ").append(sig).append(" {si_signo=").append(sig).append(", si_code=")
                             .append(data.pickValue(SI_CODES));
@@ -234,6 +246,9 @@ class StraceParserFuzzTest {
                         line.append(", si_status=").append(data.pickValue(SIGNALS)).append(" /* x */");
                     }
                     line.append("} ---");
+                }
+                if (data.consumeInt(0, 7) == 0) { // braces and brackets out of order, or cut
+                    line.append(data.pickValue(new String[] {" }", " {", "{", "}", "} {", "(", ")", "\"", "["}));
                 }
             }
             case 9 -> { // exits
@@ -256,6 +271,11 @@ class StraceParserFuzzTest {
             case 11 -> line.append(" > /usr/lib/libc.so.6(").append(name).append("+0x1a) [0x7f00]"); // -k
             case 12 -> line.append(" | 00000  48 54 54 50  HTTP"); // -e read= dump
             case 13 -> line.append(name).append('(').append(data.consumeBoolean() ? "3, " : "").append("<detached ...>");
+            case 14 -> { // the server's error log: what the scorer's message patterns read
+                String msg = data.pickValue(ERROR_MESSAGES).replace("N", lineNumber(data)) + "\\n";
+                line.append(data.consumeBoolean() ? "write(2, \"" : "write(7</var/log/apache2/error.log>, \"").append(msg)
+                        .append("\", ").append(msg.length()).append(") = ").append(msg.length());
+            }
             default -> line.append(data.consumeString(data.consumeInt(0, 120))); // anything
         }
     }
@@ -306,7 +326,7 @@ class StraceParserFuzzTest {
                 case 4 -> line.append('\\').append(Integer.toOctalString(data.consumeInt(0, 255)));
                 case 5 -> line.append(") = 0 <unfinished ...> <... read resumed>");
                 case 6 -> line.append((char) data.consumeInt(0x80, 0xff)); // raw Latin-1 byte
-                case 7 -> line.append("Syntax error on line ").append(data.consumeInt(0, 999)).append(" of /srv/app/conf/httpd.conf:");
+                case 7 -> line.append(data.pickValue(ERROR_MESSAGES).replace("N", lineNumber(data)));
                 default -> line.append(data.consumeAsciiString(data.consumeInt(0, 12)));
             }
         }
@@ -315,6 +335,24 @@ class StraceParserFuzzTest {
             case 1 -> line.append("\"...");
             default -> line.append('"');
         }
+    }
+
+    /** Messages ErrorMessages recognizes, N for the line number. */
+    private static final String[] ERROR_MESSAGES = {"Syntax error on line N of /srv/app/conf/httpd.conf:",
+        "AH00526: Syntax error on line N of conf/extra/vhosts.conf:\\nInvalid command 'Foo', perhaps misspelled",
+        "PHP Warning:  include(/srv/x.inc): Failed to open stream: No such file in /srv/www/index.php on line N",
+        "PHP Fatal error:  Uncaught Error: Failed opening required 'x.php' (include_path='.') in /srv/www/a.php:N",
+        "Parse error: syntax error in /srv/www/x.php on line N", "error in /srv/app/conf/app.ini:N",
+        "/srv/www/.htaccess: Options not allowed here", "/srv/www/.htaccess pcfg_openfile: unable to check htaccess file",
+        "Cannot load modules/mod_x.so into server"};
+
+    /** A line number as a log would print it: usually small, sometimes absurdly long. */
+    private static String lineNumber(FuzzedDataProvider data) {
+        return switch (data.consumeInt(0, 3)) {
+            case 0 -> "9".repeat(data.consumeInt(1, 30));
+            case 1 -> Long.toString(data.consumeLong());
+            default -> Integer.toString(data.consumeInt(0, 999));
+        };
     }
 
     private static void result(StringBuilder line, FuzzedDataProvider data) {
@@ -358,13 +396,13 @@ class StraceParserFuzzTest {
     private static void analyzeLikeCli(List<Path> files, byte[]... contents) {
         boolean anyGzip = false;
         long physicalLines = 0;
-        Map<String, int[]> lineLengths = new HashMap<>();
+        Map<String, Lines> lineLengths = new HashMap<>();
         for (int f = 0; f < files.size(); f++) {
             byte[] c = contents[f];
             anyGzip |= c.length >= 2 && (c[0] & 0xff) == 0x1f && (c[1] & 0xff) == 0x8b;
-            int[] lens = lineLengths(c);
-            physicalLines += lens.length;
-            lineLengths.put(files.get(f).toString(), lens);
+            Lines lines = Lines.of(c);
+            physicalLines += lines.count;
+            lineLengths.put(files.get(f).toString(), lines);
         }
         List<String> names = files.stream().map(Path::toString).toList();
         TraceSet set;
@@ -410,32 +448,30 @@ class StraceParserFuzzTest {
         }
     }
 
-    /** Length of each physical line (split at '\n'), index 0 for line 1. */
-    private static int[] lineLengths(byte[] c) {
-        int n = 1;
-        for (byte b : c) {
-            if (b == '\n') {
-                n++;
+    /** How many physical lines (split at '\n') a file has, and the longest one. */
+    private record Lines(int count, int longest) {
+        static Lines of(byte[] c) {
+            int count = 1;
+            int longest = 0;
+            int cur = 0;
+            for (byte b : c) {
+                if (b == '\n') {
+                    count++;
+                    cur = 0;
+                } else {
+                    longest = Math.max(longest, ++cur);
+                }
             }
+            return new Lines(count, longest);
         }
-        int[] lens = new int[n];
-        int line = 0;
-        for (byte b : c) {
-            if (b == '\n') {
-                line++;
-            } else {
-                lens[line]++;
-            }
-        }
-        return lens;
     }
 
     /**
-     * Per-event invariants. Bounded memory: an event's text comes from the lines it spans (an unfinished head to
-     * its resumed tail, {@code startLineNo..lineNo}) plus at most two lines before it, where strace's
-     * "Process N attached" message split a call line; it never accumulates text from unrelated earlier lines.
+     * Per-event invariants. Bounded memory: a call's text is at most two lines, its own and the head of a line that
+     * strace's "Process N attached" message split; a call joined from an unfinished head and a resumed tail is at
+     * most twice that. Text never accumulates from line after line.
      */
-    private static void checkEvent(TraceEvent e, int[] lens) {
+    private static void checkEvent(TraceEvent e, Lines lines) {
         assertNotNull(e.kind);
         switch (e.kind) {
             case SYSCALL -> assertNotNull(e.name, "a call has a name");
@@ -444,24 +480,22 @@ class StraceParserFuzzTest {
         }
         List<String> args = e.args(); // the argument splitter runs on demand: exercise it too
         assertTrue(e.argText == null ? args.isEmpty() : args.size() <= e.argText.length() + 1);
-        if (lens == null) {
+        if (lines == null) {
             return; // gzip: the line lengths are not known here
         }
-        assertTrue(e.lineNo >= 1 && e.lineNo <= lens.length, "lineNo " + e.lineNo + " of " + lens.length);
+        assertTrue(e.lineNo >= 1 && e.lineNo <= lines.count, "lineNo " + e.lineNo + " of " + lines.count);
         assertTrue(e.startLineNo >= 1 && e.startLineNo <= e.lineNo, "startLineNo " + e.startLineNo + " > lineNo " + e.lineNo);
-        long bound = 16;
-        for (long l = Math.max(1, e.startLineNo - 2); l <= e.lineNo; l++) {
-            bound += lens[(int) l - 1];
-        }
+        int longest = lines.longest;
+        long bound = (e.startLineNo < e.lineNo ? 4L : 2L) * longest + 16;
         if (e.text != null) {
             assertTrue(e.text.length() <= bound, "event at lines " + e.startLineNo + ".." + e.lineNo + " holds "
-                    + e.text.length() + " chars of text, more than those lines have (" + bound + "): " + abbreviate(e.text));
+                    + e.text.length() + " chars of text, lines are at most " + longest + ": " + abbreviate(e.text));
         }
         if (e.argText != null) {
             assertTrue(e.argText.length() <= bound, "event at lines " + e.startLineNo + ".." + e.lineNo + " holds "
-                    + e.argText.length() + " chars of arguments, more than those lines have (" + bound + "): " + abbreviate(e.argText));
+                    + e.argText.length() + " chars of arguments, lines are at most " + longest + ": " + abbreviate(e.argText));
         }
-        assertTrue(e.stack.size() <= lens.length);
+        assertTrue(e.stack.size() <= lines.count);
     }
 
     private static String abbreviate(String s) {
