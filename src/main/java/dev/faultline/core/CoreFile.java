@@ -305,12 +305,7 @@ public final class CoreFile implements AutoCloseable {
 
     /** The PT_LOAD holding {@code addr}, or null. */
     public ElfImage.Segment loadAt(long addr) {
-        for (ElfImage.Segment s : loads) {
-            if (s.containsVaddr(addr)) {
-                return s;
-            }
-        }
-        return null;
+        return memory.segmentAt(addr);
     }
 
     /** The executable: the mapping holding AT_PHDR, else the first NT_FILE entry. */

@@ -79,6 +79,12 @@ public final class CoreMemory implements Memory, AutoCloseable {
         return readFromDisk(a, dst, off, len);
     }
 
+    /** The PT_LOAD holding {@code a}, or null; a binary search, as the stack scans ask for every word. */
+    ElfImage.Segment segmentAt(long a) {
+        int i = segmentIndex(a);
+        return i >= 0 ? loads[i] : null;
+    }
+
     private int segmentIndex(long a) {
         // starts are sorted unsigned: the vsyscall page at 0xffffffffff600000 comes last
         int lo = 0;

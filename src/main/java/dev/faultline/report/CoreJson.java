@@ -1,5 +1,7 @@
 package dev.faultline.report;
 
+import static dev.faultline.report.JsonReport.hex;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -24,10 +26,6 @@ public final class CoreJson {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static String hex(long v) {
-        return "0x" + Long.toHexString(v);
     }
 
     public static ObjectNode core(CoreReport r) {

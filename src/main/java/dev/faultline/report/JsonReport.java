@@ -116,7 +116,7 @@ public final class JsonReport {
         return o;
     }
 
-    private static String hex(long v) {
+    static String hex(long v) {
         return "0x" + Long.toHexString(v);
     }
 

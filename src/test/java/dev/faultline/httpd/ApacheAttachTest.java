@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,10 +28,7 @@ class ApacheAttachTest {
 
     @BeforeEach
     void needsApache() throws Exception {
-        Assumptions.assumeTrue(LiveApache.available() && FaultlineProcess.ptraceAllowed(),
-                "needs root, apache2, curl and native/build/mod_crashconf.so (make -C native with apxs)");
-        // the children run as www-data and must reach htdocs below this (0700) temp dir
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        LiveApache.assumeTraceable(dir);
     }
 
     @Test

@@ -29,9 +29,7 @@ class ApacheCoreTest {
 
     @BeforeEach
     void needsApache() throws Exception {
-        Assumptions.assumeTrue(LiveApache.available() && FaultlineProcess.ptraceAllowed(),
-                "needs root, apache2, curl and native/build/mod_crashconf.so (make -C native with apxs)");
-        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        LiveApache.assumeTraceable(dir);
         String pattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip();
         Assumptions.assumeTrue(!pattern.startsWith("|") && !pattern.startsWith("/"),
                 "core_pattern '" + pattern + "' does not write into httpd's CoreDumpDirectory");

@@ -46,6 +46,16 @@ public final class LiveApache implements AutoCloseable {
         return isRoot() && Files.isExecutable(APACHE) && Files.isRegularFile(crashconf()) && onPath("curl");
     }
 
+    /**
+     * For tests that trace a live server: skips unless it can run here and ptrace is allowed, and opens the
+     * JUnit temp dir (mode 0700) so the www-data children reach htdocs below it.
+     */
+    public static void assumeTraceable(Path tempDir) throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue(available() && dev.faultline.capture.FaultlineProcess.ptraceAllowed(),
+                "needs root, apache2, curl and native/build/mod_crashconf.so (make -C native with apxs)");
+        Files.setPosixFilePermissions(tempDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
     /** Starts a server in {@code dir} (created if needed) with MPM "prefork" or "event", on a free port. */
     public static LiveApache start(Path dir, String mpm) throws IOException, InterruptedException {
         return start(dir, mpm, false);
