@@ -137,7 +137,8 @@ public final class CoreFile implements AutoCloseable {
             }
             return new CoreFile(file, elf, arch, substitutes);
         } catch (ElfFormatException e) {
-            throw new CoreInputException(e.truncated ? Reason.TRUNCATED : Reason.CORRUPT, path + ": " + e.getMessage());
+            throw new CoreInputException(e.truncated ? Reason.TRUNCATED : Reason.CORRUPT,
+                    path + (e.truncated ? " is truncated: " : ": ") + e.getMessage());
         }
     }
 
@@ -176,7 +177,9 @@ public final class CoreFile implements AutoCloseable {
                 }
                 break;
             case Notes.NT_SIGINFO:
-                if (n.descSize() >= 128) {
+                // The kernel writes one NT_SIGINFO, the dumping thread's. gdb's gcore writes one per thread, the
+                // signalled thread's first and SIGSTOP/SI_TKILL (its own all-stop) for the others: the first wins.
+                if (n.descSize() >= 128 && signal == null) {
                     notesSeen.add("NT_SIGINFO");
                     int code = Le.s32(seg, d + 8);
                     signal = new SignalInfo(Le.s32(seg, d), Le.s32(seg, d + 4), code, Le.u64(seg, d + 16),

@@ -91,15 +91,28 @@ class CoreBadInputTest {
 
     @Test
     void truncatedCores() throws Exception {
-        byte[] core = realCore();
+        byte[] core = Files.readAllBytes(CrashCores.get("deadbeef", "a", "kernel").core());
         expect(ExitCodes.CORE_TRUNCATED, write("cut-in-header", Arrays.copyOf(core, 40)));
         expect(ExitCodes.CORE_TRUNCATED, write("cut-in-notes", Arrays.copyOf(core, noteOffset(core) + 100)));
+        // the kernel writes the notes first, so a core cut in its memory keeps every thread and the signal
         Path half = write("cut-in-memory", Arrays.copyOf(core, core.length / 2));
+        assertTrue(noteOffset(core) + 20000 < core.length / 2, "the kernel's notes come before its memory");
         Cli r = expect(ExitCodes.CORE_TRUNCATED, half);
         assertTrue(r.err.contains("--allow-truncated"), r.err);
         Cli allowed = Cli.run("core", half.toString(), "--allow-truncated");
         assertEquals(0, allowed.exit, allowed.err);
         assertTrue(allowed.out.contains("SIGSEGV") && allowed.out.contains("warning: the core is truncated"), allowed.out);
+    }
+
+    /** gdb's gcore writes the notes last: cut anywhere in its memory, the threads and the signal are gone. */
+    @Test
+    void aGcoreCoreCutInItsMemoryHasNoNotesLeft() throws Exception {
+        byte[] core = Files.readAllBytes(CrashCores.get("deadbeef", "a", "gdb").core());
+        assertTrue(noteOffset(core) > core.length / 2, "gcore's notes come after its memory");
+        Path half = write("gcore-cut-in-memory", Arrays.copyOf(core, core.length / 2));
+        Cli r = expect(ExitCodes.CORE_TRUNCATED, half);
+        assertTrue(r.err.contains("is truncated: note segment"), r.err);
+        expect(ExitCodes.CORE_TRUNCATED, half, "--allow-truncated");
     }
 
     @Test

@@ -35,7 +35,17 @@ final class CrashCores {
 
     /** The core of {@code mode}; a different {@code run} label makes a second, independent crash (another ASLR layout). */
     static synchronized Crash get(String mode, String run) throws IOException, InterruptedException {
-        String key = mode + "/" + run;
+        return get(mode, run, "auto");
+    }
+
+    /**
+     * The core of {@code mode} made by {@code method} (make-core.sh's MAKE_CORE_METHOD: auto, kernel or gdb). gdb's
+     * gcore lays a core out differently from the kernel (notes last, one NT_SIGINFO per thread), and it is what
+     * make-core.sh falls back to when core_pattern is a pipe: tests ask for it by name so both layouts are read on
+     * every machine, whatever its core_pattern.
+     */
+    static synchronized Crash get(String mode, String run, String method) throws IOException, InterruptedException {
+        String key = mode + "/" + run + "/" + method;
         Crash c = MADE.get(key);
         if (c != null) {
             return c;
@@ -44,11 +54,13 @@ final class CrashCores {
             root = Files.createTempDirectory("faultline-cores");
             root.toFile().deleteOnExit();
         }
-        Path dir = root.resolve(mode + "-" + run);
+        Path dir = root.resolve(mode + "-" + run + "-" + method);
         Files.createDirectories(dir);
         Path log = dir.resolve("make-core.log");
-        Process p = new ProcessBuilder("bash", Cli.repo().resolve("native/make-core.sh").toString(), mode, dir.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
+        ProcessBuilder pb = new ProcessBuilder("bash", Cli.repo().resolve("native/make-core.sh").toString(), mode,
+                dir.toString());
+        pb.environment().put("MAKE_CORE_METHOD", method);
+        Process p = pb.redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
         if (!p.waitFor(120, TimeUnit.SECONDS)) {
             p.destroyForcibly();
@@ -61,7 +73,7 @@ final class CrashCores {
         if (p.exitValue() != 0) {
             throw new IOException("make-core.sh " + mode + " failed (exit " + p.exitValue() + "): " + out);
         }
-        System.out.println("[core fixture] " + mode + "/" + run + ": " + out);
+        System.out.println("[core fixture] " + key + ": " + out);
         String stderr = Files.readString(dir.resolve("crashme.stderr"), StandardCharsets.ISO_8859_1);
         Matcher m = LINE.matcher(stderr);
         if (!m.find()) {
