@@ -36,8 +36,8 @@ public final class AttachCommand implements Callable<Integer> {
             opt.maxCrashes = 2;
             opt.stopWhenNamed = true;
         }
-        System.err.println("faultline: attaching to " + pid + " (" + opt.mode.name().toLowerCase() + " mode); Ctrl-C detaches");
-        LiveRun.Outcome out = LiveRun.run(opt, pid, null, (long) (durationSeconds * 1000), live.straceLog, !live.noRedact, live.root);
+        LiveRun.Outcome out = LiveRun.run(opt, pid, null, (long) (durationSeconds * 1000), live.straceLog, !live.noRedact,
+                live.root, "faultline: attached to " + pid + " (" + opt.mode.name().toLowerCase() + " mode); Ctrl-C detaches");
         live.report(out, "faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured");
         return ExitCodes.OK;
     }

@@ -58,8 +58,9 @@ final class LiveRun {
     private LiveRun() {
     }
 
+    /** @param banner printed on stderr once every tracee is seized (null: nothing), so a refused attach is one line */
     static Outcome run(Tracer.Options opt, int pid, List<String> command, long durationMs, Path strace,
-            boolean redact, Path root) throws Exception {
+            boolean redact, Path root, String banner) throws Exception {
         ProcFs proc = ProcFs.system();
         BlockingQueue<List<LiveRecord>> queue = new ArrayBlockingQueue<>(256);
         Analyzer analyzer = new Analyzer(new FileSource(root));
@@ -99,6 +100,9 @@ final class LiveRun {
                     throw (AttachException) cause;
                 }
                 throw new IOException(cause.getMessage(), cause);
+            }
+            if (banner != null) {
+                System.err.println(banner);
             }
             if (durationMs > 0) {
                 Thread timer = new Thread(() -> {

@@ -28,7 +28,7 @@ public final class RunCommand implements Callable<Integer> {
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.FULL, 0);
         opt.escalate = false;
         opt.seccomp = !noSeccomp;
-        LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root);
+        LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root, null);
         live.report(out, null);
         int s = out.launchedStatus;
         if (s == -1) {

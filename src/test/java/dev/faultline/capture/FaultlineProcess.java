@@ -40,6 +40,74 @@ public final class FaultlineProcess {
         return new FaultlineProcess(pb.start(), out, err);
     }
 
+    /** The uid/gid of {@code nobody} on Debian. */
+    public static final int NOBODY = 65534;
+    private static Path sharedClassPath;
+
+    /**
+     * The real CLI as user nobody (setpriv, no capabilities, no supplementary groups), for the permission cases a
+     * root CI run cannot otherwise provoke. nobody cannot read root's ~/.m2 or JUnit's 0700 temp directories, so
+     * the class path is copied once into a world-readable directory, which is also nobody's cwd and JNA's tmpdir.
+     */
+    public static FaultlineProcess startAsNobody(Path outputDir, String... args) throws IOException {
+        Path shared = sharedClassPath();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
+                "--clear-groups", "--inh-caps=-all", "--", java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Djna.tmpdir=" + shared.resolve("jna"), "-Duser.home=" + shared,
+                "-cp", Files.readString(shared.resolve("classpath")), "dev.faultline.cli.Main"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(outputDir, "faultline-", ".out");
+        Path err = Files.createTempFile(outputDir, "faultline-", ".err");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(shared.toFile())
+                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        return new FaultlineProcess(pb.start(), out, err);
+    }
+
+    private static synchronized Path sharedClassPath() throws IOException {
+        if (sharedClassPath != null) {
+            return sharedClassPath;
+        }
+        Path dir = Files.createTempDirectory("faultline-nobody-");
+        List<String> entries = new ArrayList<>();
+        int i = 0;
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path src = Path.of(entry);
+            if (!Files.exists(src)) {
+                continue;
+            }
+            Path dst = dir.resolve("cp" + i++ + (Files.isDirectory(src) ? "" : ".jar"));
+            try (var walk = Files.walk(src)) {
+                for (Path f : (Iterable<Path>) walk::iterator) {
+                    Path t = dst.resolve(src.relativize(f).toString());
+                    if (Files.isDirectory(f)) {
+                        Files.createDirectories(t);
+                    } else {
+                        Files.copy(f, t);
+                    }
+                }
+            }
+            entries.add(dst.toString());
+        }
+        Files.createDirectories(dir.resolve("jna"));
+        Files.writeString(dir.resolve("classpath"), String.join(java.io.File.pathSeparator, entries));
+        try (var walk = Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) walk::iterator) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        f.equals(dir.resolve("jna")) ? "rwxrwxrwx" : Files.isDirectory(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException ignored) {
+                // a leftover temp directory is harmless
+            }
+        }));
+        sharedClassPath = dir;
+        return dir;
+    }
+
     public int waitFor(long seconds) throws InterruptedException {
         if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
             process.destroyForcibly();
