@@ -102,6 +102,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             report.warnings.add("the trace ends mid-line (line " + stats.truncatedLastLine + " has no newline): it was cut; analyzed up to "
                     + (stats.truncatedLastLineKept ? "and including" : "but not including") + " that line");
         }
+        for (String cut : stats.cutCompressedSources) {
+            report.warnings.add(cut + ": the gzip stream ends early: the file was cut; analyzed the lines before the cut");
+        }
         for (dev.faultline.core.CoreReport c : unmatched) {
             report.warnings.add("the core " + c.file() + " (pid " + c.process().pid() + ") matches no crash in the trace");
         }

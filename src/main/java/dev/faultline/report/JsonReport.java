@@ -192,6 +192,10 @@ public final class JsonReport {
         if (s.truncatedLastLine > 0) {
             o.put("truncated_last_line", s.truncatedLastLine);
         }
+        if (!s.cutCompressedSources.isEmpty()) {
+            ArrayNode cut = o.putArray("cut_gzip");
+            s.cutCompressedSources.forEach(cut::add);
+        }
         return o;
     }
 }

@@ -29,6 +29,7 @@ public final class LineSource implements Closeable {
     private long lineNo;
     private boolean lastLineUnterminated;
     private boolean lastWasOversized;
+    private CutTolerantGzip gzip;
     private byte[] line = new byte[256];
 
     private LineSource(InputStream in) {
@@ -70,10 +71,13 @@ public final class LineSource implements Closeable {
                 throw new TraceInputException(TraceInputException.Reason.EMPTY, name + ": empty file, no trace to analyze");
             }
             InputStream in = pb;
+            CutTolerantGzip gzip = null;
             if (b0 == 0x1f && b1 == 0x8b) {
-                in = new BufferedInputStream(new GZIPInputStream(pb, BUF), BUF);
+                gzip = new CutTolerantGzip(new GZIPInputStream(pb, BUF));
+                in = new BufferedInputStream(gzip, BUF);
             }
             LineSource src = new LineSource(in);
+            src.gzip = gzip;
             src.sniffBinary(name);
             return src;
         } catch (IOException e) {
@@ -187,6 +191,48 @@ public final class LineSource implements Closeable {
     /** The last line returned had no newline: the file ends mid-line (a truncated copy, or strace killed). */
     public boolean lastLineUnterminated() {
         return lastLineUnterminated;
+    }
+
+    /** The file is gzip and its compressed stream ends early: the lines read are all there is. */
+    public boolean compressedStreamCut() {
+        return gzip != null && gzip.cut;
+    }
+
+    /**
+     * A gzip stream cut short (copied while strace was still writing, a full disk) ends as EOFException. It must be
+     * turned into a plain end of stream right here, under the BufferedInputStream: that one reads ahead in a loop
+     * and would drop the bytes it already holds if the exception went through it.
+     */
+    private static final class CutTolerantGzip extends java.io.FilterInputStream {
+        boolean cut;
+
+        CutTolerantGzip(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (cut) {
+                return -1;
+            }
+            try {
+                return in.read(b, off, len);
+            } catch (java.io.EOFException e) {
+                cut = true;
+                return -1;
+            }
+        }
+
+        @Override
+        public int available() throws IOException {
+            return cut ? 0 : in.available();
+        }
     }
 
     public boolean lastLineOversized() {

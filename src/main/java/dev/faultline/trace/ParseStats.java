@@ -29,6 +29,8 @@ public final class ParseStats {
     /** Line number of a last line that had no newline (the file was cut), or 0. */
     public long truncatedLastLine;
     public boolean truncatedLastLineKept;
+    /** Sources whose gzip stream ends early (the compressed file was cut). */
+    public final List<String> cutCompressedSources = new ArrayList<>();
     public final List<String> unknownSamples = new ArrayList<>();
 
     void unknown(String source, long lineNo, String text) {
@@ -62,6 +64,7 @@ public final class ParseStats {
             truncatedLastLine = o.truncatedLastLine;
             truncatedLastLineKept = o.truncatedLastLineKept;
         }
+        cutCompressedSources.addAll(o.cutCompressedSources);
         for (String s : o.unknownSamples) {
             if (unknownSamples.size() < MAX_SAMPLES) {
                 unknownSamples.add(s);

@@ -123,6 +123,9 @@ public final class StraceParser implements Closeable {
 
     private void finish() {
         eof = true;
+        if (src.compressedStreamCut()) {
+            stats.cutCompressedSources.add(sourceName);
+        }
         for (Pending p : new ArrayList<>(pending.values())) {
             TraceEvent e = fromPending(p);
             e.incomplete = true;

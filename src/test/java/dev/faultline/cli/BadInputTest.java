@@ -128,6 +128,32 @@ class BadInputTest {
         assertTrue(r.out.contains("bad.conf"));
     }
 
+    /** A .gz copied while strace was still writing it: analyzed up to the cut, with a warning, like a cut plain file. */
+    @Test
+    void aCutGzipTraceIsAnalyzedUpToTheCut() throws IOException {
+        Path src = Cli.repo().resolve("fixtures/config-open/f_o.txt");
+        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        try (OutputStream out = new GZIPOutputStream(packed)) {
+            Files.copy(src, out);
+        }
+        byte[] whole = packed.toByteArray();
+        Path noTrailer = Files.write(tmp.resolve("no-trailer.txt.gz"), java.util.Arrays.copyOf(whole, whole.length - 8));
+        Cli r = Cli.run("analyze", noTrailer.toString());
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.out.contains("bad.conf"), "every line was inflated before the missing trailer: " + r.out);
+        assertTrue(r.err.contains("no-trailer.txt.gz: the gzip stream ends early"), r.err);
+
+        Path half = Files.write(tmp.resolve("half.txt.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Cli h = Cli.run("analyze", "--format", "json", half.toString());
+        assertEquals(0, h.exit, h.err);
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(h.out);
+        assertEquals(half.toString(), json.get("parse").get("cut_gzip").get(0).asText(), h.out);
+        assertTrue(json.get("warnings").toString().contains("the gzip stream ends early"), h.out);
+        long plainLines = Files.readAllLines(src, StandardCharsets.ISO_8859_1).size();
+        long read = json.get("parse").get("lines").asLong();
+        assertTrue(read > 0 && read < plainLines, read + " of " + plainLines + " lines");
+    }
+
     @Test
     void outputFileIsWrittenWholeOrNotAtAll() throws IOException {
         Path out = tmp.resolve("report.json");
