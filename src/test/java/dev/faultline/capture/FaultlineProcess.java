@@ -25,19 +25,7 @@ public final class FaultlineProcess {
     }
 
     public static FaultlineProcess start(Path workDir, List<String> env, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), "dev.faultline.cli.Main"));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(workDir, "faultline-", ".out");
-        Path err = Files.createTempFile(workDir, "faultline-", ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
-        for (String kv : env) {
-            int eq = kv.indexOf('=');
-            pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
-        }
-        return new FaultlineProcess(pb.start(), out, err);
+        return launch(List.of(), List.of(), System.getProperty("java.class.path"), workDir, workDir, env, args);
     }
 
     /** The uid/gid of {@code nobody} on Debian. */
@@ -51,16 +39,28 @@ public final class FaultlineProcess {
      */
     public static FaultlineProcess startAsNobody(Path outputDir, String... args) throws IOException {
         Path shared = sharedClassPath();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY,
-                "--clear-groups", "--inh-caps=-all", "--", java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Djna.tmpdir=" + shared.resolve("jna"), "-Duser.home=" + shared,
-                "-cp", Files.readString(shared.resolve("classpath")), "dev.faultline.cli.Main"));
+        return launch(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups", "--inh-caps=-all", "--"),
+                List.of("-Djna.tmpdir=" + shared.resolve("jna"), "-Duser.home=" + shared),
+                Files.readString(shared.resolve("classpath")), shared, outputDir, List.of(), args);
+    }
+
+    /** {@code prefix java [flags] jvmProps -cp classPath Main args} in {@code cwd}; stdout/stderr to files in outputDir. */
+    private static FaultlineProcess launch(List<String> prefix, List<String> jvmProps, String classPath, Path cwd,
+            Path outputDir, List<String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(jvmProps);
+        cmd.addAll(List.of("-cp", classPath, "dev.faultline.cli.Main"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(outputDir, "faultline-", ".out");
         Path err = Files.createTempFile(outputDir, "faultline-", ".err");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(shared.toFile())
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile())
                 .redirectOutput(out.toFile()).redirectError(err.toFile());
+        for (String kv : env) {
+            int eq = kv.indexOf('=');
+            pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
         return new FaultlineProcess(pb.start(), out, err);
     }
 
@@ -77,16 +77,7 @@ public final class FaultlineProcess {
                 continue;
             }
             Path dst = dir.resolve("cp" + i++ + (Files.isDirectory(src) ? "" : ".jar"));
-            try (var walk = Files.walk(src)) {
-                for (Path f : (Iterable<Path>) walk::iterator) {
-                    Path t = dst.resolve(src.relativize(f).toString());
-                    if (Files.isDirectory(f)) {
-                        Files.createDirectories(t);
-                    } else {
-                        Files.copy(f, t);
-                    }
-                }
-            }
+            copyTree(src, dst, f -> true);
             entries.add(dst.toString());
         }
         Files.createDirectories(dir.resolve("jna"));
@@ -140,18 +131,23 @@ public final class FaultlineProcess {
     static Path caseTree(Path parent, String name) throws IOException {
         Path src = Cli.repo().resolve("native/cases").resolve(name);
         Path dst = parent.resolve(name);
+        copyTree(src, dst, f -> !f.getFileName().toString().equals("expected.properties"));
+        Files.createDirectories(dst.resolve("logs"));
+        return dst;
+    }
+
+    /** Copies a file, or a directory with everything below it, leaving out the files {@code keep} rejects. */
+    private static void copyTree(Path src, Path dst, java.util.function.Predicate<Path> keep) throws IOException {
         try (var walk = Files.walk(src)) {
-            for (Path p : (Iterable<Path>) walk::iterator) {
-                Path t = dst.resolve(src.relativize(p).toString());
-                if (Files.isDirectory(p)) {
+            for (Path f : (Iterable<Path>) walk::iterator) {
+                Path t = dst.resolve(src.relativize(f).toString());
+                if (Files.isDirectory(f)) {
                     Files.createDirectories(t);
-                } else if (!p.getFileName().toString().equals("expected.properties")) {
-                    Files.copy(p, t);
+                } else if (keep.test(f)) {
+                    Files.copy(f, t);
                 }
             }
         }
-        Files.createDirectories(dst.resolve("logs"));
-        return dst;
     }
 
     /** TracerPid from /proc/PID/status, or -1 if the process is gone. */

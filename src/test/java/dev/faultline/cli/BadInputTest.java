@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.Cli;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -132,21 +136,21 @@ class BadInputTest {
     @Test
     void aCutGzipTraceIsAnalyzedUpToTheCut() throws IOException {
         Path src = Cli.repo().resolve("fixtures/config-open/f_o.txt");
-        java.io.ByteArrayOutputStream packed = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream packed = new ByteArrayOutputStream();
         try (OutputStream out = new GZIPOutputStream(packed)) {
             Files.copy(src, out);
         }
         byte[] whole = packed.toByteArray();
-        Path noTrailer = Files.write(tmp.resolve("no-trailer.txt.gz"), java.util.Arrays.copyOf(whole, whole.length - 8));
+        Path noTrailer = Files.write(tmp.resolve("no-trailer.txt.gz"), Arrays.copyOf(whole, whole.length - 8));
         Cli r = Cli.run("analyze", noTrailer.toString());
         assertEquals(0, r.exit, r.err);
         assertTrue(r.out.contains("bad.conf"), "every line was inflated before the missing trailer: " + r.out);
         assertTrue(r.err.contains("no-trailer.txt.gz: the gzip stream ends early"), r.err);
 
-        Path half = Files.write(tmp.resolve("half.txt.gz"), java.util.Arrays.copyOf(whole, whole.length / 2));
+        Path half = Files.write(tmp.resolve("half.txt.gz"), Arrays.copyOf(whole, whole.length / 2));
         Cli h = Cli.run("analyze", "--format", "json", half.toString());
         assertEquals(0, h.exit, h.err);
-        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(h.out);
+        JsonNode json = new ObjectMapper().readTree(h.out);
         assertEquals(half.toString(), json.get("parse").get("cut_gzip").get(0).asText(), h.out);
         assertTrue(json.get("warnings").toString().contains("the gzip stream ends early"), h.out);
         long plainLines = Files.readAllLines(src, StandardCharsets.ISO_8859_1).size();

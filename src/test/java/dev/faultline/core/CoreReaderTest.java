@@ -61,12 +61,13 @@ class CoreReaderTest {
     void aGcoreCoreGetsTheKernelCoresVerdict(String mode) throws Exception {
         CrashCores.Crash gcore = CrashCores.get(mode, "a", "gdb");
         assertTrue(gcore.how().contains("gdb gcore"), gcore.how());
-        assertDescribedAsTheProgramSaid(gcore);
+        JsonNode core = assertDescribedAsTheProgramSaid(gcore);
         assertEquals(core(CrashCores.get(mode)).get("signature").get("hash").asText(),
-                core(gcore).get("signature").get("hash").asText());
+                core.get("signature").get("hash").asText());
     }
 
-    private static void assertDescribedAsTheProgramSaid(CrashCores.Crash c) throws Exception {
+    /** Runs `faultline core` on {@code c}, checks it against crashme's own description, returns the core's JSON. */
+    private static JsonNode assertDescribedAsTheProgramSaid(CrashCores.Crash c) throws Exception {
         String mode = c.mode();
         JsonNode core = core(c);
         String why = describe(core);
@@ -105,6 +106,7 @@ class CoreReaderTest {
                 assertEquals("match", m.get("disk").asText(), "crashme's build-id in the core and on disk");
             }
         }
+        return core;
     }
 
     @Test
