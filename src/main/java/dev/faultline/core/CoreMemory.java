@@ -86,19 +86,7 @@ public final class CoreMemory implements Memory, AutoCloseable {
     }
 
     private int segmentIndex(long a) {
-        // starts are sorted unsigned: the vsyscall page at 0xffffffffff600000 comes last
-        int lo = 0;
-        int hi = starts.length - 1;
-        int found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(starts[mid], a) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int found = Addresses.floor(starts, a);
         return found >= 0 && loads[found].containsVaddr(a) ? found : -1;
     }
 

@@ -79,18 +79,7 @@ public final class SymbolTable {
 
     /** The function covering link-time address {@code vaddr}, or null. Prefers a sized symbol over an alias without size. */
     public Hit lookup(long vaddr) {
-        int lo = 0;
-        int hi = values.length - 1;
-        int at = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(values[mid], vaddr) <= 0) {
-                at = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int at = Addresses.floor(values, vaddr);
         // several symbols can share an address (aliases): take the first that covers vaddr
         for (int i = at; i >= 0 && i > at - 8; i--) {
             long off = vaddr - values[i];

@@ -1,5 +1,6 @@
 package dev.faultline.core.unwind;
 
+import dev.faultline.core.Addresses;
 import dev.faultline.core.Arch;
 import dev.faultline.core.unwind.UnwindRow.RowState;
 import dev.faultline.core.unwind.UnwindRow.Rule;
@@ -138,7 +139,7 @@ public final class EhFrame {
             return findInTable(pc);
         }
         Index ix = index();
-        int i = floor(ix.start, pc);
+        int i = Addresses.floor(ix.start, pc);
         if (i < 0 || Long.compareUnsigned(pc, ix.end[i]) >= 0) {
             return null;
         }
@@ -146,17 +147,7 @@ public final class EhFrame {
     }
 
     private Fde findInTable(long pc) {
-        int lo = 0, hi = tableCount - 1, found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            long loc = tableCursor(mid).encoded(tableEnc, hdrVaddr);
-            if (Long.compareUnsigned(loc, pc) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
+        int found = Addresses.floor(tableCount, i -> tableCursor(i).encoded(tableEnc, hdrVaddr), pc);
         if (found < 0) {
             return null;
         }
@@ -179,20 +170,6 @@ public final class EhFrame {
         return new Cursor(hdr, hdrVaddr, at, at + tableEntrySize);
     }
 
-    /** Largest i with a[i] <= key (unsigned), or -1. */
-    private static int floor(long[] a, long key) {
-        int lo = 0, hi = a.length - 1, found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (Long.compareUnsigned(a[mid], key) <= 0) {
-                found = mid;
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
-    }
 
     private static final class Index {
         final long[] start, end;
