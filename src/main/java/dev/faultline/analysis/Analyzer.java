@@ -27,6 +27,16 @@ public final class Analyzer {
     private final Scorer scorer;
     private final List<CrashCapture> captures = new ArrayList<>();
     private long droppedIncidents;
+    /** The crash whose process is dying now, and the line and time of its latest death sign: see {@link #sameDeath}. */
+    private Incident dying;
+    private String dyingSource;
+    private long dyingLine;
+    private long dyingTimeNs = TraceEvent.NO_TIME;
+    /** Lines (same file) or time within which threads killed by the same signal are one process dying. */
+    private static final long DEATH_BURST_LINES = 64;
+    private static final long DEATH_BURST_NS = 250_000_000L;
+    /** Threads placed in a crashed process only because they died with it: the parent's SIGCHLD names the real tgid. */
+    private final Map<Integer, Incident> joinedByDeath = new HashMap<>();
 
     /** tid → tgid for threads that predate the stream (live attach); null for log analysis. */
     private java.util.function.IntUnaryOperator threadGroups;
@@ -75,6 +85,9 @@ public final class Analyzer {
         if (e.kind != TraceEvent.Kind.SYSCALL) {
             return;
         }
+        if (threadGroups == null && e.name.equals("getpid") && e.result > 0 && e.result != e.tid) {
+            regroup(e.tid, (int) e.result, "its getpid() returned " + e.result + " (line " + e.lineNo + ")");
+        }
         if (e.result > 0 && !e.failed() && (e.name.equals("clone") || e.name.equals("clone3") || e.name.equals("fork")
                 || e.name.equals("vfork"))) {
             // a new process under a pid that crashed before: a long capture reused the pid
@@ -86,6 +99,58 @@ public final class Analyzer {
             }
         }
         afterSyscall(e, a);
+    }
+
+    /**
+     * A thread turned out to belong to process {@code tgid} (see {@link TraceModel#joinProcess}): a crash filed under
+     * the thread's own id moves to the process, so that one process dying is one incident, not one per thread.
+     */
+    private void regroup(int tid, int tgid, String why) {
+        if (!model.joinProcess(tid, tgid)) {
+            return;
+        }
+        Incident mine = crashByProcess.remove(tid);
+        Incident theirs = crashByProcess.get(tgid);
+        if (mine != null) {
+            if (theirs == null) {
+                mine.pid = tgid;
+                mine.notes.add("thread " + tid + " is in process " + tgid + ": " + why);
+                crashByProcess.put(tgid, mine);
+            } else {
+                // two anchors for one process: keep the earlier one, the other is a consequence
+                Incident later = mine.line > theirs.line && mine.source.equals(theirs.source) ? mine : theirs;
+                Incident kept = later == mine ? theirs : mine;
+                incidents.remove(later);
+                kept.pid = tgid;
+                kept.notes.add("thread " + later.tid + " also got " + later.signal + " (line " + later.line + "); it is in process " + tgid + ": " + why);
+                crashByProcess.put(tgid, kept);
+            }
+        }
+        Incident fallback = killedWithoutSignal.remove(tid);
+        if (fallback != null && !killedWithoutSignal.containsKey(tgid) && crashByProcess.get(tgid) == null) {
+            fallback.pid = tgid;
+            killedWithoutSignal.put(tgid, fallback);
+        }
+    }
+
+    /** True when {@code e} (a thread killed by a fatal signal) is part of the death of {@link #dying}'s process. */
+    private boolean sameDeath(TraceEvent e) {
+        if (dying == null || !e.signal.equals(dying.signal)) {
+            return false;
+        }
+        if (e.timeNs != TraceEvent.NO_TIME && dyingTimeNs != TraceEvent.NO_TIME) {
+            return Math.abs(e.timeNs - dyingTimeNs) <= DEATH_BURST_NS;
+        }
+        return e.source.equals(dyingSource) && e.lineNo - dyingLine <= DEATH_BURST_LINES;
+    }
+
+    private void markDying(Incident inc, TraceEvent e) {
+        dying = inc;
+        dyingSource = e.source;
+        dyingLine = e.lineNo;
+        if (e.timeNs != TraceEvent.NO_TIME) {
+            dyingTimeNs = e.timeNs;
+        }
     }
 
     private void forgetDeadCrash(int pid) {
@@ -119,6 +184,15 @@ public final class Analyzer {
             if (code.equals("CLD_DUMPED") || code.equals("CLD_KILLED")) {
                 int child = parseInt(si.get("si_pid"));
                 Incident inc = crashByProcess.get(child);
+                Incident joined = joinedByDeath.remove(child);
+                if (inc == null && joined != null && crashByProcess.get(joined.pid) == joined) {
+                    // the parent reaped `child`: that thread, not the one that faulted, led the process
+                    crashByProcess.remove(joined.pid);
+                    joined.notes.add("the parent reaped pid " + child + " (line " + e.lineNo + "): that is the crashed process");
+                    joined.pid = child;
+                    crashByProcess.put(child, joined);
+                    inc = joined;
+                }
                 if (inc != null) {
                     inc.relate(e.source, e.lineNo, e.text);
                 }
@@ -141,6 +215,7 @@ public final class Analyzer {
                 existing.notes.add("thread " + e.tid + " also got " + e.signal + " (" + code + ") at line " + e.lineNo);
             }
             existing.relate(e.source, e.lineNo, e.text);
+            markDying(existing, e);
             return;
         }
         boolean selfSent = !kernel && (parseInt(si.get("si_pid")) == tgid || parseInt(si.get("si_pid")) == e.tid);
@@ -160,10 +235,22 @@ public final class Analyzer {
                     : "only a self-sent " + e.signal + " (" + code + ") is in the trace; the original fault is not");
         }
         crashByProcess.put(tgid, inc);
+        markDying(inc, e);
     }
 
     private void killed(TraceEvent e, int tgid) {
         Incident inc = crashByProcess.get(tgid);
+        if (inc == null && threadGroups == null && FATAL.contains(e.signal) && sameDeath(e)
+                && model.joinProcess(e.tid, dying.pid)) {
+            // no clone line placed this thread, but it died with the crashing process: it was one of its threads
+            inc = dying;
+            tgid = dying.pid;
+            inc.burstThreads.add(e.tid);
+            joinedByDeath.put(e.tid, inc);
+        }
+        if (inc != null && FATAL.contains(e.signal)) {
+            markDying(inc, e);
+        }
         if (inc == null && FATAL.contains(e.signal)) {
             inc = killedWithoutSignal.get(tgid);
             if (inc == null) {
@@ -286,6 +373,10 @@ public final class Analyzer {
         for (Incident inc : incidents) {
             if (inc.survived) {
                 continue;
+            }
+            if (!inc.burstThreads.isEmpty()) {
+                inc.notes.add(inc.burstThreads.size() + " thread(s) with no clone line died with it and are taken as threads of process "
+                        + inc.pid + ": " + inc.burstThreads);
             }
             inc.verdict = scorer.score(inc);
             // release the snapshot: only the verdict is reported

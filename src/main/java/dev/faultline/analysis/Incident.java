@@ -17,7 +17,8 @@ public final class Incident {
     }
 
     public final Kind kind;
-    public final int pid;
+    /** The process (tgid); it can change once, when a -p trace shows late which process the thread was in. */
+    public int pid;
     public final int tid;
     public final String source;
     public final long line;
@@ -31,6 +32,8 @@ public final class Incident {
     public boolean stackOverflowHint;
     public String requestLine;
     public final List<String> notes = new ArrayList<>();
+    /** Threads the trace never showed being created that died with this crash (see Analyzer#sameDeath). */
+    final List<Integer> burstThreads = new ArrayList<>();
     public final List<Evidence.LogLine> related = new ArrayList<>();
     public List<String> stack = List.of();
     /** Live crash metadata from the signal-delivery-stop (faultline attach/run), or null for a log analysis. */

@@ -17,6 +17,8 @@ public final class ThreadState {
     public long requestStartSeq = -1;
     public String requestLine;
     public long requestLineNo;
+    /** The stream showed this thread being created (a clone/fork line), so its process is known, not guessed. */
+    public boolean bornInTrace;
 
     public ThreadState(int tid, ProcessState process) {
         this.tid = tid;

@@ -52,6 +52,32 @@ public final class TraceModel {
         }
     }
 
+    /**
+     * Offline evidence that a thread the stream never showed being created belongs to process {@code tgid}: its
+     * {@code getpid()}, or its death in the same burst as that process's crash. This is how a trace taken with
+     * {@code strace -p PID -p TID ...} (threads attached one by one, so no clone lines) gets its processes back. The
+     * thread joins the process and its descriptors join the process's table. Returns false, changing nothing, when
+     * the thread's process is already known (a clone line placed it, or other threads share its process).
+     */
+    public boolean joinProcess(int tid, int tgid) {
+        ThreadState t = threads.get(tid);
+        if (t == null || tid == tgid || t.bornInTrace || t.process.tgid != tid) {
+            return false;
+        }
+        for (ThreadState other : threads.values()) {
+            if (other != t && other.process == t.process) {
+                return false;
+            }
+        }
+        ProcessState p = thread(tgid).process;
+        p.fds.absorb(t.process.fds);
+        if (p.cwd == null) {
+            p.cwd = t.process.cwd;
+        }
+        t.process = p;
+        return true;
+    }
+
     public ThreadState existing(int tid) {
         return threads.get(tid);
     }
@@ -241,6 +267,7 @@ public final class TraceModel {
                 threads.put(childTid, child);
             }
             child.process = pp;
+            child.bornInTrace = true;
             return;
         }
         FdTable table = sharesFiles ? pp.fds : pp.fds.copy();
@@ -261,6 +288,7 @@ public final class TraceModel {
                 child.process.cwd = pp.cwd;
             }
         }
+        child.bornInTrace = true;
     }
 
     private FileActivity open(TraceEvent e, ThreadState t, FdRef dir, String pathArg, String flags, boolean ok) {
