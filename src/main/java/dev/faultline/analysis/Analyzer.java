@@ -41,6 +41,12 @@ public final class Analyzer {
     /** tid → tgid for threads that predate the stream (live attach); null for log analysis. */
     private java.util.function.IntUnaryOperator threadGroups;
 
+    /** Builds the Apache knowledge at the end, from the server's argv as the trace showed it (null when not seen). */
+    private java.util.function.Function<List<String>, dev.faultline.httpd.HttpdContext> httpdContexts;
+    private List<String> serverArgv;
+    /** The trace shows Apache (an httpd exec, an .htaccess, a file under an apache2/httpd directory). */
+    private boolean httpdSeen;
+
     public Analyzer(FileSource files) {
         this.scorer = new Scorer(files);
     }
@@ -48,6 +54,11 @@ public final class Analyzer {
     /** Live capture: the tracer knows which process each pre-existing thread belongs to; the text stream does not. */
     public void threadGroups(java.util.function.IntUnaryOperator tgidOfTid) {
         this.threadGroups = tgidOfTid;
+    }
+
+    /** Lets the verdicts use Apache's structure: the factory gets the traced server's argv (or null) at the end. */
+    public void httpd(java.util.function.Function<List<String>, dev.faultline.httpd.HttpdContext> contexts) {
+        this.httpdContexts = contexts;
     }
 
     public void accept(TraceEvent e) {
@@ -93,6 +104,11 @@ public final class Analyzer {
             // a new process under a pid that crashed before: a long capture reused the pid
             forgetDeadCrash((int) e.result);
         } else if (e.name.equals("execve") && e.result == 0) {
+            ThreadState after = model.existing(e.tid);
+            if (serverArgv == null && after != null && dev.faultline.httpd.HttpdExecutable.isServer(after.process.execArgv)) {
+                serverArgv = after.process.execArgv;
+                httpdSeen = true;
+            }
             Incident old = crashByProcess.get(tgid);
             if (old != null && old.outcome != null && old.outcome.startsWith("killed")) {
                 forgetDeadCrash(tgid); // the pid came back to life (reused, or traces concatenated)
@@ -162,6 +178,9 @@ public final class Analyzer {
     }
 
     private void afterSyscall(TraceEvent e, FileActivity a) {
+        if (!httpdSeen && a != null && a.path != null && dev.faultline.httpd.HttpdExecutable.isHttpdPath(a.path)) {
+            httpdSeen = true;
+        }
         if (a != null && a.kind == FileActivity.Kind.WRITE_SOCKET && a.httpStatus >= 500) {
             ThreadState t = model.thread(e.tid);
             Incident inc = newIncident(Incident.Kind.HTTP_ERROR, t, e);
@@ -287,6 +306,10 @@ public final class Analyzer {
         inc.requestLine = t.requestLine;
         inc.openFiles = new HashMap<>(t.process.fds.view());
         inc.cwd = t.process.cwd;
+        inc.execArgv = t.process.execArgv;
+        inc.controlSignal = t.process.controlSignal;
+        inc.controlSignalLine = t.process.controlSignalLine;
+        inc.forked = t.process.forked;
     }
 
     /**
@@ -371,6 +394,14 @@ public final class Analyzer {
         killedWithoutSignal.clear();
         List<Incident> out = new ArrayList<>();
         for (Incident inc : incidents) {
+            if (inc.capture != null && inc.capture.exe != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(inc.capture.exe))
+                    || inc.core != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(String.valueOf(inc.core.process().executable())))) {
+                httpdSeen = true;
+            }
+        }
+        dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(serverArgv);
+        ApacheCrashRule apache = httpd == null ? null : new ApacheCrashRule(httpd);
+        for (Incident inc : incidents) {
             if (inc.survived) {
                 continue;
             }
@@ -378,13 +409,46 @@ public final class Analyzer {
                 inc.notes.add(inc.burstThreads.size() + " thread(s) with no clone line died with it and are taken as threads of process "
                         + inc.pid + ": " + inc.burstThreads);
             }
-            inc.verdict = scorer.score(inc);
+            inc.verdict = decide(inc, apache);
             // release the snapshot: only the verdict is reported
             inc.timeline = null;
             inc.openFiles = null;
             out.add(inc);
         }
         return out;
+    }
+
+    /**
+     * The Apache rule first: when it names a line, that is the answer. When it leaves several lines, the generic
+     * scorer may still name a file from direct evidence (an error message, a failed open, a file open at the fault);
+     * recency alone never overrides the rule's "no single line".
+     */
+    private Verdict decide(Incident inc, ApacheCrashRule apache) {
+        Verdict rule = apache == null ? null : apache.explain(inc);
+        if (rule != null && rule.culprit != null) {
+            return rule;
+        }
+        Verdict generic = scorer.score(inc);
+        if (apache == null || generic.culprit == null || direct(generic.culprit) >= Weights.CULPRIT_THRESHOLD) {
+            return generic;
+        }
+        if (rule != null) {
+            return rule;
+        }
+        // an httpd incident whose only case against the file is that it was read last: not a reason to name it
+        return new Verdict(Verdict.Kind.UNKNOWN, 0.2, null, "no config file implicated: " + generic.culprit.path
+                + " was only the last config file read; httpd reads its configuration long before it uses it", generic.candidates);
+    }
+
+    /** A candidate's score without the signals that only say "read recently, looks like config". */
+    private static int direct(Candidate c) {
+        int r = c.score;
+        for (Evidence e : c.evidence) {
+            if (e.signal.equals("recency") || e.signal.equals("path-prior") || e.signal.equals("read-in-request")) {
+                r -= e.weight;
+            }
+        }
+        return r;
     }
 
     public long droppedIncidents() {

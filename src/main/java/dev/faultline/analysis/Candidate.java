@@ -11,6 +11,8 @@ public final class Candidate {
     public final List<Evidence> evidence = new ArrayList<>();
     /** For a referrer: the missing path it names. */
     public String names;
+    /** For a config line: the directive on it ({@code FaultdemoHandler}), else null. */
+    public String directive;
     /** The strongest kind of evidence, for the verdict class. */
     boolean missingInclude;
     boolean permission;

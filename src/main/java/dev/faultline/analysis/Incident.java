@@ -42,12 +42,20 @@ public final class Incident {
     public dev.faultline.core.CoreReport core;
 
     // snapshot at the anchor
+    /** The crashing process's role: its exec'd argv, the last control signal it got, whether it forked. */
+    List<String> execArgv;
+    String controlSignal;
+    long controlSignalLine;
+    boolean forked;
     List<FileActivity> timeline;
     long windowStartSeq;
     Map<Integer, OpenFile> openFiles;
     String cwd;
 
     public Verdict verdict;
+    /** The directive httpd was running at the crash, read from its memory (core or live), and how it was found. */
+    public dev.faultline.httpd.config.ConfigNode directiveAtCrash;
+    public String directiveAtCrashSource;
 
     Incident(Kind kind, int pid, int tid, String source, long line, String text) {
         this.kind = kind;

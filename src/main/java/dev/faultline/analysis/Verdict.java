@@ -17,6 +17,11 @@ public final class Verdict {
     public final Candidate culprit;
     public final String reason;
     public final List<Candidate> candidates;
+    /** httpd knowledge, when the Apache rule decided: the phase, the crashing module and function, the directive. */
+    public dev.faultline.httpd.HttpdPhase phase;
+    public String module;
+    public String function;
+    public String directive;
 
     public Verdict(Kind kind, double confidence, Candidate culprit, String reason, List<Candidate> candidates) {
         this.kind = kind;

@@ -43,6 +43,15 @@ public final class Weights {
     /** A permission error (EACCES/EPERM) on a config-like path: the file's mode is the thing to fix. */
     public static final int PERMISSION = 60;
 
+    /** httpd's memory (core or live) holds the node of the directive it was running when it crashed: exact. */
+    public static final int DIRECTIVE_AT_CRASH = 150;
+    /** The crash is in a directive's own handler (by symbol), and this line uses that directive. */
+    public static final int CRASHING_HANDLER = 100;
+    /** The crash is in this module (from the stack), and this line uses one of its directives in the phase's scope. */
+    public static final int CRASHING_MODULE_DIRECTIVE = 80;
+    /** No stack: this line uses a directive of a module not shipped with httpd, in the phase's scope. */
+    public static final int THIRD_PARTY_DIRECTIVE = 55;
+
     public static final int CULPRIT_THRESHOLD = 50;
 
     /** Confidence from a score: 60 → 0.63, 100 → 0.81, 150 → 0.92. */

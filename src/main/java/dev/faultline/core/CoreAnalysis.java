@@ -134,7 +134,7 @@ public final class CoreAnalysis {
                 sig != null && !sig.userSent() ? sig.addr() : null, sig != null && sig.userSent() ? sig.senderPid() : null,
                 sig != null && sig.userSent() ? sig.senderUid() : null);
         return new CoreReport(fileLabel, compression, core.arch.label, process, signal, fault, crashing.tid(), reason,
-                summaries, frames, culprit, phase(frames), mods, signature, core.notesSeen(), warnings);
+                summaries, frames, culprit, null, mods, signature, core.notesSeen(), warnings);
     }
 
     /** Threads blocked in kill/tkill/tgkill first (httpd's re-raise), then the dumping thread, then the rest. */
@@ -257,27 +257,6 @@ public final class CoreAnalysis {
         Frame top = frames.get(0);
         MappedModule m = top.module() == null ? null : modules.byName(top.module());
         return new CoreReport.Culprit(top.module(), top.function(), m == null ? null : m.path());
-    }
-
-    /** Where in httpd's life the crash happened, from the functions on the stack (innermost phase wins). */
-    static String phase(List<Frame> frames) {
-        String[][] phases = {
-            {"htaccess", "ap_parse_htaccess"},
-            {"config-load", "ap_read_config", "ap_process_config_tree", "ap_process_resource_config", "ap_process_fnmatch_configs"},
-            {"request-handler", "ap_invoke_handler", "ap_run_handler"},
-            {"request", "ap_process_request", "ap_process_async_request", "ap_process_request_internal", "ap_run_process_connection"},
-            {"startup", "ap_run_post_config", "ap_run_pre_config", "ap_run_child_init", "ap_run_open_logs"},
-        };
-        for (String[] p : phases) {
-            for (Frame f : frames) {
-                for (int i = 1; i < p.length; i++) {
-                    if (p[i].equals(f.function())) {
-                        return p[0];
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     static CoreReport.Signature signature(FaultKind kind, CoreReport.Culprit culprit, List<Frame> frames) {

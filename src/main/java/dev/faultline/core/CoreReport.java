@@ -15,11 +15,18 @@ public record CoreReport(
         List<ThreadSummary> threads,
         List<Frame> backtrace,
         Culprit culprit,
+        /** The httpd stage on the stack ({@code htaccess}, {@code config-load}, ...), or null: set by the httpd layer. */
         String phase,
         List<ModuleSummary> modules,
         Signature signature,
         List<String> notes,
         List<String> warnings) {
+
+    /** The same report with the phase set: the phase is Apache knowledge, decided outside this package. */
+    public CoreReport withPhase(String newPhase) {
+        return new CoreReport(file, compression, arch, process, signal, fault, crashingTid, crashingThreadReason, threads,
+                backtrace, culprit, newPhase, modules, signature, notes, warnings);
+    }
 
     public record Process(int pid, int ppid, long uid, String name, String args, String executable, String execFn) {
     }

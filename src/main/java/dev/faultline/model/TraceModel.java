@@ -91,6 +91,9 @@ public final class TraceModel {
         switch (e.kind) {
             case SYSCALL:
                 return syscall(e);
+            case SIGNAL:
+                signalled(e);
+                return null;
             case EXITED:
             case KILLED:
                 threads.remove(e.tid);
@@ -236,6 +239,7 @@ public final class TraceModel {
             case "execveat":
                 if (e.result == 0) {
                     p.fds.closeOnExec();
+                    p.execArgv = stringArray(e.arg(e.name.equals("execve") ? 1 : 2));
                     String prog = CString.decode(e.name.equals("execve") ? e.arg(0) : e.arg(1));
                     return add(t, new FileActivity(FileActivity.Kind.EXEC, prog, null, e.source, e.lineNo, e.text, null));
                 }
@@ -253,8 +257,38 @@ public final class TraceModel {
         }
     }
 
+    /** A strace string array {@code ["apache2", "-t"]} as its strings (a cut array {@code ...} ends it); null if none. */
+    static List<String> stringArray(String arg) {
+        if (arg == null || !arg.startsWith("[")) {
+            return null;
+        }
+        List<String> out = new java.util.ArrayList<>();
+        String inner = arg.endsWith("]") ? arg.substring(1, arg.length() - 1) : arg.substring(1);
+        for (String item : CallText.splitArgs(inner)) {
+            String v = CString.decode(item.trim());
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /** Signals that tell httpd to reload or stop; the model keeps the last one each process got. */
+    private static final java.util.Set<String> CONTROL_SIGNALS = java.util.Set.of("SIGHUP", "SIGUSR1", "SIGWINCH", "SIGTERM");
+
+    private void signalled(TraceEvent e) {
+        if (CONTROL_SIGNALS.contains(e.signal)) {
+            ProcessState p = thread(e.tid).process;
+            p.controlSignal = e.signal;
+            p.controlSignalLine = e.lineNo;
+        }
+    }
+
     private void cloned(ThreadState parent, int childTid, String call, String args) {
         boolean thread = call.startsWith("clone") && args.contains("CLONE_THREAD");
+        if (!thread) {
+            parent.process.forked = true;
+        }
         boolean sharesFiles = call.startsWith("clone") && args.contains("CLONE_FILES");
         ThreadState child = threads.get(childTid);
         ProcessState pp = parent.process;

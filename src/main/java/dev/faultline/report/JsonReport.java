@@ -125,6 +125,10 @@ public final class JsonReport {
         o.put("class", v.kind.label());
         o.put("confidence", v.confidence);
         o.put("reason", v.reason);
+        o.put("phase", v.phase == null ? null : v.phase.label);
+        o.put("module", v.module);
+        o.put("function", v.function);
+        o.put("directive", v.directive);
         if (v.culprit == null) {
             o.putNull("culprit");
         } else {
@@ -150,6 +154,9 @@ public final class JsonReport {
                 c.put("line", cand.line);
             }
             c.put("score", cand.score);
+            if (cand.directive != null) {
+                c.put("directive", cand.directive);
+            }
             ArrayNode ev = c.putArray("evidence");
             for (Evidence e : cand.evidence) {
                 ObjectNode x = ev.addObject();

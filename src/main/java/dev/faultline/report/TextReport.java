@@ -66,6 +66,24 @@ public final class TextReport {
         }
         Verdict v = inc.verdict;
         sb.append("  verdict: ").append(bold(v.kind.label())).append(String.format(" (confidence %.2f)", v.confidence)).append('\n');
+        if (v.phase != null || v.module != null) {
+            // the Apache chain, outermost cause last: module → directive → file:line
+            StringBuilder chain = new StringBuilder();
+            if (v.module != null) {
+                chain.append(v.module).append(v.function != null ? " (" + v.function + ")" : "");
+            }
+            if (v.directive != null) {
+                chain.append(chain.length() > 0 ? " → " : "").append(v.directive);
+            }
+            if (v.culprit != null) {
+                chain.append(chain.length() > 0 ? " → " : "").append(v.culprit.path).append(v.culprit.line != null ? ":" + v.culprit.line : "");
+            }
+            sb.append("  apache:  ").append(bold(Terminal.escape(chain.toString())));
+            if (v.phase != null) {
+                sb.append("  [phase: ").append(v.phase.label).append(']');
+            }
+            sb.append('\n');
+        }
         if (v.culprit != null) {
             sb.append("  culprit: ").append(bold(Terminal.escape(v.culprit.path) + (v.culprit.line != null ? " line " + v.culprit.line : ""))).append('\n');
             sb.append("  why:     ").append(Terminal.escape(v.reason)).append('\n');

@@ -1,0 +1,317 @@
+package dev.faultline.analysis;
+
+import dev.faultline.core.Frame;
+import dev.faultline.httpd.DirectiveOwners;
+import dev.faultline.httpd.HttpdContext;
+import dev.faultline.httpd.HttpdPhase;
+import dev.faultline.httpd.RequestScope;
+import dev.faultline.httpd.config.ConfigNode;
+import dev.faultline.model.FileActivity;
+import dev.faultline.model.OpenFile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A crash explained the way httpd works: phase → module → directive → file:line.
+ *
+ * <ol>
+ * <li>The directive httpd was running when it crashed, read from its own memory (core or live): exact.</li>
+ * <li>Otherwise the phase (from the stack, or from the process's role) says which configuration was being used:
+ * the .htaccess being parsed, the whole configuration at start-up or reload, or the directives in effect for
+ * the request ({@link RequestScope}), wherever they were written.</li>
+ * <li>Among those, the directives of the module that crashed (from the stack: strace -k, a core, the live pc);
+ * without a stack, the directives of modules not shipped with httpd. One line is named only when the evidence
+ * leaves one; several are listed as candidates with no culprit.</li>
+ * </ol>
+ * A stack overflow is an application bug whatever is in effect, and a crash inside a language runtime (PHP, Perl,
+ * Python) at request time is the application's: this rule then says nothing and the generic scorer decides.
+ */
+final class ApacheCrashRule {
+    /** Module files that run the site's own code: a request-time crash inside one is the application's. */
+    private static final List<String> INTERPRETER_MODULES = List.of("libphp", "mod_php", "mod_perl", "mod_python", "mod_wsgi",
+            "mod_lua", "mod_ruby", "mod_passenger");
+
+    private final HttpdContext httpd;
+
+    ApacheCrashRule(HttpdContext httpd) {
+        this.httpd = httpd;
+    }
+
+    /** What the stack says: the innermost frame in a loaded module (not httpd, APR or libc), and httpd's stage. */
+    record CrashSite(String modulePath, String module, String function, HttpdPhase.Stage stage, String source) {
+    }
+
+    CrashSite site(Incident inc) {
+        DirectiveOwners owners = httpd.owners();
+        List<String> functions = new ArrayList<>();
+        String path = null;
+        String function = null;
+        String source = null;
+        if (inc.core != null && !inc.core.backtrace().isEmpty()) {
+            for (Frame f : inc.core.backtrace()) {
+                functions.add(f.function());
+            }
+            if (inc.core.culprit() != null && inc.core.culprit().path() != null) {
+                path = inc.core.culprit().path();
+                function = inc.core.culprit().function();
+                source = "the core's backtrace";
+            }
+        }
+        if (!inc.stack.isEmpty()) {
+            for (String frame : inc.stack) {
+                String fn = HttpdPhase.functionOfStraceFrame(frame);
+                functions.add(fn);
+                String file = straceFrameFile(frame);
+                if (path == null && file != null && owners.moduleOfFile(file) != null) {
+                    path = file;
+                    function = fn;
+                    source = "the strace -k stack of the fault";
+                }
+            }
+        }
+        if (path == null && inc.capture != null && inc.capture.pcModule != null && owners.moduleOfFile(inc.capture.pcModule) != null) {
+            path = inc.capture.pcModule;
+            source = "the pc at the live signal stop";
+        }
+        String module = path == null ? null : owners.moduleOfFile(path);
+        return new CrashSite(path, module, function, HttpdPhase.stageOf(functions), source);
+    }
+
+    /** {@code /usr/lib/x.so(fn+0x1) [0x2]} → {@code /usr/lib/x.so}. */
+    static String straceFrameFile(String frame) {
+        int plus = frame.lastIndexOf("+0x");
+        int open = plus < 0 ? frame.lastIndexOf(" [") : frame.lastIndexOf('(', plus);
+        if (open <= 0) {
+            return null;
+        }
+        String f = frame.substring(0, open).trim();
+        return f.startsWith("/") ? f : null;
+    }
+
+    /** The phase from the stack when it shows one, else from the crashing process's role and history. */
+    static HttpdPhase phase(Incident inc, HttpdPhase.Stage stage, boolean htaccessOpen) {
+        boolean reloading = "SIGUSR1".equals(inc.controlSignal) || "SIGHUP".equals(inc.controlSignal);
+        if (stage != null) {
+            switch (stage) {
+                case HTACCESS_PARSE:
+                    return HttpdPhase.HTACCESS;
+                case REQUEST:
+                    return HttpdPhase.REQUEST;
+                case CHILD_INIT:
+                    return HttpdPhase.UNKNOWN;
+                default:
+                    return reloading ? HttpdPhase.RELOAD : HttpdPhase.STARTUP;
+            }
+        }
+        if (inc.requestLine != null) {
+            return htaccessOpen ? HttpdPhase.HTACCESS : HttpdPhase.REQUEST;
+        }
+        if (reloading) {
+            return HttpdPhase.RELOAD;
+        }
+        if (inc.execArgv != null && !inc.forked) {
+            return HttpdPhase.STARTUP; // the process that exec'd the server died before it forked a child
+        }
+        return HttpdPhase.UNKNOWN;
+    }
+
+    /** The verdict, or null when this rule has nothing to add (the generic scorer then decides alone). */
+    Verdict explain(Incident inc) {
+        if (inc.kind != Incident.Kind.CRASH || inc.stackOverflowHint) {
+            return null;
+        }
+        CrashSite site = site(inc);
+        OpenFile parsing = htaccessOpenAtFault(inc);
+        HttpdPhase phase = phase(inc, site.stage(), parsing != null);
+        if (isInterpreter(site.modulePath()) && phase == HttpdPhase.REQUEST) {
+            return null;
+        }
+        if (inc.directiveAtCrash != null) {
+            return exact(inc, site, phase);
+        }
+        List<Candidate> cands;
+        String scope;
+        switch (phase) {
+            case HTACCESS -> {
+                if (parsing == null) {
+                    return null;
+                }
+                cands = candidates(site, httpd.htaccess(parsing.path, traceText(parsing)), n -> "in " + parsing.path + ", the .htaccess being parsed at the fault");
+                scope = "the .htaccess httpd was parsing";
+            }
+            case STARTUP, RELOAD -> {
+                if (httpd.tree().isEmpty()) {
+                    return null;
+                }
+                cands = candidates(site, httpd.allDirectives(), n -> "in the configuration (" + httpd.treeSource() + ")");
+                scope = "the configuration being " + (phase == HttpdPhase.RELOAD ? "reloaded" : "loaded");
+            }
+            case REQUEST -> {
+                RequestScope.Request req = RequestScope.Request.parse(inc.requestLine, null);
+                if (req == null || httpd.tree().isEmpty()) {
+                    return null;
+                }
+                List<List<ConfigNode>> chain = new ArrayList<>();
+                for (OpenFile h : htaccessReadInRequest(inc)) {
+                    chain.add(httpd.htaccess(h.path, traceText(h)));
+                }
+                List<ConfigNode> inEffect = new ArrayList<>();
+                Map<ConfigNode, String> via = new LinkedHashMap<>();
+                for (RequestScope.InEffect e : RequestScope.of(httpd.tree(), req, chain)) {
+                    if (!e.conditional()) {
+                        inEffect.add(e.node());
+                        via.put(e.node(), e.via());
+                    }
+                }
+                // most specific first: the last one merged won
+                java.util.Collections.reverse(inEffect);
+                String request = req.method() + " " + req.uri();
+                cands = candidates(site, inEffect, n -> "in effect for " + request + " (" + describeVia(via.get(n)) + ")");
+                scope = "the directives in effect for the request";
+            }
+            default -> {
+                return null;
+            }
+        }
+        if (cands.isEmpty()) {
+            return null;
+        }
+        Candidate best = cands.get(0);
+        boolean single = cands.size() == 1 || cands.get(1).score < best.score;
+        Verdict v;
+        if (single && best.score >= Weights.CULPRIT_THRESHOLD) {
+            v = new Verdict(Verdict.Kind.CONFIG, Weights.confidence(best.score), best,
+                    best.evidence.get(0).reason, cands);
+        } else {
+            v = new Verdict(Verdict.Kind.UNKNOWN, 0.3, null, "no single config line: " + cands.size() + " lines of "
+                    + (site.module() != null ? site.module() + "'s directives" : "third-party directives") + " are in " + scope
+                    + "; `faultline configtest` or a core (--core) can tell which one ran", cands);
+        }
+        v.phase = phase;
+        v.module = site.module();
+        v.function = site.function();
+        if (v.culprit != null) {
+            v.directive = best.directive;
+        }
+        return v;
+    }
+
+    private Verdict exact(Incident inc, CrashSite site, HttpdPhase phase) {
+        ConfigNode n = inc.directiveAtCrash;
+        Candidate c = new Candidate(n.file());
+        c.line = n.line();
+        c.directive = n.name();
+        c.add(new Evidence("directive-at-crash", Weights.DIRECTIVE_AT_CRASH, "httpd was running " + n.text() + " ("
+                + n.location() + ") when it crashed: " + inc.directiveAtCrashSource).line(n.file(), n.line(), n.text()));
+        Verdict v = new Verdict(Verdict.Kind.CONFIG, Weights.confidence(c.score), c, c.evidence.get(0).reason, List.of(c));
+        v.phase = phase == HttpdPhase.UNKNOWN && inc.requestLine == null ? HttpdPhase.STARTUP : phase;
+        v.module = site.module() != null ? site.module() : httpd.owners().moduleOf(n.name());
+        v.function = site.function();
+        v.directive = n.name();
+        return v;
+    }
+
+    /**
+     * The lines among {@code nodes} that the crash implicates: the crashing module's directives (the one whose handler
+     * crashed first), or without a stack, those of third-party modules. Ranked, best first.
+     */
+    private List<Candidate> candidates(CrashSite site, List<ConfigNode> nodes, java.util.function.Function<ConfigNode, String> whereOf) {
+        DirectiveOwners owners = httpd.owners();
+        String handlerOf = site.module() == null || site.function() == null ? null
+                : owners.directiveOfHandler(site.module(), site.function());
+        List<Candidate> out = new ArrayList<>();
+        for (ConfigNode n : nodes) {
+            if (n.isSection()) {
+                continue;
+            }
+            String owner = owners.moduleOf(n.name());
+            String where = whereOf.apply(n);
+            Evidence e;
+            if (handlerOf != null && handlerOf.equalsIgnoreCase(n.name())) {
+                e = new Evidence("crashing-handler", Weights.CRASHING_HANDLER, "the crash is in " + site.function() + ", the handler of "
+                        + n.name() + " (" + site.module() + "), and " + n.text() + " is " + where);
+            } else if (site.module() != null && site.module().equals(owner)) {
+                e = new Evidence("crashing-module-directive", Weights.CRASHING_MODULE_DIRECTIVE, "the crash is in " + site.module()
+                        + " (" + site.source() + ") and " + n.text() + " is one of its directives, " + where);
+            } else if (site.module() == null && owner != null && !owners.shippedWithHttpd(owner)) {
+                e = new Evidence("third-party-directive", Weights.THIRD_PARTY_DIRECTIVE, n.text() + " belongs to " + owner
+                        + ", a module not shipped with httpd, and is " + where + "; the stack is unknown (strace -k or a core would name the module)");
+            } else {
+                continue;
+            }
+            if (out.stream().anyMatch(c -> (c.path + ":" + c.line).equals(n.location()))) {
+                continue;
+            }
+            Candidate c = new Candidate(n.file());
+            c.line = n.line();
+            c.directive = n.name();
+                c.add(e.line(n.file(), n.line(), n.text()));
+            out.add(c);
+        }
+        // the handler's own lines first; then as given (for a request: most specific first)
+        out.sort((a, b) -> b.score - a.score);
+        if (out.size() > 10) {
+            return new ArrayList<>(out.subList(0, 10));
+        }
+        return out;
+    }
+
+    /** The .htaccess the crashing thread still had open and had read at the fault: httpd was parsing it. */
+    private static OpenFile htaccessOpenAtFault(Incident inc) {
+        OpenFile best = null;
+        if (inc.openFiles != null) {
+            for (OpenFile f : inc.openFiles.values()) {
+                if (f.path != null && f.path.endsWith("/.htaccess") && f.lastReaderTid == inc.tid && f.bytesRead > 0
+                        && (best == null || f.lastReadLine > best.lastReadLine)) {
+                    best = f;
+                }
+            }
+        }
+        if (best == null && inc.capture != null) {
+            for (var fd : inc.capture.fds) {
+                if (fd.path().endsWith("/.htaccess")) {
+                    OpenFile f = new OpenFile(fd.path(), OpenFile.Kind.FILE, false, false, 0, null, "live");
+                    best = f;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** The .htaccess files the crashing thread read in the request window, in the order it read them. */
+    private static List<OpenFile> htaccessReadInRequest(Incident inc) {
+        List<OpenFile> out = new ArrayList<>();
+        if (inc.timeline == null) {
+            return out;
+        }
+        for (FileActivity a : inc.timeline) {
+            if ((inc.windowStartSeq < 0 || a.seq >= inc.windowStartSeq) && a.kind == FileActivity.Kind.READ && a.file != null
+                    && a.path != null && a.path.endsWith("/.htaccess") && out.stream().noneMatch(f -> f.path.equals(a.path))) {
+                out.add(a.file);
+            }
+        }
+        return out;
+    }
+
+    /** The file's text as the trace showed it being read, when strace printed every byte of it; else null. */
+    private static String traceText(OpenFile f) {
+        return f.sawEof && f.contentComplete ? f.content() : null;
+    }
+
+    private static String describeVia(String via) {
+        if (via == null || via.equals("server")) {
+            return "server level";
+        }
+        return via.equals(".htaccess") ? "inherited through the .htaccess chain" : "through " + via;
+    }
+
+    private static boolean isInterpreter(String modulePath) {
+        if (modulePath == null) {
+            return false;
+        }
+        String name = modulePath.substring(modulePath.lastIndexOf('/') + 1);
+        return INTERPRETER_MODULES.stream().anyMatch(name::startsWith);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.faultline.httpd;
+
+import dev.faultline.httpd.config.ConfigNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What faultline knows of the traced server's Apache configuration for one analysis: the configuration tree (from
+ * its files, or from httpd's own memory), who owns each directive, and how to read an .htaccess file.
+ */
+public final class HttpdContext {
+    private final List<ConfigNode> tree;
+    private final String treeSource;
+    private final DirectiveOwners owners;
+    private final Function<String, String> fileReader;
+    private final java.util.function.BiFunction<String, String, List<ConfigNode>> htaccessParser;
+    private final List<String> notes = new ArrayList<>();
+
+    /**
+     * @param tree           the top-level nodes (includes spliced in, as in {@code ap_conftree}); empty when unknown
+     * @param treeSource     where the tree came from, for the report ("/etc/apache2/apache2.conf on disk")
+     * @param owners         directive ownership
+     * @param fileReader     reads a file by the path the server used (from --root or the disk); null when unreadable
+     * @param htaccessParser parses an .htaccess text (path, text) into nodes, as httpd would with this configuration
+     */
+    public HttpdContext(List<ConfigNode> tree, String treeSource, DirectiveOwners owners, Function<String, String> fileReader,
+            java.util.function.BiFunction<String, String, List<ConfigNode>> htaccessParser) {
+        this.tree = tree == null ? List.of() : List.copyOf(tree);
+        this.treeSource = treeSource;
+        this.owners = owners;
+        this.fileReader = fileReader;
+        this.htaccessParser = htaccessParser;
+    }
+
+    public List<ConfigNode> tree() {
+        return tree;
+    }
+
+    public String treeSource() {
+        return treeSource;
+    }
+
+    public DirectiveOwners owners() {
+        return owners;
+    }
+
+    /**
+     * The .htaccess at {@code path} as the server read it: the text the trace showed it reading when strace printed it
+     * whole ({@code traceText}, else null), or the file on disk. A file that changed or went since is said so.
+     */
+    public List<ConfigNode> htaccess(String path, String traceText) {
+        String disk = fileReader == null ? null : fileReader.apply(path);
+        String text = traceText != null ? traceText : disk;
+        if (traceText != null && disk == null) {
+            note(path + " is gone since the incident; read from the trace's buffers");
+        } else if (traceText != null && !traceText.equals(disk)) {
+            note(path + " has changed since the incident; read as the trace shows it");
+        }
+        if (text == null || htaccessParser == null) {
+            return List.of();
+        }
+        List<ConfigNode> nodes = htaccessParser.apply(path, text);
+        return nodes == null ? List.of() : nodes;
+    }
+
+    /** Every directive (not section) of the tree, depth first, in the order httpd runs them. */
+    public List<ConfigNode> allDirectives() {
+        List<ConfigNode> out = new ArrayList<>();
+        collect(tree, out);
+        return out;
+    }
+
+    private static void collect(List<ConfigNode> nodes, List<ConfigNode> out) {
+        for (ConfigNode n : nodes) {
+            if (n.isSection()) {
+                collect(n.children(), out);
+            } else {
+                out.add(n);
+            }
+        }
+    }
+
+    /** Things worth telling the reader about the context itself (a config that could not be read, and why). */
+    public List<String> notes() {
+        return notes;
+    }
+
+    public void note(String s) {
+        notes.add(s);
+    }
+}
