@@ -38,13 +38,15 @@ public enum HttpdPhase {
         }
     }
 
-    /** httpd's own functions that mark a stage (server/config.c, request.c, protocol.c, http_request.c). */
+    /**
+     * httpd's own functions that mark a stage (server/config.c, request.c, protocol.c, http_request.c).
+     * ap_walk_config and ap_build_config are absent on purpose: they run directives both at start-up and for an
+     * .htaccess, so the caller further out decides.
+     */
     private static final Map<String, Stage> STAGE_OF_FUNCTION = Map.ofEntries(
             Map.entry("ap_parse_htaccess", Stage.HTACCESS_PARSE),
             Map.entry("ap_read_config", Stage.CONFIG_LOAD),
             Map.entry("ap_process_config_tree", Stage.CONFIG_LOAD),
-            Map.entry("ap_walk_config", Stage.CONFIG_LOAD),
-            Map.entry("ap_build_config", Stage.CONFIG_LOAD),
             Map.entry("ap_process_resource_config", Stage.CONFIG_LOAD),
             Map.entry("ap_process_fnmatch_configs", Stage.CONFIG_LOAD),
             Map.entry("ap_run_pre_config", Stage.POST_CONFIG),
