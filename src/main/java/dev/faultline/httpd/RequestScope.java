@@ -27,8 +27,11 @@ public final class RequestScope {
     public record InEffect(ConfigNode node, String via, boolean conditional) {
     }
 
-    /** What the trace shows of the request: the request line and, when the thread read it, the Host header. */
-    public record Request(String method, String uri, String host) {
+    /**
+     * What is known of the request: method, URI (decoded, no query), the Host when known, and the file httpd mapped
+     * it to ({@code r->filename}) when read from its memory, else null.
+     */
+    public record Request(String method, String uri, String host, String filename) {
         /** Parses {@code GET /app/x?y=1 HTTP/1.1}; null when the text is no request line. */
         public static Request parse(String requestLine, String host) {
             if (requestLine == null) {
@@ -48,7 +51,7 @@ public final class RequestScope {
             if (q >= 0) {
                 uri = uri.substring(0, q);
             }
-            return new Request(w[0], percentDecode(uri), host);
+            return new Request(w[0], percentDecode(uri), host, null);
         }
     }
 
@@ -88,7 +91,8 @@ public final class RequestScope {
             }
         }
         String docRoot = documentRoot(server, vhost);
-        String fsPath = docRoot == null ? null : join(docRoot, aliased(server, vhost, request.uri()));
+        String fsPath = request.filename() != null ? normalize(request.filename())
+                : docRoot == null ? null : join(docRoot, aliased(server, vhost, request.uri()));
         String fsDir = fsPath == null ? null : parentOrSelf(fsPath, request.uri());
 
         // <Directory> (non-regex), shortest first, each followed by the .htaccess of that directory
