@@ -324,8 +324,18 @@ public final class Analyzer {
 
     /** Adds a core dump; {@link #finish()} joins it to the crash of the same pid (the same tid when several). */
     public void addCore(dev.faultline.core.CoreReport core) {
-        cores.add(core);
+        addCore(core, null);
     }
+
+    /** The same, with what httpd's memory in the core says ({@link dev.faultline.httpd.HttpdCrashFacts}). */
+    public void addCore(dev.faultline.core.CoreReport core, dev.faultline.httpd.HttpdCrashFacts facts) {
+        cores.add(core);
+        if (facts != null) {
+            coreFacts.put(core, facts);
+        }
+    }
+
+    private final Map<dev.faultline.core.CoreReport, dev.faultline.httpd.HttpdCrashFacts> coreFacts = new java.util.IdentityHashMap<>();
 
     /** The cores that matched no crash of the trace; valid after {@link #finish()}. */
     public List<dev.faultline.core.CoreReport> unmatchedCores() {
@@ -345,6 +355,9 @@ public final class Analyzer {
             }
             if (match != null) {
                 match.core = core;
+                if (coreFacts.containsKey(core)) {
+                    match.httpdFacts = coreFacts.get(core);
+                }
             } else {
                 unmatchedCores.add(core);
             }

@@ -3,6 +3,7 @@ package dev.faultline.analysis;
 import dev.faultline.core.Frame;
 import dev.faultline.httpd.DirectiveOwners;
 import dev.faultline.httpd.HttpdContext;
+import dev.faultline.httpd.HttpdCrashFacts;
 import dev.faultline.httpd.HttpdPhase;
 import dev.faultline.httpd.RequestScope;
 import dev.faultline.httpd.config.ConfigNode;
@@ -91,7 +92,7 @@ final class ApacheCrashRule {
     }
 
     /** The phase from the stack when it shows one, else from the crashing process's role and history. */
-    static HttpdPhase phase(Incident inc, HttpdPhase.Stage stage, boolean htaccessOpen) {
+    static HttpdPhase phase(Incident inc, HttpdPhase.Stage stage, boolean htaccessOpen, boolean servingRequest) {
         boolean reloading = "SIGUSR1".equals(inc.controlSignal) || "SIGHUP".equals(inc.controlSignal);
         if (stage != null) {
             switch (stage) {
@@ -105,7 +106,7 @@ final class ApacheCrashRule {
                     return reloading ? HttpdPhase.RELOAD : HttpdPhase.STARTUP;
             }
         }
-        if (inc.requestLine != null) {
+        if (servingRequest) {
             return htaccessOpen ? HttpdPhase.HTACCESS : HttpdPhase.REQUEST;
         }
         if (reloading) {
@@ -124,13 +125,18 @@ final class ApacheCrashRule {
         }
         CrashSite site = site(inc);
         OpenFile parsing = htaccessOpenAtFault(inc);
-        HttpdPhase phase = phase(inc, site.stage(), parsing != null);
+        boolean served = inc.requestLine != null || inc.httpdFacts != null && inc.httpdFacts.request() != null;
+        HttpdPhase phase = phase(inc, site.stage(), parsing != null, served);
         if (isInterpreter(site.modulePath()) && phase == HttpdPhase.REQUEST) {
             return null;
         }
-        if (inc.directiveAtCrash != null) {
-            return exact(inc, site, phase);
+        HttpdCrashFacts facts = inc.httpdFacts == null ? HttpdCrashFacts.NONE : inc.httpdFacts;
+        if (facts.directive() != null) {
+            return exact(inc, facts, site, phase);
         }
+        // the configuration the server ran, from its memory when there (it survives edits and deletions)
+        List<ConfigNode> tree = !facts.tree().isEmpty() ? facts.tree() : httpd.tree();
+        String treeSource = !facts.tree().isEmpty() ? "httpd's ap_conftree in memory" : httpd.treeSource();
         List<Candidate> cands;
         String scope;
         switch (phase) {
@@ -142,15 +148,15 @@ final class ApacheCrashRule {
                 scope = "the .htaccess httpd was parsing";
             }
             case STARTUP, RELOAD -> {
-                if (httpd.tree().isEmpty()) {
+                if (tree.isEmpty()) {
                     return null;
                 }
-                cands = candidates(site, httpd.allDirectives(), n -> "in the configuration (" + httpd.treeSource() + ")");
+                cands = candidates(site, HttpdContext.directives(tree), n -> "in the configuration (" + treeSource + ")");
                 scope = "the configuration being " + (phase == HttpdPhase.RELOAD ? "reloaded" : "loaded");
             }
             case REQUEST -> {
-                RequestScope.Request req = RequestScope.Request.parse(inc.requestLine, null);
-                if (req == null || httpd.tree().isEmpty()) {
+                RequestScope.Request req = facts.request() != null ? facts.request() : RequestScope.Request.parse(inc.requestLine, null);
+                if (req == null || tree.isEmpty()) {
                     return null;
                 }
                 List<List<ConfigNode>> chain = new ArrayList<>();
@@ -159,7 +165,7 @@ final class ApacheCrashRule {
                 }
                 List<ConfigNode> inEffect = new ArrayList<>();
                 Map<ConfigNode, String> via = new LinkedHashMap<>();
-                for (RequestScope.InEffect e : RequestScope.of(httpd.tree(), req, chain)) {
+                for (RequestScope.InEffect e : RequestScope.of(tree, req, chain)) {
                     if (!e.conditional()) {
                         inEffect.add(e.node());
                         via.put(e.node(), e.via());
@@ -198,13 +204,13 @@ final class ApacheCrashRule {
         return v;
     }
 
-    private Verdict exact(Incident inc, CrashSite site, HttpdPhase phase) {
-        ConfigNode n = inc.directiveAtCrash;
+    private Verdict exact(Incident inc, HttpdCrashFacts facts, CrashSite site, HttpdPhase phase) {
+        ConfigNode n = facts.directive();
         Candidate c = new Candidate(n.file());
         c.line = n.line();
         c.directive = n.name();
         c.add(new Evidence("directive-at-crash", Weights.DIRECTIVE_AT_CRASH, "httpd was running " + n.text() + " ("
-                + n.location() + ") when it crashed: " + inc.directiveAtCrashSource).line(n.file(), n.line(), n.text()));
+                + n.location() + ") when it crashed: " + facts.directiveSource()).line(n.file(), n.line(), n.text()));
         Verdict v = new Verdict(Verdict.Kind.CONFIG, Weights.confidence(c.score), c, c.evidence.get(0).reason, List.of(c));
         v.phase = phase == HttpdPhase.UNKNOWN && inc.requestLine == null ? HttpdPhase.STARTUP : phase;
         v.module = site.module() != null ? site.module() : httpd.owners().moduleOf(n.name());

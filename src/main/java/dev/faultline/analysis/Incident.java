@@ -53,9 +53,8 @@ public final class Incident {
     String cwd;
 
     public Verdict verdict;
-    /** The directive httpd was running at the crash, read from its memory (core or live), and how it was found. */
-    public dev.faultline.httpd.config.ConfigNode directiveAtCrash;
-    public String directiveAtCrashSource;
+    /** What httpd's memory (the core, or the live process) says about this crash; null when not read. */
+    public dev.faultline.httpd.HttpdCrashFacts httpdFacts;
 
     Incident(Kind kind, int pid, int tid, String source, long line, String text) {
         this.kind = kind;

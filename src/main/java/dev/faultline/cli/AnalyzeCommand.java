@@ -55,7 +55,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
         }
-        List<dev.faultline.core.CoreReport> coreReports = new java.util.ArrayList<>();
+        List<CoreCommand.Read> coreReports = new java.util.ArrayList<>();
         for (Path core : cores) {
             coreReports.add(CoreCommand.read(core, null, false));
         }
@@ -71,7 +71,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return analyze(traces, root, List.of());
     }
 
-    static Report analyze(List<String> traces, Path root, List<dev.faultline.core.CoreReport> cores) throws Exception {
+    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores) throws Exception {
         ParseStats stats;
         List<Incident> incidents;
         long dropped;
@@ -80,7 +80,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         try (TraceSet set = new TraceSet(traces)) {
             names = set.sourceNames();
             Analyzer analyzer = new Analyzer(new FileSource(root));
-            cores.forEach(analyzer::addCore);
+            cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
             TraceEvent e;
             long events = 0;
             while ((e = set.next()) != null) {

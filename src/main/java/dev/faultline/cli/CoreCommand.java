@@ -6,6 +6,8 @@ import dev.faultline.core.CoreInputException;
 import dev.faultline.core.CoreReport;
 import dev.faultline.core.CoreSource;
 import dev.faultline.core.ElfFormatException;
+import dev.faultline.httpd.HttpdCoreReader;
+import dev.faultline.httpd.HttpdCrashFacts;
 import dev.faultline.httpd.HttpdPhase;
 import dev.faultline.report.CoreJson;
 import dev.faultline.report.CoreText;
@@ -65,7 +67,7 @@ public final class CoreCommand implements Callable<Integer> {
         if (exe != null && !Files.isRegularFile(exe)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--exe " + exe + ": no such file");
         }
-        CoreReport report = read(path, exe, allowTruncated);
+        CoreReport report = read(path, exe, allowTruncated).report();
         if (how != null) {
             System.err.println("faultline: core of pid " + pid + ": " + dev.faultline.report.Terminal.escape(how));
         }
@@ -74,8 +76,12 @@ public final class CoreCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** A core's report, and what httpd's memory in it says about the crash. */
+    public record Read(CoreReport report, HttpdCrashFacts httpd) {
+    }
+
     /** Opens (decompressing if needed), reads and analyses one core; every input problem becomes a CoreInputException. */
-    public static CoreReport read(Path path, Path exe, boolean allowTruncated) throws CoreInputException {
+    public static Read read(Path path, Path exe, boolean allowTruncated) throws CoreInputException {
         try (CoreSource source = CoreSource.open(path)) {
             Map<String, Path> substitutes = new HashMap<>();
             try (CoreFile core = CoreFile.open(source.path(), substitutes, allowTruncated)) {
@@ -88,7 +94,8 @@ public final class CoreCommand implements Callable<Integer> {
                     functions.add(f.function());
                 }
                 HttpdPhase.Stage stage = HttpdPhase.stageOf(functions);
-                return stage == null ? report : report.withPhase(stage.label);
+                report = stage == null ? report : report.withPhase(stage.label);
+                return new Read(report, HttpdCoreReader.read(core, report.crashingTid()));
             } catch (ElfFormatException e) {
                 throw new CoreInputException(e.truncated ? CoreInputException.Reason.TRUNCATED : CoreInputException.Reason.CORRUPT,
                         path + ": " + e.getMessage());

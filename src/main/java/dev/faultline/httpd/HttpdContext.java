@@ -66,8 +66,13 @@ public final class HttpdContext {
 
     /** Every directive (not section) of the tree, depth first, in the order httpd runs them. */
     public List<ConfigNode> allDirectives() {
+        return directives(tree);
+    }
+
+    /** Every directive (not section) of {@code nodes}, depth first, in the order httpd runs them. */
+    public static List<ConfigNode> directives(List<ConfigNode> nodes) {
         List<ConfigNode> out = new ArrayList<>();
-        collect(tree, out);
+        collect(nodes, out);
         return out;
     }
 
