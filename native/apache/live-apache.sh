@@ -11,8 +11,9 @@
 # installed, and mod_crashconf when native/build/mod_crashconf.so is built (make -C native).
 #
 # htdocs: index.html, ok.php, crash/ (.htaccess line 3: `CrashConfParse statc`, crashes the child
-# while the .htaccess is parsed) and crash-late/ (.htaccess line 2: `CrashConfHandler proxxy`,
-# crashes it later, in the fixups hook). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
+# while the .htaccess is parsed), crash-late/ (.htaccess line 2: `CrashConfHandler proxxy`,
+# crashes it later, in the fixups hook) and crash-loc/ (conf/conf.d/50-app.conf line 5, a
+# server-level <Location> with `CrashConfHandler proxxy`: crashes in the fixups hook). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
 # caller's `ulimit -c` allows).
 set -euo pipefail
 
@@ -141,12 +142,26 @@ AccessFileName .htaccess
     Require all denied
 </Files>
 $php
+IncludeOptional conf/conf.d/*.conf
 CONF
+  mkdir -p "$dir/conf/conf.d"
+  if [ -f "$CRASHCONF" ]; then
+    # a server-level <Location> in an included file: the child that crashes on /crash-loc/ never reads it
+    cat > "$dir/conf/conf.d/50-app.conf" <<APP
+# The app behind /crash-loc/: routed through mod_crashconf.
+# Written by live-apache.sh; line 5 holds the typo ("proxxy") that crashes the serving child.
+<Location "/crash-loc">
+    Options -Indexes
+    CrashConfHandler proxxy
+</Location>
+APP
+  fi
 }
 
 write_htdocs() { # DIR
   local h=$1/htdocs
-  mkdir -p "$h/crash" "$h/crash-late"
+  mkdir -p "$h/crash" "$h/crash-late" "$h/crash-loc"
+  printf '<html><body>crash-loc</body></html>\n' > "$h/crash-loc/index.html"
   printf '<html><body>faultline live test server</body></html>\n' > "$h/index.html"
   printf '<?php echo "ok";\n' > "$h/ok.php"
   printf '<html><body>crash</body></html>\n' > "$h/crash/index.html"
