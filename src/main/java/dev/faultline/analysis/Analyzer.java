@@ -386,6 +386,9 @@ public final class Analyzer {
             }
             if (match != null) {
                 match.capture = c;
+                if (c.extension instanceof dev.faultline.httpd.HttpdCrashFacts facts) {
+                    match.httpdFacts = facts;
+                }
             }
         }
         captures.clear();

@@ -36,6 +36,8 @@ public final class CrashCapture {
     public final List<Fd> fds = new ArrayList<>();
     public final List<String> notes = new ArrayList<>();
     public long timeNs;
+    /** What a layer above read from the process's memory at the stop (Tracer.Options#atCrashStop), or null. */
+    public Object extension;
 
     public Long register(String name) {
         return registers.get(name);
