@@ -349,6 +349,7 @@ public final class Analyzer {
             Incident match = null;
             for (Incident inc : incidents) {
                 if (inc.kind == Incident.Kind.CRASH && inc.core == null && inc.pid == core.process().pid()
+                        && sameSignal(inc, core)
                         && (match == null || inc.tid == core.crashingTid() && match.tid != core.crashingTid())) {
                     match = inc;
                 }
@@ -363,6 +364,19 @@ public final class Analyzer {
             }
         }
         cores.clear();
+    }
+
+    /**
+     * A core of the same pid but another signal is another crash (a reused pid, a core from another day): not
+     * joined, and reported as a mismatch. The core's own signal is the real fault's (recovered from the sigframe
+     * when httpd re-raised it).
+     */
+    private static boolean sameSignal(Incident inc, dev.faultline.core.CoreReport core) {
+        String coreSignal = core.signal() == null ? null : core.signal().name();
+        if (core.fault() != null && core.fault().signal() > 0) {
+            coreSignal = dev.faultline.capture.LinuxNames.signal(core.fault().signal());
+        }
+        return coreSignal == null || inc.signal == null || coreSignal.equals(inc.signal);
     }
 
     private void joinCaptures() {

@@ -106,7 +106,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             report.warnings.add(cut + ": the gzip stream ends early: the file was cut; analyzed the lines before the cut");
         }
         for (dev.faultline.core.CoreReport c : unmatched) {
-            report.warnings.add("the core " + c.file() + " (pid " + c.process().pid() + ") matches no crash in the trace");
+            report.warnings.add("the core " + c.file() + " (pid " + c.process().pid() + (c.signal() == null ? "" : ", " + c.signal().name())
+                    + ") matches no crash in the trace (a mismatch: another pid, or another signal): not used");
         }
         if (stats.unknownLines > 0) {
             report.warnings.add(stats.unknownLines + " line(s) were not understood and were skipped; first: " + stats.unknownSamples.get(0));
