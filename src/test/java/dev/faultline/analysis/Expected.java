@@ -12,6 +12,10 @@ final class Expected {
     final String verdictClass;
     final String culprit;
     final Integer line;
+    /** httpd cases only (fixtures/httpd): the phase, module and directive the verdict must name; empty elsewhere. */
+    final String phase;
+    final String module;
+    final String directive;
 
     Expected(Path file) throws IOException {
         Properties p = new Properties();
@@ -23,5 +27,8 @@ final class Expected {
         culprit = p.getProperty("culprit", "").trim();
         String l = p.getProperty("line", "").trim();
         line = l.isEmpty() ? null : Integer.valueOf(l);
+        phase = p.getProperty("phase", "").trim();
+        module = p.getProperty("module", "").trim();
+        directive = p.getProperty("directive", "").trim();
     }
 }

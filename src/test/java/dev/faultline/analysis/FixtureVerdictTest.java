@@ -110,6 +110,15 @@ class FixtureVerdictTest {
                 assertEquals(want.line.intValue(), culprit.get("line").asInt(), "culprit line");
             }
             assertTrue(v.get("confidence").asDouble() >= 0.5, "confident");
+            if (!want.phase.isEmpty()) {
+                assertEquals(want.phase, v.path("phase").asText(), "phase; " + v);
+            }
+            if (!want.module.isEmpty()) {
+                assertEquals(want.module, v.path("module").asText(), "module; " + v);
+            }
+            if (!want.directive.isEmpty()) {
+                assertTrue(want.directive.equalsIgnoreCase(v.path("directive").asText()), "directive " + want.directive + "; " + v);
+            }
             JsonNode top = v.get("candidates").get(0);
             assertTrue(top.get("evidence").size() > 0 && top.get("evidence").get(0).get("log").size() > 0
                     || top.get("evidence").size() > 1, "the culprit comes with evidence lines");

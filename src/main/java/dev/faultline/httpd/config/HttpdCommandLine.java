@@ -1,0 +1,69 @@
+package dev.faultline.httpd.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What httpd's command line says about its configuration ({@code apache2 -d ROOT -f FILE -D NAME -C/-c "directive"
+ * -k start -t}), as main.c reads it. Without {@code -f}, httpd reads its compiled-in SERVER_CONFIG_FILE relative to
+ * the ServerRoot: Debian's {@code apache2.conf} under {@code /etc/apache2}.
+ */
+public record HttpdCommandLine(String serverRoot, String configFile, Map<String, String> defines, List<String> before,
+        List<String> after, boolean configTest, String signal) {
+    /** Debian's compiled-in HTTPD_ROOT and SERVER_CONFIG_FILE. */
+    public static final String DEFAULT_ROOT = "/etc/apache2";
+    public static final String DEFAULT_CONFIG = "apache2.conf";
+
+    /** Parses argv (argv[0] included); unknown options are skipped. */
+    public static HttpdCommandLine parse(List<String> argv) {
+        String root = null;
+        String file = null;
+        Map<String, String> defines = new LinkedHashMap<>();
+        List<String> before = new ArrayList<>();
+        List<String> after = new ArrayList<>();
+        boolean test = false;
+        String signal = null;
+        for (int i = 1; argv != null && i < argv.size(); i++) {
+            String a = argv.get(i);
+            if (a.length() < 2 || a.charAt(0) != '-') {
+                continue;
+            }
+            char o = a.charAt(1);
+            // an option's value is glued (-DFOREGROUND) or the next word (-D FOREGROUND)
+            String value = a.length() > 2 ? a.substring(2) : i + 1 < argv.size() ? argv.get(i + 1) : null;
+            boolean takesValue = "dfDCcke".indexOf(o) >= 0;
+            if (takesValue && a.length() == 2) {
+                i++;
+            }
+            switch (o) {
+                case 'd' -> root = value;
+                case 'f' -> file = value;
+                case 'D' -> {
+                    if (value != null) {
+                        defines.put(value, "");
+                    }
+                }
+                case 'C' -> before.add(value);
+                case 'c' -> after.add(value);
+                case 'k' -> signal = value;
+                case 't' -> test = true;
+                default -> {
+                    // -X, -S (DUMP_VHOSTS), -M (DUMP_MODULES), -e, ...: nothing about the configuration
+                    if (a.equals("-S")) {
+                        defines.put("DUMP_VHOSTS", "");
+                        defines.put("DUMP_RUN_CFG", "");
+                        test = true;
+                    } else if (a.equals("-M")) {
+                        defines.put("DUMP_MODULES", "");
+                        test = true;
+                    }
+                }
+            }
+        }
+        String r = root == null ? DEFAULT_ROOT : root;
+        String f = file == null ? DEFAULT_CONFIG : file;
+        return new HttpdCommandLine(r, f.startsWith("/") ? f : r + "/" + f, defines, before, after, test, signal);
+    }
+}
