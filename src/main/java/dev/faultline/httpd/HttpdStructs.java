@@ -28,6 +28,11 @@ public final class HttpdStructs {
     public static final int COMMAND_REC_ARGS_HOW = 28;
     public static final int COMMAND_REC_ERRMSG = 32;
     public static final int COMMAND_REC_SIZE = 40;
+    /**
+     * The {@code req_override} bit of directives run while the files are read (LoadModule, Include, ServerRoot,
+     * Define, &lt;IfModule&gt;...): httpd runs them during the build and keeps no node of them in ap_conftree.
+     */
+    public static final int EXEC_ON_READ = 256;
 
     // ap_directive_t: one node of the parsed configuration tree
     public static final int DIRECTIVE_DIRECTIVE = 0;

@@ -30,6 +30,7 @@ class HttpdStructsTest {
         {"COMMAND_REC_ARGS_HOW", "offsetof(command_rec, args_how)"},
         {"COMMAND_REC_ERRMSG", "offsetof(command_rec, errmsg)"},
         {"COMMAND_REC_SIZE", "sizeof(command_rec)"},
+        {"EXEC_ON_READ", "EXEC_ON_READ"},
         {"DIRECTIVE_DIRECTIVE", "offsetof(ap_directive_t, directive)"},
         {"DIRECTIVE_ARGS", "offsetof(ap_directive_t, args)"},
         {"DIRECTIVE_NEXT", "offsetof(ap_directive_t, next)"},

@@ -4,11 +4,14 @@ import dev.faultline.capture.proc.Mapping;
 import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.capture.proc.ProcMemory;
 import dev.faultline.core.CoreFile;
+import dev.faultline.core.CoreThread;
 import dev.faultline.core.ElfFormatException;
 import dev.faultline.core.ElfImage;
 import dev.faultline.core.MappedFile;
 import dev.faultline.core.MappedModule;
 import dev.faultline.core.Modules;
+import dev.faultline.core.Registers;
+import dev.faultline.core.SignalFrame;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +49,27 @@ public final class HttpdImage {
             MappedModule at = modules.at(a);
             return at == null ? null : at.path();
         });
+    }
+
+    /**
+     * The directive being run when the core's process crashed: the thread holding the kernel's signal frame of
+     * the first fault (httpd re-raises the signal, so the dumping thread's pc is in kill()) and that frame's pc;
+     * else the dumping thread and its own pc. Null when no directive node is on that stack.
+     */
+    public static HttpdMemory.StackDirective directiveAtCrash(CoreFile core, HttpdMemory httpd) {
+        List<CoreThread> threads = core.threads();
+        for (CoreThread t : threads) {
+            SignalFrame frame = SignalFrame.find(core, t);
+            if (frame != null) {
+                // scan from below the handler's frames: the handler ran on this stack, under the fault's frames
+                return httpd.directiveOnStack(t.registers().sp(), frame.rip());
+            }
+        }
+        if (threads.isEmpty()) {
+            return null;
+        }
+        Registers r = threads.get(0).registers();
+        return httpd.directiveOnStack(r.sp(), r.pc());
     }
 
     /**
