@@ -88,6 +88,11 @@ final class CrashCollector {
         } catch (Exception e) {
             c.notes.add("part of /proc/" + tgid + " was unreadable: " + e.getMessage());
         }
+        Long rip = c.register("rip");
+        Long rsp = c.register("rsp");
+        if (rip != null && rsp != null) {
+            HttpdCrashReader.read(c, proc, tgid, rip, rsp);
+        }
         return c;
     }
 }

@@ -216,27 +216,47 @@ public final class HttpdMemory {
 
     private List<Command> commands(long table, String module) {
         List<Command> out = new ArrayList<>();
+        byte[] rec = new byte[COMMAND_REC_SIZE];
         for (int i = 0; table != 0 && i < MAX_COMMANDS_PER_MODULE; i++) {
-            long rec = table + (long) i * COMMAND_REC_SIZE;
-            Long namePtr = mem.u64(rec + COMMAND_REC_NAME);
-            if (namePtr == null) {
+            // one read per command_rec: this also runs while a crashed process is held at its signal stop
+            if (mem.memory().read(table + (long) i * COMMAND_REC_SIZE, rec, 0, COMMAND_REC_SIZE) != COMMAND_REC_SIZE) {
                 moduleProblems.add(module + ": command table unreadable at entry " + i);
                 break;
             }
+            var w = java.nio.ByteBuffer.wrap(rec).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long namePtr = w.getLong(COMMAND_REC_NAME);
             if (namePtr == 0) {
                 break; // the table's { NULL } end
             }
             String name = mem.cstring(namePtr, MAX_DIRECTIVE_NAME);
-            Long func = mem.u64(rec + COMMAND_REC_FUNC);
-            Integer override = mem.s32(rec + COMMAND_REC_REQ_OVERRIDE);
-            Integer how = mem.s32(rec + COMMAND_REC_ARGS_HOW);
-            if (name == null || func == null || override == null || how == null) {
-                moduleProblems.add(module + ": command " + i + " is unreadable");
+            if (name == null) {
+                moduleProblems.add(module + ": command " + i + " has no readable name");
                 break;
             }
-            out.add(new Command(name, func, override, how));
+            out.add(new Command(name, w.getLong(COMMAND_REC_FUNC), w.getInt(COMMAND_REC_REQ_OVERRIDE), w.getInt(COMMAND_REC_ARGS_HOW)));
         }
         return List.copyOf(out);
+    }
+
+    /**
+     * The module whose struct lies in the file mapped at {@code pc} (a LoadModule .so), or null when none or when
+     * several do (the static modules all live in the httpd executable).
+     */
+    public LoadedModule moduleHolding(long pc) {
+        String file = fileAt.apply(pc);
+        if (file == null) {
+            return null;
+        }
+        LoadedModule found = null;
+        for (LoadedModule m : modules()) {
+            if (file.equals(fileAt.apply(m.address()))) {
+                if (found != null) {
+                    return null;
+                }
+                found = m;
+            }
+        }
+        return found;
     }
 
     // ---------------------------------------------------------------------------------------------- the stack
@@ -275,6 +295,9 @@ public final class HttpdMemory {
                 boolean inCrash = cmd != null && crashFile != null && crashFile.equals(fileAt.apply(cmd.func()));
                 if (best == null || (inCrash && !best.inCrashModule())) {
                     best = new StackDirective(withParents(raw), p, base + o, owner, inCrash);
+                }
+                if (best.inCrashModule()) {
+                    return best; // the innermost node of the crash module's own directive: nothing above beats it
                 }
             }
             if (n < STACK_CHUNK) {

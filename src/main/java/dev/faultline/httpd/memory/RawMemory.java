@@ -27,15 +27,6 @@ final class RawMemory {
         return w.isPresent() ? w.getAsLong() : null;
     }
 
-    /** The signed 32-bit value at {@code a}, or null when unreadable. */
-    Integer s32(long a) {
-        byte[] b = new byte[4];
-        if (a == 0 || memory.read(a, b, 0, 4) != 4) {
-            return null;
-        }
-        return (b[0] & 0xff) | (b[1] & 0xff) << 8 | (b[2] & 0xff) << 16 | (b[3] & 0xff) << 24;
-    }
-
     /**
      * The NUL-terminated string at {@code a}: null when unreadable, not terminated within {@code max} bytes, or
      * holding control characters other than tab (config text never has them; a wild pointer usually does).

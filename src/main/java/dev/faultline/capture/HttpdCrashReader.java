@@ -1,0 +1,44 @@
+package dev.faultline.capture;
+
+import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.capture.proc.ProcMemory;
+import dev.faultline.httpd.config.ConfigNode;
+import dev.faultline.httpd.memory.HttpdImage;
+import dev.faultline.httpd.memory.HttpdMemory;
+import dev.faultline.model.CrashCapture;
+import java.io.IOException;
+
+/**
+ * At a crash's signal-delivery-stop in an httpd process (its executable exports ap_conftree): reads, through
+ * /proc/PID/mem and never writing, the directive the crashing thread was running and the module holding the pc.
+ * The thread is held meanwhile, so every read is bounded (HttpdMemory's limits) and the time spent is noted.
+ */
+final class HttpdCrashReader {
+    private HttpdCrashReader() {
+    }
+
+    static void read(CrashCapture c, ProcFs proc, int tgid, long pc, long sp) {
+        long start = System.nanoTime();
+        try (ProcMemory memory = ProcMemory.open(tgid)) {
+            HttpdMemory httpd = HttpdImage.fromProcess(proc, tgid, memory);
+            if (httpd == null) {
+                return; // not httpd: nothing to add, and nothing to say
+            }
+            HttpdMemory.LoadedModule holding = httpd.moduleHolding(pc);
+            c.crashModule = holding == null ? null : holding.name();
+            HttpdMemory.StackDirective d = httpd.directiveOnStack(sp, pc);
+            if (d != null) {
+                ConfigNode n = d.node();
+                c.configDirective = new CrashCapture.ConfigDirective(n.name(), n.args(), n.file(), n.line(), d.module());
+            }
+            c.notes.add(String.format("httpd memory read in %.1f ms at the signal stop (%s)",
+                    (System.nanoTime() - start) / 1e6, d == null ? "no directive on the stack" : "directive at stack " + hex(d.stackSlot())));
+        } catch (IOException | RuntimeException e) {
+            c.notes.add("httpd memory unreadable: " + e.getMessage());
+        }
+    }
+
+    private static String hex(long a) {
+        return "0x" + Long.toHexString(a);
+    }
+}
