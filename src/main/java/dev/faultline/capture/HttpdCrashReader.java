@@ -24,18 +24,27 @@ final class HttpdCrashReader {
             if (httpd == null) {
                 return; // not httpd: nothing to add, and nothing to say
             }
+            long symbolsDone = System.nanoTime();
             HttpdMemory.LoadedModule holding = httpd.moduleHolding(pc);
             c.crashModule = holding == null ? null : holding.name();
+            long modulesDone = System.nanoTime();
             HttpdMemory.StackDirective d = httpd.directiveOnStack(sp, pc);
+            long stackDone = System.nanoTime();
             if (d != null) {
                 ConfigNode n = d.node();
                 c.configDirective = new CrashCapture.ConfigDirective(n.name(), n.args(), n.file(), n.line(), d.module());
             }
-            c.notes.add(String.format("httpd memory read in %.1f ms at the signal stop (%s)",
-                    (System.nanoTime() - start) / 1e6, d == null ? "no directive on the stack" : "directive at stack " + hex(d.stackSlot())));
+            c.notes.add(String.format("httpd memory read in %.1f ms at the signal stop (exe symbols %.1f, %d modules %.1f,"
+                    + " stack %.1f; %s)", ms(stackDone - start), ms(symbolsDone - start), httpd.modules().size(),
+                    ms(modulesDone - symbolsDone), ms(stackDone - modulesDone),
+                    d == null ? "no directive on the stack" : "directive at stack " + hex(d.stackSlot())));
         } catch (IOException | RuntimeException e) {
             c.notes.add("httpd memory unreadable: " + e.getMessage());
         }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
     }
 
     private static String hex(long a) {

@@ -279,7 +279,8 @@ public final class HttpdMemory {
             var w = java.nio.ByteBuffer.wrap(chunk, 0, n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
             for (int o = 0; o + POINTER_SIZE <= n; o += POINTER_SIZE) {
                 long p = w.getLong(o);
-                if (p == 0 || p % POINTER_SIZE != 0) {
+                // nodes live in pools (heap or anonymous mmaps), never in a mapped file: this skips return addresses
+                if (p == 0 || p % POINTER_SIZE != 0 || fileAt.apply(p) != null) {
                     continue;
                 }
                 RawNode raw = checked.computeIfAbsent(p, this::readNode);

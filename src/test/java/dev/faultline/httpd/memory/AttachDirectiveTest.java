@@ -55,6 +55,21 @@ class AttachDirectiveTest {
         }
     }
 
+    /** Event MPM: a worker thread, not the one that accepted, crashes; its stack is a thread stack, not [stack]. */
+    @Test
+    void anEventWorkerThreadsDirectiveIsReadFromItsOwnStack() throws Exception {
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "event", false,
+                HtaccessCoreTest.PORT_MIN, HtaccessCoreTest.PORT_MAX)) {
+            JsonNode inc = JSON.readTree(crashWhileAttached(httpd, "json")).get("incidents").get(0);
+            JsonNode capture = inc.get("capture");
+            assertTrue(capture.get("threads").size() > 1, "a threaded child: " + capture.get("threads"));
+            JsonNode d = capture.get("config_directive");
+            assertEquals(httpd.dir().resolve("htdocs/crash/.htaccess") + ":3",
+                    d.get("file").asText() + ":" + d.get("line").asInt(), capture.toString());
+            assertEquals("CrashConfParse", d.get("name").asText());
+        }
+    }
+
     private static String crashWhileAttached(LiveApache httpd, String format) throws Exception {
         FaultlineProcess.waitUntil(20, () -> httpd.curl("/") == 200, "a child serves");
         FaultlineProcess fl = FaultlineProcess.start(httpd.dir().getParent(), List.of(), "attach", "--format", format,
