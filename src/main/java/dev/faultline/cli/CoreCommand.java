@@ -6,6 +6,7 @@ import dev.faultline.core.CoreInputException;
 import dev.faultline.core.CoreReport;
 import dev.faultline.core.CoreSource;
 import dev.faultline.core.ElfFormatException;
+import dev.faultline.httpd.memory.HttpdCoreFindings;
 import dev.faultline.report.CoreJson;
 import dev.faultline.report.CoreText;
 import java.nio.file.Files;
@@ -81,7 +82,7 @@ public final class CoreCommand implements Callable<Integer> {
                 if (exe != null && core.executable() != null) {
                     substitutes.put(core.executable(), exe);
                 }
-                return CoreAnalysis.analyze(core, path.toString(), source.compression());
+                return HttpdCoreFindings.add(core, CoreAnalysis.analyze(core, path.toString(), source.compression()));
             } catch (ElfFormatException e) {
                 throw new CoreInputException(e.truncated ? CoreInputException.Reason.TRUNCATED : CoreInputException.Reason.CORRUPT,
                         path + ": " + e.getMessage());

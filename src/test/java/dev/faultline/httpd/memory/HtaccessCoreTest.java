@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.Cli;
 import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.capture.proc.ProcMemory;
 import dev.faultline.core.CoreFile;
@@ -77,5 +80,15 @@ class HtaccessCoreTest {
             assertTrue(fromConf > 25, "nodes from httpd.conf: " + fromConf);
             assertTrue(ConfigText.execOnRead(h).containsAll(List.of("loadmodule", "serverroot", "include")));
         }
+
+        Cli json = Cli.run("core", core.toString(), "--format", "json");
+        assertEquals(0, json.exit, json.err);
+        JsonNode httpdJson = new ObjectMapper().readTree(json.out).get("core").get("httpd");
+        assertEquals(htaccess.toString(), httpdJson.get("directive").get("file").asText(), httpdJson.toString());
+        assertEquals(3, httpdJson.get("directive").get("line").asInt());
+        assertEquals("mod_crashconf.c", httpdJson.get("crash_module").asText());
+        assertEquals(liveTree.size(), httpdJson.get("config_nodes").asInt());
+        Cli text = Cli.run("core", core.toString());
+        assertTrue(text.out.contains("directive being run: CrashConfParse statc at " + htaccess + ":3  (mod_crashconf.c)"), text.out);
     }
 }
