@@ -45,6 +45,7 @@ final class Scorer {
             if (inc.core != null) {
                 coreConfigPhase(inc, window, cands);
             }
+            directiveBeingRun(inc, cands);
         }
         failedOpens(inc, window, cands);
         errorMessages(inc, window, cands);
@@ -257,6 +258,46 @@ final class Scorer {
                 c.add(new Evidence("also-open", Weights.ALSO_OPEN_AT_FAULT, "also open at the fault (" + where + "; an including file?)"));
             }
         }
+    }
+
+    /**
+     * httpd's memory (live capture, else core) names the config node its crashing thread was running: file and
+     * line as httpd recorded them, for .htaccess, included and main files alike, even when the trace never saw
+     * the file read (start-up, reload, or a capture without syscall tracing).
+     */
+    private void directiveBeingRun(Incident inc, Map<String, Candidate> cands) {
+        String file;
+        int line;
+        String text;
+        String module;
+        String crashModule;
+        String source;
+        if (inc.capture != null && inc.capture.configDirective != null) {
+            CrashCapture.ConfigDirective d = inc.capture.configDirective;
+            file = d.file();
+            line = d.line();
+            text = d.text();
+            module = d.module();
+            crashModule = inc.capture.crashModule;
+            source = "the crashed process's stack at the signal stop";
+        } else if (inc.core != null && inc.core.httpd() != null && inc.core.httpd().directive() != null) {
+            dev.faultline.core.CoreReport.Httpd h = inc.core.httpd();
+            file = h.file();
+            line = h.line();
+            text = h.args().isEmpty() ? h.directive() : h.directive() + " " + h.args();
+            module = h.directiveModule();
+            crashModule = h.crashModule();
+            source = "the core's crashing stack";
+        } else {
+            return;
+        }
+        boolean inCrashModule = module != null && module.equals(crashModule);
+        Candidate c = cands.computeIfAbsent(file, Candidate::new);
+        c.add(new Evidence(inCrashModule ? "directive-being-run" : "directive-on-stack",
+                inCrashModule ? Weights.DIRECTIVE_BEING_RUN : Weights.DIRECTIVE_ON_STACK,
+                "httpd was running `" + text + "` from line " + line + " (its ap_directive_t, on " + source + ")"
+                        + (inCrashModule ? "; " + module + " owns it and faulted" : module == null ? "" : "; owned by " + module)));
+        c.line = line;
     }
 
     /** The line holding the last byte read, when the reader stopped before the end of the file. */

@@ -36,6 +36,13 @@ public final class Weights {
      * file the thread read last is the one being parsed. With recency and the name it reaches the threshold.
      */
     public static final int CORE_CONFIG_PHASE = 25;
+    /**
+     * httpd's own memory: the ap_directive_t its crashing thread's handler was running (live capture or core),
+     * owned by the module whose code faulted. httpd itself says which file and line it was executing.
+     */
+    public static final int DIRECTIVE_BEING_RUN = 90;
+    /** The same node on the stack, but the fault was outside its module (libc, another module): weaker. */
+    public static final int DIRECTIVE_ON_STACK = 40;
     /** 9: the path looks like configuration. */
     public static final int PATH_PRIOR = 10;
     /** 10: the same thread then answered HTTP 5xx. */

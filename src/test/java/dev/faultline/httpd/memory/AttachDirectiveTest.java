@@ -38,7 +38,12 @@ class AttachDirectiveTest {
                 HtaccessCoreTest.PORT_MIN, HtaccessCoreTest.PORT_MAX)) {
             String htaccess = httpd.dir().resolve("htdocs/crash/.htaccess").toString();
 
-            JsonNode capture = JSON.readTree(crashWhileAttached(httpd, "json")).get("incidents").get(0).get("capture");
+            JsonNode incident = JSON.readTree(crashWhileAttached(httpd, "json")).get("incidents").get(0);
+            JsonNode capture = incident.get("capture");
+            JsonNode top = incident.get("verdict").get("candidates").get(0);
+            assertEquals(htaccess, top.get("path").asText(), incident.get("verdict").toString());
+            assertTrue(top.get("evidence").toString().contains("directive-being-run"), top.toString());
+            assertEquals(3, incident.get("verdict").get("culprit").get("line").asInt(), "httpd's memory gives the line");
             JsonNode d = capture.get("config_directive");
             assertEquals("CrashConfParse", d.get("name").asText(), capture.toString());
             assertEquals("statc", d.get("args").asText());
