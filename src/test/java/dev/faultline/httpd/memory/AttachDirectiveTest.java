@@ -75,6 +75,33 @@ class AttachDirectiveTest {
         }
     }
 
+    /**
+     * A graceful reload whose new line crashes the parent while it runs the directives: the classic silent
+     * case (the error log ends at AH00171, the trace shows every file read before the crash). httpd's memory
+     * names the line.
+     */
+    @Test
+    void aParentCrashDuringAGracefulReloadNamesTheNewLine() throws Exception {
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", false,
+                HtaccessCoreTest.PORT_MIN, HtaccessCoreTest.PORT_MAX)) {
+            Path conf = httpd.dir().resolve("conf/httpd.conf");
+            int line = java.nio.file.Files.readAllLines(conf).size() + 1;
+            java.nio.file.Files.writeString(conf, "CrashConfParse statc\n", java.nio.file.StandardOpenOption.APPEND);
+            FaultlineProcess fl = FaultlineProcess.start(httpd.dir().getParent(), List.of(), "attach", "--format", "json",
+                    "--max-crashes", "1", Integer.toString(httpd.parentPid()));
+            FaultlineProcess.waitUntil(20, () -> FaultlineProcess.tracerPid(httpd.parentPid()) > 0, "httpd traced");
+            FaultlineProcess.signal("USR1", httpd.parentPid()); // apache2ctl graceful
+            assertEquals(0, fl.waitFor(30), fl.stderr());
+            JsonNode incident = JSON.readTree(fl.stdout()).get("incidents").get(0);
+            assertEquals(httpd.parentPid(), incident.get("pid").asInt(), "the parent crashed");
+            JsonNode d = incident.get("capture").get("config_directive");
+            assertEquals(conf + ":" + line, d.get("file").asText() + ":" + d.get("line").asInt(), incident.get("capture").toString());
+            JsonNode culprit = incident.get("verdict").get("culprit");
+            assertEquals(conf.toString(), culprit.get("path").asText(), incident.get("verdict").toString());
+            assertEquals(line, culprit.get("line").asInt());
+        }
+    }
+
     private static String crashWhileAttached(LiveApache httpd, String format) throws Exception {
         FaultlineProcess.waitUntil(20, () -> httpd.curl("/") == 200, "a child serves");
         FaultlineProcess fl = FaultlineProcess.start(httpd.dir().getParent(), List.of(), "attach", "--format", format,
