@@ -16,13 +16,16 @@
 # >= 0.95x untraced. A faultline row that cannot attach prints "faultline attach failed: ..." and the
 # other rows are still measured.
 #
-# --crash-latency: a prefork server; `./faultline attach --max-crashes 1 --duration 120 PARENT` (sentinel);
-# once it has seized every process, GET /crash/ (mod_crashconf segfaults the child while parsing
-# htdocs/crash/.htaccess line 3). Reports the milliseconds from the request to faultline's first
-# stdout line, to its line naming crash/.htaccess, and to its exit; $LATENCY_RUNS times.
+# --crash-latency: a $LATENCY_MPM server; `./faultline attach --max-crashes 1 --duration 120 PARENT` (sentinel);
+# once it has seized every process, a crashing request. LATENCY_CASE=htaccess (default): GET /crash/,
+# mod_crashconf segfaults the child while parsing htdocs/crash/.htaccess line 3. LATENCY_CASE=location:
+# GET /crash-loc/, the child segfaults in the fixups hook on `CrashConfHandler proxxy` from a
+# server-level <Location> in conf/conf.d/50-app.conf line 5, a file the child never reads. Reports the
+# milliseconds from the request to faultline's first stdout line, to its line naming the culprit file,
+# and to its exit; $LATENCY_RUNS times.
 #
 # Environment: ROUNDS (3; the rows are measured in ROUNDS interleaved rounds, best per row), REQUESTS (20000), CONCURRENCY (8), PORT (18290; 18291 for --crash-latency),
-# LATENCY_RUNS (3), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
+# LATENCY_RUNS (3), LATENCY_CASE (htaccess|location), LATENCY_MPM (prefork|event), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -273,9 +276,16 @@ wait_reaped() {
 }
 
 crash_latency() {
+  local mpm="${LATENCY_MPM:-prefork}" url want want_re line_no
+  case "${LATENCY_CASE:-htaccess}" in
+    htaccess) url=/crash/; want="crash/.htaccess"; line_no=3 ;;
+    location) url=/crash-loc/; want="conf.d/50-app.conf"; line_no=5 ;;
+    *) die "LATENCY_CASE must be htaccess or location" ;;
+  esac
+  want_re=$(printf '%s' "$want" | sed 's/[.]/\\./g')
   build_faultline
-  start_server prefork
-  log "prefork server, parent $PARENT, port $PORT"
+  start_server "$mpm"
+  log "$mpm server, parent $PARENT, port $PORT, case ${LATENCY_CASE:-htaccess} ($url -> $want:$line_no)"
   local run results=() t0 t_first t_named t_exit line ms_first ms_named ms_exit i verdict
   for run in $(seq 1 "$LATENCY_RUNS"); do
     local out="$WORK/latency-$run.out" err="$WORK/latency-$run.err"
@@ -297,38 +307,38 @@ crash_latency() {
       if kill -0 "$TRACER" 2>/dev/null; then stop_tracer faultline; else wait "$TRACER" 2>/dev/null || true; TRACER=""; fi
       local e; e=$(grep -v '^$' "$err" | head -n 1 || true)
       echo "run $run: faultline attach failed: ${e:-did not attach within 10 s}"
-      check_server "latency run $run" prefork
+      check_server "latency run $run" "$mpm"
       continue
     fi
     t0=$EPOCHREALTIME
-    http_code /crash/ >/dev/null
+    http_code "$url" >/dev/null
     # faultline exits by itself after the first crash (--max-crashes 1)
     for i in $(seq 1 600); do kill -0 "$TRACER" 2>/dev/null || break; sleep 0.05; done
     t_exit=$EPOCHREALTIME
     if kill -0 "$TRACER" 2>/dev/null; then
       stop_tracer faultline
       echo "run $run: faultline did not exit within 30 s of the crash (stopped it)"
-      check_server "latency run $run" prefork
+      check_server "latency run $run" "$mpm"
       continue
     fi
     wait "$TRACER" 2>/dev/null || true
     TRACER=""
     sleep 0.2 # let the timestamping reader drain
     t_first=$(awk 'NR == 1 {print $1}' "$out")
-    t_named=$(awk '/crash\/\.htaccess/ {print $1; exit}' "$out")
+    t_named=$(awk -v re="$want_re" '$0 ~ re {print $1; exit}' "$out")
     ms_first=$(awk -v a="$t0" -v b="$t_first" 'BEGIN { if (b == "") print "-"; else printf "%.0f", (b - a) * 1000 }')
     ms_named=$(awk -v a="$t0" -v b="$t_named" 'BEGIN { if (b == "") print "-"; else printf "%.0f", (b - a) * 1000 }')
     ms_exit=$(awk -v a="$t0" -v b="$t_exit" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
-    verdict="culprit crash/.htaccess: no"
-    grep -qiE 'culprit.*crash/\.htaccess' "$out" && verdict="culprit crash/.htaccess: yes"
-    if grep -qE 'crash/\.htaccess(:| line )3([^0-9]|$)' "$out"; then verdict="$verdict, line 3: yes"; else verdict="$verdict, line 3: no"; fi
-    echo "run $run: first report line ${ms_first} ms, line naming crash/.htaccess ${ms_named} ms, exit ${ms_exit} ms ($verdict)"
+    verdict="culprit $want: no"
+    grep -qiE "culprit.*$want_re" "$out" && verdict="culprit $want: yes"
+    if grep -qE "$want_re(:| line )$line_no([^0-9]|\$)" "$out"; then verdict="$verdict, line $line_no: yes"; else verdict="$verdict, line $line_no: no"; fi
+    echo "run $run: first report line ${ms_first} ms, line naming $want ${ms_named} ms, exit ${ms_exit} ms ($verdict)"
     [ "$ms_named" != "-" ] && results+=("$ms_named")
-    check_server "latency run $run" prefork
+    check_server "latency run $run" "$mpm"
     wait_reaped
   done
   if [ "${#results[@]}" -gt 0 ]; then
-    echo "crash -> verdict naming crash/.htaccess: median $(printf '%s\n' "${results[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms over ${#results[@]} run(s)"
+    echo "crash -> verdict naming $want: median $(printf '%s\n' "${results[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms over ${#results[@]} run(s)"
   fi
 }
 

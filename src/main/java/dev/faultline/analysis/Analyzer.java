@@ -424,9 +424,17 @@ public final class Analyzer {
         killedWithoutSignal.clear();
         List<Incident> out = new ArrayList<>();
         for (Incident inc : incidents) {
-            if (inc.capture != null && inc.capture.exe != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(inc.capture.exe))
-                    || inc.core != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(String.valueOf(inc.core.process().executable())))) {
+            if (inc.capture != null && inc.capture.exe != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(inc.capture.exe))) {
                 httpdSeen = true;
+                if (serverArgv == null && !inc.capture.cmdline.isEmpty()) {
+                    serverArgv = List.copyOf(inc.capture.cmdline); // the live process's own argv
+                }
+            } else if (inc.core != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(String.valueOf(inc.core.process().executable())))) {
+                httpdSeen = true;
+                if (serverArgv == null && inc.core.process().args() != null) {
+                    // psargs: 80 bytes at most, space-joined; enough for -f/-d in most command lines
+                    serverArgv = List.of(inc.core.process().args().trim().split("\\s+"));
+                }
             }
         }
         dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(serverArgv);

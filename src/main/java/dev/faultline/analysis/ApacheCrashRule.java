@@ -209,7 +209,11 @@ final class ApacheCrashRule {
         Candidate c = new Candidate(n.file());
         c.line = n.line();
         c.directive = n.name();
-        c.add(new Evidence("directive-at-crash", Weights.DIRECTIVE_AT_CRASH, "httpd was running " + n.text() + " ("
+        String owner = httpd.owners() == null ? null : httpd.owners().moduleOf(n.name());
+        boolean inCrashModule = site.module() == null || owner == null || owner.equals(site.module())
+                || facts.directiveSource() != null && facts.directiveSource().contains("owned by the module that faulted");
+        c.add(new Evidence(inCrashModule ? "directive-being-run" : "directive-on-stack",
+                inCrashModule ? Weights.DIRECTIVE_BEING_RUN : Weights.DIRECTIVE_ON_STACK, "httpd was running " + n.text() + " ("
                 + n.location() + ") when it crashed: " + facts.directiveSource()).line(n.file(), n.line(), n.text()));
         Verdict v = new Verdict(Verdict.Kind.CONFIG, Weights.confidence(c.score), c, c.evidence.get(0).reason, List.of(c));
         v.phase = phase == HttpdPhase.UNKNOWN && inc.requestLine == null ? HttpdPhase.STARTUP : phase;

@@ -43,8 +43,13 @@ public final class Weights {
     /** A permission error (EACCES/EPERM) on a config-like path: the file's mode is the thing to fix. */
     public static final int PERMISSION = 60;
 
-    /** httpd's memory (core or live) holds the node of the directive it was running when it crashed: exact. */
-    public static final int DIRECTIVE_AT_CRASH = 150;
+    /**
+     * httpd's own memory (live capture or core): the ap_directive_t its crashing thread's handler was running, owned
+     * by the module whose code faulted. httpd itself says which file and line it was executing.
+     */
+    public static final int DIRECTIVE_BEING_RUN = 150;
+    /** The same node on the stack, but the fault was outside its module (libc called from the handler): still named. */
+    public static final int DIRECTIVE_ON_STACK = 90;
     /** The crash is in a directive's own handler (by symbol), and this line uses that directive. */
     public static final int CRASHING_HANDLER = 100;
     /** The crash is in this module (from the stack), and this line uses one of its directives in the phase's scope. */

@@ -54,12 +54,8 @@ public final class Tracer implements Runnable {
         public boolean seccomp;
         /** Record every syscall (an -o log was asked for); otherwise only those the engine reads are decoded. */
         public boolean recordAll;
-        /**
-         * Called at a crash's signal-delivery-stop, while the process is held, with its memory: what it returns is kept
-         * in {@link CrashCapture#extension}. This is how the layers above (httpd) read the crashed server's own state
-         * without the tracer knowing them. Must be quick and read-only; null = nothing to read.
-         */
-        public java.util.function.BiFunction<CrashCapture, dev.faultline.core.Memory, Object> atCrashStop;
+        /** Reads the crashed process's own state at the signal stop (null: nothing to read). */
+        public CrashStopReader atCrashStop;
     }
 
     private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;
@@ -654,17 +650,13 @@ public final class Tracer implements Runnable {
     }
 
     /** After the first fault in sentinel mode, trace every syscall so that the next crash has full history. */
-    /** The crash-stop reader, bounded by its own care; a failure there costs the note, never the server. */
+    /** The crash-stop reader, bounded by its own care; a failure there costs a note, never the server. */
     private void readAtStop(CrashCapture c, int tgid) {
-        long t0 = System.nanoTime();
-        try (dev.faultline.capture.proc.ProcMemory mem = dev.faultline.capture.proc.ProcMemory.open(proc.root(), tgid)) {
-            if (mem != null) {
-                c.extension = opt.atCrashStop.apply(c, mem);
-            }
-        } catch (RuntimeException e) {
-            c.notes.add("reading the process's memory at the fault failed: " + e);
+        try (dev.faultline.capture.proc.ProcMemory mem = dev.faultline.capture.proc.ProcMemory.open(tgid)) {
+            c.extension = opt.atCrashStop.read(c, proc, mem);
+        } catch (java.io.IOException | RuntimeException e) {
+            c.notes.add("the process's memory was unreadable at the fault: " + e.getMessage());
         }
-        c.notes.add(String.format("read the crashed process's memory at the stop in %.1f ms", (System.nanoTime() - t0) / 1e6));
     }
 
     private void escalate(Tracee current) {

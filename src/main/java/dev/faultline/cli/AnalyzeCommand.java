@@ -44,6 +44,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "a core dump of a crash in the trace (repeatable): joined by pid; its backtrace's phase and culprit module become evidence")
     List<Path> cores = new java.util.ArrayList<>();
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "the server's main config file (default: from the traced command line, else /etc/apache2/apache2.conf)")
+    String config;
+
     @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
     boolean noColor;
 
@@ -59,7 +63,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (Path core : cores) {
             coreReports.add(CoreCommand.read(core, null, false));
         }
-        Report report = analyze(traces, root, coreReports);
+        Report report = analyze(traces, root, coreReports, config);
         emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
@@ -68,10 +72,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {
-        return analyze(traces, root, List.of());
+        return analyze(traces, root, List.of(), null);
     }
 
-    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores) throws Exception {
+    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config) throws Exception {
         ParseStats stats;
         List<Incident> incidents;
         long dropped;
@@ -81,6 +85,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             names = set.sourceNames();
             Analyzer analyzer = new Analyzer(new FileSource(root));
             cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
+            analyzer.httpd(argv -> dev.faultline.httpd.HttpdContexts.load(argv, config, root));
             TraceEvent e;
             long events = 0;
             while ((e = set.next()) != null) {

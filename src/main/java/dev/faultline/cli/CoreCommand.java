@@ -95,7 +95,8 @@ public final class CoreCommand implements Callable<Integer> {
                 }
                 HttpdPhase.Stage stage = HttpdPhase.stageOf(functions);
                 report = stage == null ? report : report.withPhase(stage.label);
-                return new Read(report, HttpdCoreReader.read(core, report.crashingTid()));
+                HttpdCoreReader.Result httpd = HttpdCoreReader.read(core, report);
+                return new Read(httpd.report(), httpd.facts());
             } catch (ElfFormatException e) {
                 throw new CoreInputException(e.truncated ? CoreInputException.Reason.TRUNCATED : CoreInputException.Reason.CORRUPT,
                         path + ": " + e.getMessage());

@@ -134,7 +134,7 @@ public final class CoreAnalysis {
                 sig != null && !sig.userSent() ? sig.addr() : null, sig != null && sig.userSent() ? sig.senderPid() : null,
                 sig != null && sig.userSent() ? sig.senderUid() : null);
         return new CoreReport(fileLabel, compression, core.arch.label, process, signal, fault, crashing.tid(), reason,
-                summaries, frames, culprit, null, mods, signature, core.notesSeen(), warnings);
+                summaries, frames, culprit, null, mods, signature, core.notesSeen(), warnings, null);
     }
 
     /** Threads blocked in kill/tkill/tgkill first (httpd's re-raise), then the dumping thread, then the rest. */

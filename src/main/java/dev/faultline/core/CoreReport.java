@@ -20,12 +20,28 @@ public record CoreReport(
         List<ModuleSummary> modules,
         Signature signature,
         List<String> notes,
-        List<String> warnings) {
+        List<String> warnings,
+        Httpd httpd) {
+
+    /**
+     * What an httpd core's own memory says (null for other programs): the config directive its crashing thread
+     * was running (name null when none was on the stack), the httpd module whose .so holds the fault pc, and how
+     * many nodes of ap_conftree were read. Filled by the httpd reader (dev.faultline.httpd.memory), not here.
+     */
+    public record Httpd(String directive, String args, String file, int line, String directiveModule, String crashModule,
+                        int configNodes, List<String> problems) {
+    }
+
+    /** This report with the httpd findings added. */
+    public CoreReport withHttpd(Httpd found) {
+        return new CoreReport(file, compression, arch, process, signal, fault, crashingTid, crashingThreadReason, threads,
+                backtrace, culprit, phase, modules, signature, notes, warnings, found);
+    }
 
     /** The same report with the phase set: the phase is Apache knowledge, decided outside this package. */
     public CoreReport withPhase(String newPhase) {
         return new CoreReport(file, compression, arch, process, signal, fault, crashingTid, crashingThreadReason, threads,
-                backtrace, culprit, newPhase, modules, signature, notes, warnings);
+                backtrace, culprit, newPhase, modules, signature, notes, warnings, httpd);
     }
 
     public record Process(int pid, int ppid, long uid, String name, String args, String executable, String execFn) {

@@ -37,6 +37,16 @@ public final class Modules {
         return null;
     }
 
+    /** The module mapped from {@code path} exactly, or null. */
+    public MappedModule byPath(String path) {
+        for (MappedModule m : modules) {
+            if (m.path().equals(path)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     public MappedModule byName(String name) {
         for (MappedModule m : modules) {
             if (m.name().equals(name)) {

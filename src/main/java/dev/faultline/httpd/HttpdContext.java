@@ -16,6 +16,8 @@ public final class HttpdContext {
     private final Function<String, String> fileReader;
     private final java.util.function.BiFunction<String, String, List<ConfigNode>> htaccessParser;
     private final List<String> notes = new ArrayList<>();
+    /** The parsed configuration when the tree came from files (null from memory only). */
+    public dev.faultline.httpd.config.ApacheConfig config;
 
     /**
      * @param tree           the top-level nodes (includes spliced in, as in {@code ap_conftree}); empty when unknown

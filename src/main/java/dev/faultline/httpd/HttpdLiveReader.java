@@ -1,27 +1,68 @@
 package dev.faultline.httpd;
 
-import dev.faultline.core.Memory;
+import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.capture.proc.ProcMemory;
+import dev.faultline.httpd.config.ConfigNode;
+import dev.faultline.httpd.memory.HttpdImage;
+import dev.faultline.httpd.memory.HttpdMemory;
 import dev.faultline.httpd.memory.RequestOnStack;
 import dev.faultline.model.CrashCapture;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads what a live httpd's memory says about its crash, at the signal-delivery-stop ({@link HttpdCrashFacts}). */
+/**
+ * At a crash's signal-delivery-stop in an httpd process (its executable exports ap_conftree): reads, through
+ * /proc/PID/mem and never writing, the directive the crashing thread was running, the module holding the pc, the
+ * request it served and the configuration tree. The thread is held meanwhile, so every read is bounded
+ * (HttpdMemory's limits) and the time spent is noted.
+ */
 public final class HttpdLiveReader {
     private HttpdLiveReader() {
     }
 
-    /** For {@code Tracer.Options.atCrashStop}: null when the crashed process is no httpd. */
-    public static Object atStop(CrashCapture c, Memory mem) {
-        if (c.exe == null || !HttpdExecutable.isServer(List.of(c.exe))) {
-            return null;
-        }
+    /** A {@code capture.CrashStopReader}: the facts for the verdict, or null when the process is no httpd. */
+    public static Object atStop(CrashCapture c, ProcFs proc, ProcMemory memory) {
+        Long pc = c.register("rip");
         Long sp = c.register("rsp");
-        if (sp == null) {
+        if (pc == null || sp == null) {
             return null;
         }
-        List<String> problems = new ArrayList<>();
-        RequestScope.Request request = RequestOnStack.find(mem, sp);
-        return new HttpdCrashFacts(request, null, null, List.of(), problems);
+        long start = System.nanoTime();
+        try {
+            HttpdMemory httpd = HttpdImage.fromProcess(proc, c.pid, memory);
+            if (httpd == null) {
+                return null; // not httpd: nothing to add, and nothing to say
+            }
+            long symbolsDone = System.nanoTime();
+            HttpdMemory.LoadedModule holding = httpd.moduleHolding(pc);
+            c.crashModule = holding == null ? null : holding.name();
+            long modulesDone = System.nanoTime();
+            HttpdMemory.StackDirective d = httpd.directiveOnStack(sp, pc);
+            RequestScope.Request request = RequestOnStack.find(memory, sp);
+            long stackDone = System.nanoTime();
+            HttpdMemory.ConfigTree tree = httpd.configTree();
+            long treeDone = System.nanoTime();
+            if (d != null) {
+                ConfigNode n = d.node();
+                c.configDirective = new CrashCapture.ConfigDirective(n.name(), n.args(), n.file(), n.line(), d.module());
+            }
+            c.notes.add(String.format("httpd memory read in %.1f ms at the signal stop (exe symbols %.1f, %d modules %.1f,"
+                    + " stack %.1f, config tree of %d nodes %.1f; %s)", ms(treeDone - start), ms(symbolsDone - start),
+                    httpd.modules().size(), ms(modulesDone - symbolsDone), ms(stackDone - modulesDone), tree.nodeCount(),
+                    ms(treeDone - stackDone), d == null ? "no directive on the stack" : "directive at stack 0x" + Long.toHexString(d.stackSlot())));
+            List<String> problems = new ArrayList<>(tree.problems());
+            return new HttpdCrashFacts(request, d == null ? null : d.node(),
+                    d == null ? null : "cmd_parms.directive on the crashing thread's stack at the signal stop"
+                            + (d.inCrashModule() ? ", owned by the module that faulted" : ""),
+                    tree.roots(), problems);
+        } catch (IOException | RuntimeException e) {
+            c.notes.add("httpd memory unreadable: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private static double ms(long nanos) {
+        return nanos / 1e6;
     }
 }

@@ -18,6 +18,22 @@ public final class CrashCapture {
         }
     }
 
+    /**
+     * The httpd config directive a handler was running at the fault, read from the process's own memory
+     * (the ap_directive_t that ap_walk_config left on the crashing thread's stack).
+     *
+     * @param module the httpd module owning the directive ({@code mod_crashconf.c}), or null
+     */
+    public record ConfigDirective(String name, String args, String file, int line, String module) {
+        public String text() {
+            return args.isEmpty() ? name : name + " " + args;
+        }
+
+        public String location() {
+            return file + ":" + line;
+        }
+    }
+
     public int pid;
     public int tid;
     public String signal;
@@ -34,6 +50,10 @@ public final class CrashCapture {
     public String cwd;
     public String exe;
     public final List<Fd> fds = new ArrayList<>();
+    /** httpd only: the directive being run at the fault, or null (not httpd, or no directive on the stack). */
+    public ConfigDirective configDirective;
+    /** httpd only: the module ({@code mod_rewrite.c}) whose .so holds the pc, or null. */
+    public String crashModule;
     public final List<String> notes = new ArrayList<>();
     public long timeNs;
     /** What a layer above read from the process's memory at the stop (Tracer.Options#atCrashStop), or null. */

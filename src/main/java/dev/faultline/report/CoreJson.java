@@ -2,9 +2,11 @@ package dev.faultline.report;
 
 import static dev.faultline.report.JsonReport.hex;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faultline.core.CoreReport;
 import dev.faultline.core.Frame;
@@ -87,6 +89,7 @@ public final class CoreJson {
         c.put("function", r.culprit().function());
         c.put("path", r.culprit().path());
         o.put("phase", r.phase());
+        o.set("httpd", httpd(r.httpd()));
         ArrayNode mods = o.putArray("modules");
         for (CoreReport.ModuleSummary m : r.modules()) {
             ObjectNode mn = mods.addObject();
@@ -105,6 +108,29 @@ public final class CoreJson {
         r.notes().forEach(notes::add);
         ArrayNode warnings = o.putArray("warnings");
         r.warnings().forEach(warnings::add);
+        return o;
+    }
+
+    /** httpd's own memory in the core: the directive being run, the pc's module, the config tree's size; null otherwise. */
+    private static JsonNode httpd(CoreReport.Httpd h) {
+        if (h == null) {
+            return NullNode.getInstance();
+        }
+        ObjectNode o = MAPPER.createObjectNode();
+        if (h.directive() == null) {
+            o.putNull("directive");
+        } else {
+            ObjectNode d = o.putObject("directive");
+            d.put("name", h.directive());
+            d.put("args", h.args());
+            d.put("file", h.file());
+            d.put("line", h.line());
+            d.put("module", h.directiveModule());
+        }
+        o.put("crash_module", h.crashModule());
+        o.put("config_nodes", h.configNodes());
+        ArrayNode problems = o.putArray("problems");
+        h.problems().forEach(problems::add);
         return o;
     }
 }

@@ -49,6 +49,22 @@ public final class CoreText {
             b.append("  (phase: ").append(r.phase()).append(')');
         }
         b.append('\n');
+        CoreReport.Httpd h = r.httpd();
+        if (h != null) {
+            if (h.directive() != null) {
+                b.append("directive being run: ").append(e(h.args().isEmpty() ? h.directive() : h.directive() + " " + h.args()))
+                        .append(" at ").append(e(h.file())).append(':').append(h.line())
+                        .append(h.directiveModule() != null ? "  (" + e(h.directiveModule()) + ")" : "").append('\n');
+            }
+            b.append("httpd:   ").append(h.configNodes()).append(" config nodes in ap_conftree");
+            if (h.crashModule() != null) {
+                b.append("; module at the pc: ").append(e(h.crashModule()));
+            }
+            b.append('\n');
+            for (String problem : h.problems()) {
+                b.append("httpd memory: ").append(e(problem)).append('\n');
+            }
+        }
         b.append("signature: ").append(r.signature().hash()).append("  ").append(e(r.signature().text())).append('\n');
         b.append("\nbacktrace of thread ").append(r.crashingTid()).append(":\n");
         for (Frame fr : r.backtrace()) {

@@ -103,6 +103,17 @@ public final class JsonReport {
         c.cmdline.forEach(cmd::add);
         o.put("cwd", c.cwd);
         o.put("exe", c.exe);
+        o.put("crash_module", c.crashModule);
+        if (c.configDirective == null) {
+            o.putNull("config_directive");
+        } else {
+            ObjectNode d = o.putObject("config_directive");
+            d.put("name", c.configDirective.name());
+            d.put("args", c.configDirective.args());
+            d.put("file", c.configDirective.file());
+            d.put("line", c.configDirective.line());
+            d.put("module", c.configDirective.module());
+        }
         ArrayNode fds = o.putArray("fds");
         for (CrashCapture.Fd fd : c.fds) {
             ObjectNode f = fds.addObject();

@@ -129,6 +129,15 @@ public final class TextReport {
             sb.append(" in ").append(Terminal.escape(c.pcModule)).append("+0x").append(Long.toHexString(c.pcModuleOffset));
         }
         sb.append("  (").append(c.threads.size()).append(" thread").append(c.threads.size() == 1 ? "" : "s").append(")\n");
+        if (c.crashModule != null) {
+            sb.append("  httpd module at the pc: ").append(Terminal.escape(c.crashModule)).append('\n');
+        }
+        if (c.configDirective != null) {
+            CrashCapture.ConfigDirective d = c.configDirective;
+            sb.append("  directive being run: ").append(Terminal.escape(d.text())).append(" at ")
+                    .append(Terminal.escape(d.location())).append(d.module() == null ? "" : "  (" + Terminal.escape(d.module()) + ")")
+                    .append('\n');
+        }
         if (!c.cmdline.isEmpty()) {
             sb.append("  command: ").append(Terminal.escape(String.join(" ", c.cmdline))).append("  (cwd ")
                     .append(Terminal.escape(String.valueOf(c.cwd))).append(")\n");

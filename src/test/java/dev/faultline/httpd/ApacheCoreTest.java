@@ -97,6 +97,11 @@ class ApacheCoreTest {
         assertTrue(v.get("culprit").get("path").asText().endsWith("htdocs/crash/.htaccess"), v.toString());
         JsonNode top = v.get("candidates").get(0);
         assertEquals(v.get("culprit").get("path").asText(), top.get("path").asText());
-        assertTrue(top.get("evidence").toString().contains("core-config-phase"), top.toString());
+        // the core's memory holds the node httpd was running: the file and its line, not just the file
+        assertTrue(top.get("evidence").toString().contains("directive-being-run"), top.toString());
+        assertEquals(3, v.get("culprit").get("line").asInt(), v.toString());
+        assertEquals("htaccess", v.get("phase").asText(), v.toString());
+        assertEquals("crashconf_module", v.get("module").asText(), v.toString());
+        assertEquals("CrashConfParse", v.get("directive").asText(), v.toString());
     }
 }

@@ -63,14 +63,20 @@ public final class LiveApache implements AutoCloseable {
 
     /** The same; with {@code cores}, crashed children dump core into {@code dir/cores} (LIVE_APACHE_CORES=1). */
     public static LiveApache start(Path dir, String mpm, boolean cores) throws IOException, InterruptedException {
+        return start(dir, mpm, cores, PORT_MIN, PORT_MAX);
+    }
+
+    /** The same, on a free port in {@code portMin..portMax} (test classes that may run beside others get their own range). */
+    public static LiveApache start(Path dir, String mpm, boolean cores, int portMin, int portMax)
+            throws IOException, InterruptedException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs);
-        int range = PORT_MAX - PORT_MIN + 1;
+        int range = portMax - portMin + 1;
         int first = ThreadLocalRandom.current().nextInt(range);
-        String lastError = "no free port in " + PORT_MIN + "-" + PORT_MAX;
+        String lastError = "no free port in " + portMin + "-" + portMax;
         int attempts = 0;
         for (int i = 0; i < range && attempts < 5; i++) {
-            int port = PORT_MIN + (first + i) % range;
+            int port = portMin + (first + i) % range;
             if (!portFree(port)) {
                 continue;
             }

@@ -2,57 +2,55 @@ package dev.faultline.capture.proc;
 
 import dev.faultline.core.Memory;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 
 /**
- * A live process's memory through {@code /proc/PID/mem}, read-only. Reading needs ptrace-attach rights (root, or
- * the tracer); it is meant for a stopped tracee, whose memory then holds still. Unmapped or vanished memory reads as
- * nothing, never as an exception, like a core's missing pages.
+ * A live process's memory through {@code /proc/PID/mem} (positional reads: pread). Read-only: faultline never
+ * writes into a process it looks at. Opening needs ptrace-attach rights over the process (root, or its tracer);
+ * an unmapped address (EIO) or a process that has gone reads as 0 bytes.
  */
 public final class ProcMemory implements Memory, AutoCloseable {
-    private final RandomAccessFile mem;
+    private final int pid;
+    private final FileChannel channel;
 
-    private ProcMemory(RandomAccessFile mem) {
-        this.mem = mem;
+    private ProcMemory(int pid, FileChannel channel) {
+        this.pid = pid;
+        this.channel = channel;
     }
 
-    /** Opens {@code /proc/PID/mem}; null when it cannot be opened (no rights, or the process is gone). */
-    public static ProcMemory open(Path procRoot, int pid) {
-        try {
-            return new ProcMemory(new RandomAccessFile(procRoot.resolve(Integer.toString(pid)).resolve("mem").toFile(), "r"));
-        } catch (IOException | SecurityException e) {
-            return null;
-        }
+    /** Opens {@code /proc/PID/mem} read-only; IOException when the process is gone or access is denied. */
+    public static ProcMemory open(int pid) throws IOException {
+        return new ProcMemory(pid, FileChannel.open(Path.of("/proc", Integer.toString(pid), "mem"), StandardOpenOption.READ));
+    }
+
+    public int pid() {
+        return pid;
     }
 
     @Override
     public int read(long vaddr, byte[] dst, int off, int len) {
-        if (vaddr < 0 || len <= 0) {
-            return 0; // above 2^63: kernel space, never readable here
+        if (len <= 0 || vaddr < 0) {
+            return 0; // the kernel half (and a negative file position) is never readable
         }
-        int got = 0;
+        ByteBuffer buf = ByteBuffer.wrap(dst, off, len);
         try {
-            mem.seek(vaddr);
-            while (got < len) {
-                int n = mem.read(dst, off + got, len - got);
+            while (buf.hasRemaining()) {
+                int n = channel.read(buf, vaddr + (buf.position() - off));
                 if (n <= 0) {
                     break;
                 }
-                got += n;
             }
         } catch (IOException e) {
-            // EIO at an unmapped page (the read stops at the first one), ESRCH once the process is gone
+            // EIO: the rest is unmapped; ESRCH-like errors: the process is gone. Both mean "no more bytes".
         }
-        return got;
+        return buf.position() - off;
     }
 
     @Override
-    public void close() {
-        try {
-            mem.close();
-        } catch (IOException e) {
-            // read-only: nothing to lose
-        }
+    public void close() throws IOException {
+        channel.close();
     }
 }

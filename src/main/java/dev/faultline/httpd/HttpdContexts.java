@@ -1,0 +1,102 @@
+package dev.faultline.httpd;
+
+import dev.faultline.httpd.config.ApacheConfig;
+import dev.faultline.httpd.config.ApacheConfigParser;
+import dev.faultline.httpd.config.ConfigFiles;
+import dev.faultline.httpd.config.ConfigWarning;
+import dev.faultline.httpd.config.Envvars;
+import dev.faultline.httpd.config.HttpdCommandLine;
+import dev.faultline.httpd.modules.DirectiveCatalog;
+import dev.faultline.httpd.modules.HttpdDistribution;
+import dev.faultline.httpd.modules.ModuleReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds the Apache knowledge for one analysis from what is known of the server: its command line (the traced
+ * execve, /proc/PID/cmdline, a core's psargs), a {@code --config} given by the user, and where its files are
+ * ({@code --root}, or the disk). The main config is {@code --config}, else the command line's {@code -f}/{@code -d},
+ * else httpd's compiled-in default (Debian's /etc/apache2/apache2.conf).
+ */
+public final class HttpdContexts {
+    /** Debian's httpd executable, when the command line does not name one by path. */
+    public static final String DEFAULT_EXECUTABLE = "/usr/sbin/apache2";
+
+    private HttpdContexts() {
+    }
+
+    /**
+     * @param argv   the server's argv as the evidence shows it, or null
+     * @param config a configuration file given by the user, or null
+     * @param root   a copy of the server's files (--root), or null for the live ones
+     */
+    public static HttpdContext load(List<String> argv, String config, Path root) {
+        ConfigFiles files = new ConfigFiles(root);
+        HttpdCommandLine cl = HttpdCommandLine.parse(argv == null ? List.of("apache2") : argv);
+        String main = config != null ? config : cl.configFile();
+        String exe = argv != null && !argv.isEmpty() && argv.get(0).startsWith("/") ? argv.get(0) : DEFAULT_EXECUTABLE;
+        List<ModuleReader.ModuleInfo> staticModules = new ArrayList<>();
+        Path exeFile = files.locate(exe);
+        if (exeFile != null) {
+            staticModules.addAll(ModuleReader.readAll(exeFile, null));
+        }
+        ApacheConfigParser.Options opt = new ApacheConfigParser.Options();
+        opt.serverRoot = cl.serverRoot();
+        opt.defines.putAll(cl.defines());
+        // Debian: apache2ctl sources envvars from the config directory before it starts httpd
+        String envvars = cl.serverRoot() + "/envvars";
+        if (files.exists(envvars)) {
+            opt.env.put("APACHE_CONFDIR", cl.serverRoot());
+            opt.env.putAll(Envvars.read(files, envvars));
+        }
+        if (!staticModules.isEmpty()) {
+            List<String> names = new ArrayList<>();
+            for (ModuleReader.ModuleInfo m : staticModules) {
+                if (m.sourceName() != null) {
+                    names.add(m.sourceName());
+                }
+            }
+            opt.staticModules = names;
+        }
+        // first pass: which modules load; then read again knowing their names, directives and read-time ones
+        ApacheConfig first = new ApacheConfigParser(files, opt).parse(main);
+        List<ModuleReader.ModuleInfo> loadOrder = new ArrayList<>(staticModules);
+        for (ApacheConfig.LoadedModule m : first.loadedModules().values()) {
+            Path so = files.locate(m.path());
+            ModuleReader.ModuleInfo info = so == null ? null : ModuleReader.read(so, m.symbol());
+            // the module as the server named it: a capture's or core's paths are the server's, not --root's
+            loadOrder.add(info == null ? new ModuleReader.ModuleInfo(m.symbol(), null, m.path(), List.of(), "unreadable")
+                    : new ModuleReader.ModuleInfo(info.symbol(), info.sourceName(), m.path(), relocate(info, m.path()), info.problem()));
+        }
+        DirectiveCatalog catalog = new DirectiveCatalog(loadOrder, HttpdDistribution.shippedFiles(exe));
+        opt.moduleSourceName = catalog::sourceName;
+        opt.knownDirective = catalog::isKnown;
+        opt.readTime = catalog::readTime;
+        ApacheConfig cfg = new ApacheConfigParser(files, opt).parse(main);
+        HttpdContext ctx = new HttpdContext(cfg.tree(), main + (root == null ? "" : " under " + root), catalog,
+                path -> {
+                    byte[] b = files.read(path);
+                    return b == null ? null : new String(b, StandardCharsets.UTF_8);
+                },
+                (path, text) -> new ApacheConfigParser(files, opt).parseHtaccess(path, text, cfg));
+        ctx.config = cfg;
+        for (ConfigWarning w : cfg.warnings()) {
+            if (ctx.notes().size() < 5) {
+                ctx.note("config: " + w);
+            }
+        }
+        return ctx;
+    }
+
+    /** The commands with the module file named by the server's path (the catalog compares server paths). */
+    private static List<dev.faultline.httpd.modules.ModuleCommand> relocate(ModuleReader.ModuleInfo info, String serverPath) {
+        List<dev.faultline.httpd.modules.ModuleCommand> out = new ArrayList<>();
+        for (var c : info.commands()) {
+            out.add(new dev.faultline.httpd.modules.ModuleCommand(c.directive(), c.module(), serverPath, c.handler(), c.handlerAddr(),
+                    c.reqOverride(), c.argsHow(), c.help()));
+        }
+        return out;
+    }
+}
