@@ -266,6 +266,7 @@ requests_of() {
 }
 
 # ---------------------------------------------------------------- running the server
+# AH00163 (prefork) and AH00489 (event) are the "resuming normal operations" lines.
 prepare_root() { # CASE -> fresh ServerRoot
   local c=$1 root=$BASE/$1
   kill_ours
@@ -292,7 +293,7 @@ start_server() { # CASE STDERRFILE [strace args...]
 wait_ready() { # CASE -> 0 when listening and AH00163 logged
   local c=$1 root=$BASE/$1 port i; port=$(port_of "$c")
   for i in $(seq 1 80); do
-    if port_listening "$port" && grep -q AH00163 "$root/logs/error.log" 2>/dev/null; then sleep 0.4; return 0; fi
+    if port_listening "$port" && grep -qE "AH00163|AH00489" "$root/logs/error.log" 2>/dev/null; then sleep 0.4; return 0; fi
     kill -0 "$SPID" 2>/dev/null || return 1
     sleep 0.1
   done
