@@ -25,6 +25,8 @@ if [ $# -gt 0 ]; then CASES=("$@"); else CASES=("${ALL_CASES[@]}"); fi
 MODDIR=/usr/lib/apache2/modules
 APACHE=/usr/sbin/apache2
 VARIANT=${FD_VARIANT:-0}
+# Variant mode records f.txt (+ core) only, so one case takes under 15 s; FD_ALL_TRACES=1 forces the rest.
+ALL_TRACES=${FD_ALL_TRACES:-$([ "$VARIANT" = 1 ] && echo 0 || echo 1)}
 STRACE_F=(-f -tt -T -yy -s 1024)   # the "full" decoration set every case records as f.txt
 
 die() { echo "record-httpd: $*" >&2; exit 1; }
@@ -388,6 +390,7 @@ write_expected() { # CASE DIR
     echo "anchor=$anchor"; echo "class=$class"; echo "phase=$phase"; echo "module=$module"
     echo "directive=$directive"; echo "culprit=$culprit"; echo "line=$line"
     echo "variant=$VARIANT"
+    echo "all_traces=$ALL_TRACES"
   } > "$2/expected.properties"
 }
 
@@ -431,12 +434,12 @@ record_case() { # CASE DIR
       run_requests "$c" f.txt "$d/requests.txt" "${STRACE_F[@]}" -o "$d/f.txt"
       keep_core "$c" "$d/core.zst"
       cp "$root/logs/error.log" "$d/error.log"
-      if [ "$c" != deleted-conf ]; then
+      if [ "$c" != deleted-conf ] && [ "$ALL_TRACES" = 1 ]; then
         mkdir -p "$d/ff"
         run_requests "$c" ff/ "$d/requests.txt" -ff -tt -T -yy -s 1024 -o "$d/ff/trace"
         run_requests "$c" k.txt "$d/requests.txt" -f -k -o "$d/k.txt"
       fi
-      [ "$c" = location-handler-event ] && run_attach_each_tid "$c" "$d/p.txt" "$d/requests.txt"
+      [ "$c" = location-handler-event ] && [ "$ALL_TRACES" = 1 ] && run_attach_each_tid "$c" "$d/p.txt" "$d/requests.txt"
       # the snapshot must match the f.txt run's files: rebuild that tree (it is deterministic)
       prepare_root "$c"
       [ "$c" = deleted-conf ] && rm -f "$CULPRIT_FILE"

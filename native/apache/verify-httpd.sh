@@ -65,12 +65,13 @@ for c in "${CASES[@]}"; do
     location-handler-prefork|location-handler-event)
       has "$d/f.txt" "$SEGV" "f.txt: kernel SIGSEGV"
       crash_tid_reads "$d" f.txt "TCP:\\[[^>]*" && has "$d/f.txt" '"GET /[^ "]+/x HTTP' "f.txt: the request for /.../x was read" 
+      has "$d/error.log" "AH00051: child pid .*possible coredump" "error.log: child dumped core"
+      file "$d/core.zst"
+      [ "$(prop "$d" all_traces)" = 0 ] && continue   # a quick (variant) recording: f.txt and the core only
       has "$d/k.txt" "$SEGV" "k.txt: kernel SIGSEGV"
       has "$d/k.txt" "^ > " "k.txt: stack traces"
       if grep -l -E "$SEGV" "$d"/ff/trace.* >/dev/null 2>&1; then ok "ff/: $(grep -l -E "$SEGV" "$d"/ff/trace.* | head -1 | sed "s|$DIR/||")"
       else bad "ff/: no kernel SIGSEGV"; fi
-      has "$d/error.log" "AH00051: child pid .*possible coredump" "error.log: child dumped core"
-      file "$d/core.zst"
       if [ "$c" = location-handler-event ]; then
         has "$d/p.txt" "$SEGV" "p.txt: kernel SIGSEGV"
         # the parent's fork of a replacement child is a clone line too; no thread is ever seen created
@@ -79,7 +80,7 @@ for c in "${CASES[@]}"; do
     htaccess-inherited)
       has "$d/f.txt" "$SEGV" "kernel SIGSEGV"
       crash_tid_reads "$d" f.txt "$culprit"
-      sub=$(grep -o -E "htdocs/[^/]+/page.html" "$d/requests.txt" >/dev/null; find "$d/snapshot" -path "*/htdocs/*/.htaccess" | head -1)
+      sub=$(find "$d/snapshot" -path "*/htdocs/*/.htaccess" | head -1)
       [ -n "$sub" ] && crash_tid_reads "$d" f.txt "htdocs/$(basename "$(dirname "$sub")")/.htaccess" ;;
     deleted-conf)
       has "$d/f.txt" "$SEGV" "kernel SIGSEGV"
