@@ -24,10 +24,10 @@ file() { if [ -s "$1" ]; then ok "${1#$DIR/} present"; else bad "${1#$DIR/} miss
 SEGV='SIGSEGV \{si_signo=SIGSEGV, si_code=SEGV_(MAPERR|ACCERR)'
 
 # the crash tid (first kernel SIGSEGV) read the file: "TID read(N</path/FILE>, ..."
-crash_tid_reads() { # DIR TRACE FILESUFFIX
+crash_tid_reads() { # DIR TRACE FILESUFFIX-REGEX [WHAT]
   local tid
   tid=$(grep -m1 -E "$SEGV" "$1/$2" | awk '{print $1}')
-  has "$1/$2" "^$tid .*read\([0-9]+<[^>]*$3>" "crash tid $tid reads $3"
+  has "$1/$2" "^$tid .*read\([0-9]+<[^>]*$3>" "crash tid $tid reads ${4:-$3}"
 }
 
 for c in "${CASES[@]}"; do
@@ -64,7 +64,7 @@ for c in "${CASES[@]}"; do
       file "$d/core.zst" ;;
     location-handler-prefork|location-handler-event)
       has "$d/f.txt" "$SEGV" "f.txt: kernel SIGSEGV"
-      crash_tid_reads "$d" f.txt "TCP:\\[[^>]*" && has "$d/f.txt" '"GET /[^ "]+/x HTTP' "f.txt: the request for /.../x was read" 
+      crash_tid_reads "$d" f.txt "TCP:\\[[^>]*" "its request socket" && has "$d/f.txt" '"GET /[^ "]+/x HTTP' "f.txt: the request for /.../x was read" 
       has "$d/error.log" "AH00051: child pid .*possible coredump" "error.log: child dumped core"
       file "$d/core.zst"
       [ "$(prop "$d" all_traces)" = 0 ] && continue   # a quick (variant) recording: f.txt and the core only
