@@ -21,7 +21,16 @@ record HttpdCorpusCase(String name, Path dir, String anchor, String verdictClass
     /** Where the ServerRoot of every case lived when it was recorded (the traces and snapshots name it). */
     static final String SERVER_ROOT_BASE = "/tmp/faultline-httpd/";
 
+    /** The system property naming another corpus directory, such as a variant re-recording (FD_VARIANT=1). */
+    static final String CORPUS_PROPERTY = "faultline.httpd.corpus";
+
+    /** The committed corpus, or the directory {@link #CORPUS_PROPERTY} names. */
     static Path corpus() {
+        String other = System.getProperty(CORPUS_PROPERTY, "");
+        return other.isEmpty() ? committedCorpus() : Path.of(other).toAbsolutePath();
+    }
+
+    static Path committedCorpus() {
         return Cli.repo().resolve("fixtures/httpd");
     }
 
@@ -74,5 +83,10 @@ record HttpdCorpusCase(String name, Path dir, String anchor, String verdictClass
 
     Path core() {
         return dir.resolve("core.zst");
+    }
+
+    @Override
+    public String toString() {
+        return name;
     }
 }
