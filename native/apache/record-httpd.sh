@@ -74,13 +74,14 @@ trap kill_ours EXIT
 port_listening() { ss -Hltn "sport = :$1" | grep -q .; }
 
 # ---------------------------------------------------------------- module build
+# Built by native/Makefile (the one place that knows the apxs flags), into a scratch build dir.
 BUILD=/tmp/corpus-build-$VARIANT
 build_module() {
-  rm -rf "$BUILD"; mkdir -p "$BUILD"
-  cp "$HERE/mod_faultdemo.c" "$BUILD/${SO%.so}.c"
-  ( cd "$BUILD" && apxs -c -Wc,-Wall -Wc,-g -DFD_MODULE=$MOD_SYM -DFD_PREFIX=$PREFIX "${SO%.so}.c" >apxs.log 2>&1 ) \
-    || { cat "$BUILD/apxs.log" >&2; die "apxs failed"; }
-  nm -D "$BUILD/.libs/$SO" | grep -q " $MOD_SYM\$" || die "$SO does not export $MOD_SYM"
+  rm -rf "$BUILD"
+  make -s -C "$REPO/native" BUILD="$BUILD" FD_MODULE=$MOD_SYM FD_PREFIX=$PREFIX FD_SO="${SO%.so}" faultdemo-module \
+    || die "building $SO failed"
+  [ -f "$BUILD/$SO" ] || die "no $BUILD/$SO (is apxs installed? apt-get install apache2-dev)"
+  nm -D "$BUILD/$SO" | grep -q " $MOD_SYM\$" || die "$SO does not export $MOD_SYM"
 }
 
 # ---------------------------------------------------------------- config writing
@@ -100,7 +101,7 @@ line_of() { grep -n -F -- "$2" "$1" | head -1 | cut -d: -f1; }  # FILE TEXT -> f
 write_server() { # CASE ROOT PORT
   local c=$1 root=$2 port=$3 mpm; mpm=$(mpm_of "$c")
   mkdir -p "$root/conf" "$root/logs" "$root/htdocs" "$root/modules" "$root/cores" "$root/$INC_DIR"
-  cp "$BUILD/.libs/$SO" "$root/modules/$SO"
+  cp "$BUILD/$SO" "$root/modules/$SO"
   chown www-data "$root/cores"
   local f=$root/conf/httpd.conf
   header "$f" "httpd.conf: main server configuration (faultline crash corpus, case $c)"
