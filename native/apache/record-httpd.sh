@@ -70,6 +70,7 @@ kill_ours() {
   return 0
 }
 trap kill_ours EXIT
+trap "exit 130" INT TERM HUP   # so that an interrupted run still goes through the EXIT trap
 
 port_listening() { ss -Hltn "sport = :$1" | grep -q .; }
 
