@@ -61,11 +61,18 @@ ours() { # PID -> true when it is an apache2 of this script (its cmdline names o
   grep -qa "$BASE/" "/proc/$1/cmdline" 2>/dev/null && grep -qa apache2 "/proc/$1/cmdline" 2>/dev/null
 }
 kill_ours() {
-  local p
+  local p round found
   for p in "${STRACE_PIDS[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
   STRACE_PIDS=()
-  for p in $(ls /proc | grep -E '^[0-9]+$'); do
-    ours "$p" && kill -KILL "$p" 2>/dev/null || true
+  # Several rounds: a server being started (or a tracee that strace's death let go) can appear after a scan.
+  for round in 1 2 3 4 5 6 7 8 9 10; do
+    found=0
+    for p in $(ls /proc | grep -E '^[0-9]+$'); do
+      [ "$p" = $$ ] && continue
+      if ours "$p"; then kill -KILL "$p" 2>/dev/null || true; found=1; fi
+    done
+    [ "$found" = 0 ] && [ "$round" -gt 1 ] && break
+    sleep 0.2
   done
   return 0
 }
