@@ -377,7 +377,8 @@ keep_core() { # CASE DEST -> newest core of the case, zstd-compressed
 snapshot() { # CASE DEST
   local root=$BASE/$1
   rm -rf "$2"; mkdir -p "$2$root"
-  cp -a "$root/conf" "$root/htdocs" "$2$root/"
+  # modules/ too: the module .so is one of the server's files (analyze --root and --core read it there)
+  cp -a "$root/conf" "$root/htdocs" "$root/modules" "$2$root/"
 }
 
 write_expected() { # CASE DIR
@@ -463,7 +464,6 @@ record_case() { # CASE DIR
   if [ "$c" = deleted-conf ]; then CULPRIT_LINE=$DELETED_LINE
   elif [ -n "$CULPRIT_FILE" ]; then CULPRIT_LINE=$(line_of "$CULPRIT_FILE" "$CULPRIT_TEXT"); fi
   snapshot "$c" "$d/snapshot"
-  cp "$BASE/$c/modules/$SO" "$d/$SO"
   write_expected "$c" "$d"
   kill_ours
 }

@@ -42,8 +42,10 @@ public final class Analyzer {
     private java.util.function.IntUnaryOperator threadGroups;
 
     /** Builds the Apache knowledge at the end, from the server's argv as the trace showed it (null when not seen). */
-    private java.util.function.Function<List<String>, dev.faultline.httpd.HttpdContext> httpdContexts;
+    private java.util.function.Function<dev.faultline.httpd.ServerEvidence, dev.faultline.httpd.HttpdContext> httpdContexts;
     private List<String> serverArgv;
+    /** The first configuration file the trace shows being read: httpd reads its main file first. */
+    private String serverConfigHint;
     /** The trace shows Apache (an httpd exec, an .htaccess, a file under an apache2/httpd directory). */
     private boolean httpdSeen;
 
@@ -57,7 +59,7 @@ public final class Analyzer {
     }
 
     /** Lets the verdicts use Apache's structure: the factory gets the traced server's argv (or null) at the end. */
-    public void httpd(java.util.function.Function<List<String>, dev.faultline.httpd.HttpdContext> contexts) {
+    public void httpd(java.util.function.Function<dev.faultline.httpd.ServerEvidence, dev.faultline.httpd.HttpdContext> contexts) {
         this.httpdContexts = contexts;
     }
 
@@ -178,8 +180,14 @@ public final class Analyzer {
     }
 
     private void afterSyscall(TraceEvent e, FileActivity a) {
-        if (!httpdSeen && a != null && a.path != null && dev.faultline.httpd.HttpdExecutable.isHttpdPath(a.path)) {
+        if (!httpdSeen && a != null && a.path != null && (dev.faultline.httpd.HttpdExecutable.isHttpdPath(a.path)
+                || a.kind == FileActivity.Kind.READ && a.file != null && a.file.pathClass == dev.faultline.model.PathClass.CONFIG
+                        && dev.faultline.httpd.HttpdExecutable.isHttpdConfigText(a.file.partialContent()))) {
             httpdSeen = true;
+        }
+        if (serverConfigHint == null && a != null && a.kind == FileActivity.Kind.READ && a.file != null
+                && a.file.pathClass == dev.faultline.model.PathClass.CONFIG && a.path.startsWith("/") && !a.path.endsWith("/.htaccess")) {
+            serverConfigHint = a.path;
         }
         if (a != null && a.kind == FileActivity.Kind.WRITE_SOCKET && a.httpStatus >= 500) {
             ThreadState t = model.thread(e.tid);
@@ -437,7 +445,7 @@ public final class Analyzer {
                 }
             }
         }
-        dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(serverArgv);
+        dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
         ApacheCrashRule apache = httpd == null ? null : new ApacheCrashRule(httpd);
         for (Incident inc : incidents) {
             if (inc.survived) {
@@ -463,15 +471,25 @@ public final class Analyzer {
      */
     private Verdict decide(Incident inc, ApacheCrashRule apache) {
         Verdict rule = apache == null ? null : apache.explain(inc);
+        if (rule != null) {
+            for (String n : apache.contextNotes()) {
+                if (!inc.notes.contains(n)) {
+                    inc.notes.add(n);
+                }
+            }
+        }
         if (rule != null && rule.culprit != null) {
             return rule;
         }
         Verdict generic = scorer.score(inc);
-        if (apache == null || generic.culprit == null || direct(generic.culprit) >= Weights.CULPRIT_THRESHOLD) {
+        if (apache == null || generic.culprit != null && direct(generic.culprit) >= Weights.CULPRIT_THRESHOLD) {
             return generic;
         }
         if (rule != null) {
-            return rule;
+            return rule; // its candidate lines, and no culprit
+        }
+        if (generic.culprit == null) {
+            return generic;
         }
         // an httpd incident whose only case against the file is that it was read last: not a reason to name it
         return new Verdict(Verdict.Kind.UNKNOWN, 0.2, null, "no config file implicated: " + generic.culprit.path

@@ -40,6 +40,11 @@ final class ApacheCrashRule {
         this.httpd = httpd;
     }
 
+    /** What the reader should know about the configuration itself (files changed or gone since, read warnings). */
+    List<String> contextNotes() {
+        return httpd.notes();
+    }
+
     /** What the stack says: the innermost frame in a loaded module (not httpd, APR or libc), and httpd's stage. */
     record CrashSite(String modulePath, String module, String function, HttpdPhase.Stage stage, String source) {
     }
@@ -77,7 +82,38 @@ final class ApacheCrashRule {
             source = "the pc at the live signal stop";
         }
         String module = path == null ? null : owners.moduleOfFile(path);
-        return new CrashSite(path, module, function, HttpdPhase.stageOf(functions), source);
+        HttpdPhase.Stage stage = HttpdPhase.stageOf(functions);
+        if (stage == null && logsReopenedAfterConfig(inc)) {
+            stage = HttpdPhase.Stage.POST_CONFIG;
+        }
+        return new CrashSite(path, module, function, stage, source);
+    }
+
+    /**
+     * Without a stack: the process had read its configuration and then opened its logs (ap_run_open_logs runs after
+     * every directive, just before the post_config hooks), so the crash came after the directives ran.
+     */
+    static boolean logsReopenedAfterConfig(Incident inc) {
+        if (inc.timeline == null || inc.openFiles == null || inc.requestLine != null) {
+            return false;
+        }
+        long lastConfigRead = -1;
+        String source = null;
+        for (FileActivity a : inc.timeline) {
+            if (a.kind == FileActivity.Kind.READ && a.file != null && a.file.pathClass == dev.faultline.model.PathClass.CONFIG) {
+                lastConfigRead = a.lastLine;
+                source = a.source;
+            }
+        }
+        if (lastConfigRead < 0) {
+            return false;
+        }
+        for (OpenFile f : inc.openFiles.values()) {
+            if (f.kind == OpenFile.Kind.FILE && f.writeOnly && f.source != null && f.source.equals(source) && f.openedLine > lastConfigRead) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** {@code /usr/lib/x.so(fn+0x1) [0x2]} → {@code /usr/lib/x.so}. */
@@ -152,6 +188,16 @@ final class ApacheCrashRule {
                     return null;
                 }
                 cands = candidates(site, HttpdContext.directives(tree), n -> "in the configuration (" + treeSource + ")");
+                if (site.stage() == HttpdPhase.Stage.POST_CONFIG) {
+                    for (Candidate c : cands) {
+                        int ro = httpd.owners().reqOverride(c.directive);
+                        if (ro >= 0 && (ro & dev.faultline.httpd.modules.DirectiveCatalog.PER_DIRECTORY) == 0) {
+                            c.add(new Evidence("server-scope-hook", Weights.SERVER_SCOPE_HOOK, c.directive
+                                    + " is server-scoped only: the per-server configuration that post_config hooks read"));
+                        }
+                    }
+                    cands.sort((a, b) -> b.score - a.score);
+                }
                 scope = "the configuration being " + (phase == HttpdPhase.RELOAD ? "reloaded" : "loaded");
             }
             case REQUEST -> {
@@ -175,6 +221,15 @@ final class ApacheCrashRule {
                 java.util.Collections.reverse(inEffect);
                 String request = req.method() + " " + req.uri();
                 cands = candidates(site, inEffect, n -> "in effect for " + request + " (" + describeVia(via.get(n)) + ")");
+                for (Candidate c : cands) {
+                    ConfigNode n = nodeOf(c, inEffect);
+                    String v = n == null ? null : via.get(n);
+                    if (v != null && !v.equals("server")) {
+                        c.add(new Evidence("request-scope", Weights.REQUEST_SCOPE, "it applies through " + describeVia(v)
+                                + ", a scope the crashing request matched; a server-wide line applied to every request"));
+                    }
+                }
+                cands.sort((a, b) -> b.score - a.score);
                 scope = "the directives in effect for the request";
             }
             default -> {
@@ -196,7 +251,8 @@ final class ApacheCrashRule {
                     + "; `faultline configtest` or a core (--core) can tell which one ran", cands);
         }
         v.phase = phase;
-        v.module = site.module();
+        // the module: from the stack; else the one that owns the culprit's directive (its command table says so)
+        v.module = site.module() != null ? site.module() : v.culprit != null ? httpd.owners().moduleOf(best.directive) : null;
         v.function = site.function();
         if (v.culprit != null) {
             v.directive = best.directive;
@@ -308,6 +364,15 @@ final class ApacheCrashRule {
     /** The file's text as the trace showed it being read, when strace printed every byte of it; else null. */
     private static String traceText(OpenFile f) {
         return f.sawEof && f.contentComplete ? f.content() : null;
+    }
+
+    private static ConfigNode nodeOf(Candidate c, List<ConfigNode> nodes) {
+        for (ConfigNode n : nodes) {
+            if (n.file().equals(c.path) && c.line != null && n.line() == c.line) {
+                return n;
+            }
+        }
+        return null;
     }
 
     private static String describeVia(String via) {

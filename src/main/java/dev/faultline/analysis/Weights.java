@@ -56,6 +56,13 @@ public final class Weights {
     public static final int CRASHING_MODULE_DIRECTIVE = 80;
     /** No stack: this line uses a directive of a module not shipped with httpd, in the phase's scope. */
     public static final int THIRD_PARTY_DIRECTIVE = 55;
+    /**
+     * Tie-break at request time: the line is in effect through a scope the crashing request matched (a Location,
+     * Directory, .htaccess, virtual host), not server-wide: a server-wide one was in effect for every request.
+     */
+    public static final int REQUEST_SCOPE = 10;
+    /** Tie-break in a post_config crash: the directive is server-scoped only, the configuration those hooks read. */
+    public static final int SERVER_SCOPE_HOOK = 10;
 
     public static final int CULPRIT_THRESHOLD = 50;
 

@@ -61,7 +61,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         List<CoreCommand.Read> coreReports = new java.util.ArrayList<>();
         for (Path core : cores) {
-            coreReports.add(CoreCommand.read(core, null, false));
+            coreReports.add(CoreCommand.read(core, null, false, root));
         }
         Report report = analyze(traces, root, coreReports, config);
         emit(render(report, format, noColor, output), output);
@@ -85,7 +85,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             names = set.sourceNames();
             Analyzer analyzer = new Analyzer(new FileSource(root));
             cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
-            analyzer.httpd(argv -> dev.faultline.httpd.HttpdContexts.load(argv, config, root));
+            analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, config, root));
             TraceEvent e;
             long events = 0;
             while ((e = set.next()) != null) {

@@ -67,7 +67,7 @@ public final class CoreCommand implements Callable<Integer> {
         if (exe != null && !Files.isRegularFile(exe)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--exe " + exe + ": no such file");
         }
-        CoreReport report = read(path, exe, allowTruncated).report();
+        CoreReport report = read(path, exe, allowTruncated, null).report();
         if (how != null) {
             System.err.println("faultline: core of pid " + pid + ": " + dev.faultline.report.Terminal.escape(how));
         }
@@ -81,10 +81,19 @@ public final class CoreCommand implements Callable<Integer> {
     }
 
     /** Opens (decompressing if needed), reads and analyses one core; every input problem becomes a CoreInputException. */
-    public static Read read(Path path, Path exe, boolean allowTruncated) throws CoreInputException {
+    /** @param root a copy of the crashed machine's files (analyze --root): a module found there is read from there */
+    public static Read read(Path path, Path exe, boolean allowTruncated, Path root) throws CoreInputException {
         try (CoreSource source = CoreSource.open(path)) {
             Map<String, Path> substitutes = new HashMap<>();
             try (CoreFile core = CoreFile.open(source.path(), substitutes, allowTruncated)) {
+                if (root != null) {
+                    for (dev.faultline.core.FileMapping m : core.files()) {
+                        Path copy = m.path().startsWith("/") ? root.resolve(m.path().substring(1)) : null;
+                        if (copy != null && Files.isRegularFile(copy)) {
+                            substitutes.put(m.path(), copy);
+                        }
+                    }
+                }
                 if (exe != null && core.executable() != null) {
                     substitutes.put(core.executable(), exe);
                 }

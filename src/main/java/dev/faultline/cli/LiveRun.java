@@ -68,7 +68,7 @@ final class LiveRun {
                 ? Tracer.attach(pid, opt, proc, r -> put(queue, r, analyzer))
                 : Tracer.launch(command, opt, proc, r -> put(queue, r, analyzer));
         analyzer.threadGroups(tracer::threadGroupOf);
-        analyzer.httpd(argv -> dev.faultline.httpd.HttpdContexts.load(argv, null, root));
+        analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, null, root));
         Outcome out = new Outcome();
         CountDownLatch reported = new CountDownLatch(1);
         out.printed = reported;

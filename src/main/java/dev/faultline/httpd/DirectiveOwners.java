@@ -14,6 +14,9 @@ public interface DirectiveOwners {
     /** The module symbol of a loaded module file ({@code /usr/lib/apache2/modules/mod_x.so}), or null. */
     String moduleOfFile(String path);
 
+    /** The directive's {@code command_rec.req_override} bits (where it may appear), or -1 when unknown. */
+    int reqOverride(String directive);
+
     /** The directive whose handler is {@code function} in {@code module} (a named symbol), or null. */
     String directiveOfHandler(String module, String function);
 }

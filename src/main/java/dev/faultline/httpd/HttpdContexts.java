@@ -28,14 +28,19 @@ public final class HttpdContexts {
     }
 
     /**
-     * @param argv   the server's argv as the evidence shows it, or null
+     * @param evidence what the trace, capture or core shows of the server's command line and configuration files
      * @param config a configuration file given by the user, or null
      * @param root   a copy of the server's files (--root), or null for the live ones
      */
-    public static HttpdContext load(List<String> argv, String config, Path root) {
-        ConfigFiles files = new ConfigFiles(root);
+    public static HttpdContext load(ServerEvidence evidence, String config, Path root) {
+        List<String> argv = evidence.argv();
+        String hint = evidence.configHint();
+        dev.faultline.httpd.config.TracedConfigFiles files = new dev.faultline.httpd.config.TracedConfigFiles(root,
+                evidence.fileTexts() == null ? java.util.Map.of() : evidence.fileTexts());
         HttpdCommandLine cl = HttpdCommandLine.parse(argv == null ? List.of("apache2") : argv);
-        String main = config != null ? config : cl.configFile();
+        boolean argvSaysFile = argv != null && argv.stream().anyMatch(a -> a.startsWith("-f")) && !HttpdCommandLine.wasCut(argv);
+        // the user's word, then the command line, then what the trace saw read first, then httpd's default
+        String main = config != null ? config : argvSaysFile || hint == null ? cl.configFile() : hint;
         String exe = argv != null && !argv.isEmpty() && argv.get(0).startsWith("/") ? argv.get(0) : DEFAULT_EXECUTABLE;
         List<ModuleReader.ModuleInfo> staticModules = new ArrayList<>();
         Path exeFile = files.locate(exe);
@@ -82,6 +87,9 @@ public final class HttpdContexts {
                 },
                 (path, text) -> new ApacheConfigParser(files, opt).parseHtaccess(path, text, cfg));
         ctx.config = cfg;
+        for (String d : files.drift()) {
+            ctx.note(d);
+        }
         for (ConfigWarning w : cfg.warnings()) {
             if (ctx.notes().size() < 5) {
                 ctx.note("config: " + w);

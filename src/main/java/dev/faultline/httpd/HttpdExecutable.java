@@ -10,9 +10,15 @@ public final class HttpdExecutable {
     private HttpdExecutable() {
     }
 
-    /** A path only Apache touches: an .htaccess, or a file under an apache2/httpd directory. */
+    /** A path only Apache touches: an .htaccess, or a file whose path names apache2 or httpd. */
     public static boolean isHttpdPath(String path) {
-        return path.endsWith("/.htaccess") || path.contains("/apache2/") || path.contains("/httpd/");
+        return path.endsWith("/.htaccess") || path.contains("apache2") || path.contains("httpd");
+    }
+
+    /** Text that only an httpd configuration holds (its first lines as a trace showed them being read). */
+    public static boolean isHttpdConfigText(String text) {
+        return text != null && (text.contains("LoadModule ") || text.contains("ServerRoot ") || text.contains("<VirtualHost")
+                || text.contains("DocumentRoot "));
     }
 
     /** True when argv[0] (or the path it names) is an httpd executable. */

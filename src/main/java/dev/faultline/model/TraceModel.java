@@ -18,6 +18,31 @@ public final class TraceModel {
     static final int MAX_DATA = 4096;
 
     private final Map<Integer, ThreadState> threads = new HashMap<>();
+    /** Whole configuration files as the trace showed them read (the last complete read of each), bounded. */
+    private final Map<String, String> fileTexts = new java.util.LinkedHashMap<>();
+    private long fileTextChars;
+    /** The configuration text kept from read buffers, at most (a -s 1024 trace of a real server holds far less). */
+    static final long MAX_FILE_TEXT_CHARS = 8L << 20;
+
+    /**
+     * Configuration files the trace showed being read whole (strace printed every byte, up to EOF), by path: the
+     * contents the server really read, which survive a file edited or deleted since.
+     */
+    public Map<String, String> fileTexts() {
+        return java.util.Collections.unmodifiableMap(fileTexts);
+    }
+
+    private void keepText(OpenFile f) {
+        if (f == null || f.pathClass != PathClass.CONFIG || !f.sawEof || !f.path.startsWith("/")) {
+            return;
+        }
+        String text = f.content();
+        if (text == null || fileTextChars + text.length() > MAX_FILE_TEXT_CHARS) {
+            return;
+        }
+        String old = fileTexts.put(f.path, text);
+        fileTextChars += text.length() - (old == null ? 0 : old.length());
+    }
 
     public ThreadState thread(int tid) {
         ThreadState t = threads.get(tid);
@@ -125,6 +150,7 @@ public final class TraceModel {
                 if (ok) {
                     FdRef ref = FdRef.parse(e.arg(0));
                     OpenFile f = p.fds.remove(ref.fd);
+                    keepText(f);
                     if (f != null && f.pathClass.isSuspect()) {
                         return add(t, new FileActivity(FileActivity.Kind.CLOSE, f.path, null, e.source, e.lineNo, e.text, f));
                     }
@@ -257,6 +283,9 @@ public final class TraceModel {
         }
     }
 
+    /** Ends an argv string that strace cut ({@code "/tmp/faultline-httpd/loc"...}). */
+    public static final String CUT_MARK = "\u2026";
+
     /** A strace string array {@code ["apache2", "-t"]} as its strings (a cut array {@code ...} ends it); null if none. */
     static List<String> stringArray(String arg) {
         if (arg == null || !arg.startsWith("[")) {
@@ -267,7 +296,8 @@ public final class TraceModel {
         for (String item : CallText.splitArgs(inner)) {
             String v = CString.decode(item.trim());
             if (v != null) {
-                out.add(v);
+                // a string strace cut at -s keeps a mark, so that no one takes the prefix for the value
+                out.add(CString.isTruncated(item.trim()) ? v + CUT_MARK : v);
             }
         }
         return out;

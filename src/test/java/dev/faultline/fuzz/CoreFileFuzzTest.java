@@ -37,7 +37,7 @@ class CoreFileFuzzTest {
     private static void read(byte[] bytes) throws IOException {
         Files.write(file(), bytes);
         try {
-            CoreReport r = CoreCommand.read(file(), null, true).report();
+            CoreReport r = CoreCommand.read(file(), null, true, null).report();
             CoreJson.render(r);
             CoreText.render(r);
         } catch (CoreInputException expected) {

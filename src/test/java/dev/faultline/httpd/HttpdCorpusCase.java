@@ -75,8 +75,13 @@ record HttpdCorpusCase(String name, Path dir, String anchor, String verdictClass
     }
 
     /** The module .so committed with the case (the core needs it to symbolize). */
+    /** The module .so, at its server path inside the snapshot (where analyze --root and --core read it). */
     Optional<Path> moduleSo() throws IOException {
-        try (Stream<Path> s = Files.list(dir)) {
+        Path modules = dir.resolve("snapshot" + SERVER_ROOT_BASE + name()).resolve("modules");
+        if (!Files.isDirectory(modules)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> s = Files.list(modules)) {
             return s.filter(f -> f.getFileName().toString().endsWith(".so")).findFirst();
         }
     }

@@ -15,6 +15,13 @@ public record HttpdCommandLine(String serverRoot, String configFile, Map<String,
     /** Debian's compiled-in HTTPD_ROOT and SERVER_CONFIG_FILE. */
     public static final String DEFAULT_ROOT = "/etc/apache2";
     public static final String DEFAULT_CONFIG = "apache2.conf";
+    /** How the trace model marks an argv string strace cut (TraceModel.CUT_MARK). */
+    static final String CUT = "\u2026";
+
+    /** True when {@code -f} (or {@code -d}) was given but cut by strace: the config must be found another way. */
+    public static boolean wasCut(List<String> argv) {
+        return argv != null && argv.stream().anyMatch(a -> a != null && a.endsWith(CUT));
+    }
 
     /** Parses argv (argv[0] included); unknown options are skipped. */
     public static HttpdCommandLine parse(List<String> argv) {
@@ -33,6 +40,9 @@ public record HttpdCommandLine(String serverRoot, String configFile, Map<String,
             char o = a.charAt(1);
             // an option's value is glued (-DFOREGROUND) or the next word (-D FOREGROUND)
             String value = a.length() > 2 ? a.substring(2) : i + 1 < argv.size() ? argv.get(i + 1) : null;
+            if (value != null && value.endsWith(CUT)) {
+                value = null; // strace cut it: a prefix is no path
+            }
             boolean takesValue = "dfDCcke".indexOf(o) >= 0;
             if (takesValue && a.length() == 2) {
                 i++;

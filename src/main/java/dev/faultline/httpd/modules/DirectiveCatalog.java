@@ -107,6 +107,15 @@ public final class DirectiveCatalog implements DirectiveOwners {
     }
 
     @Override
+    public int reqOverride(String directive) {
+        ModuleCommand c = command(directive);
+        return c == null ? -1 : c.reqOverride();
+    }
+
+    /** http_config.h: the per-directory contexts (ACCESS_CONF, and the .htaccess override classes OR_*). */
+    public static final int PER_DIRECTORY = 64 | 1 | 2 | 4 | 8 | 16;
+
+    @Override
     public String directiveOfHandler(String module, String function) {
         ModuleReader.ModuleInfo m = bySymbol.get(module);
         if (m == null || function == null) {
