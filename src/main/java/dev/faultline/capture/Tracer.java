@@ -223,6 +223,7 @@ public final class Tracer implements Runnable {
                 launch();
             } else {
                 seizeServer();
+                HttpdCrashReader.warmUp(proc, attachPid);
             }
             started.complete(null);
             loop();
