@@ -4,6 +4,8 @@ import static dev.faultline.httpd.HttpdStructs.*;
 
 import dev.faultline.core.Memory;
 import dev.faultline.httpd.config.ConfigNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -149,7 +151,7 @@ public final class HttpdMemory {
         if (at % POINTER_SIZE != 0 || mem.memory().read(at, b, 0, b.length) != b.length) {
             return RawNode.bad("node " + hex(at) + " is unreadable");
         }
-        var w = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
         // the line number first: it costs no further read and rejects most words that are not nodes
         int line = w.getInt(DIRECTIVE_LINE_NUM);
         if (line < 1 || line > MAX_LINE) {
@@ -224,7 +226,7 @@ public final class HttpdMemory {
                 moduleProblems.add(module + ": command table unreadable at entry " + i);
                 break;
             }
-            var w = java.nio.ByteBuffer.wrap(rec).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer w = ByteBuffer.wrap(rec).order(ByteOrder.LITTLE_ENDIAN);
             long namePtr = w.getLong(COMMAND_REC_NAME);
             if (namePtr == 0) {
                 break; // the table's { NULL } end
@@ -277,7 +279,7 @@ public final class HttpdMemory {
         long start = sp & ~(POINTER_SIZE - 1L);
         for (long base = start; base - start < STACK_SCAN_BYTES; base += STACK_CHUNK) {
             int n = mem.memory().read(base, chunk, 0, STACK_CHUNK);
-            var w = java.nio.ByteBuffer.wrap(chunk, 0, n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer w = ByteBuffer.wrap(chunk, 0, n).order(ByteOrder.LITTLE_ENDIAN);
             for (int o = 0; o + POINTER_SIZE <= n; o += POINTER_SIZE) {
                 long p = w.getLong(o);
                 // nodes live in pools (heap or anonymous mmaps), never in a mapped file: this skips return addresses
@@ -329,17 +331,17 @@ public final class HttpdMemory {
 
     /** The node with its enclosing sections attached above it, as far as they read. */
     private ConfigNode withParents(RawNode raw) {
-        ConfigNode node = raw.node;
+        ConfigNode child = raw.node;
         long up = raw.parent;
         Set<Long> seen = new HashSet<>();
         for (int depth = 0; up != 0 && depth < MAX_DEPTH && seen.add(up); depth++) {
-            RawNode p = readNode(up);
-            if (p.problem != null) {
+            RawNode section = readNode(up);
+            if (section.problem != null) {
                 break;
             }
-            p.node.add(node);
-            node = p.node;
-            up = p.parent;
+            section.node.add(child);
+            child = section.node;
+            up = section.parent;
         }
         return raw.node;
     }
