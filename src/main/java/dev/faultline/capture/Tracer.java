@@ -225,6 +225,9 @@ public final class Tracer implements Runnable {
                 launch();
             } else {
                 seizeServer();
+                if (opt.atCrashStop != null) {
+                    opt.atCrashStop.warmUp(proc, attachPid);
+                }
             }
             started.complete(null);
             loop();

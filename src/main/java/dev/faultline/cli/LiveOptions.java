@@ -65,7 +65,7 @@ final class LiveOptions {
         o.stringCap = stringCap;
         o.recordAll = straceLog != null;
         // a crashed httpd's own memory names its request and the directive it ran (read while it is held)
-        o.atCrashStop = dev.faultline.httpd.HttpdLiveReader::atStop;
+        o.atCrashStop = dev.faultline.httpd.HttpdLiveReader.INSTANCE;
         o.enableCore = enableCore;
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");

@@ -17,12 +17,45 @@ import java.util.List;
  * request it served and the configuration tree. The thread is held meanwhile, so every read is bounded
  * (HttpdMemory's limits) and the time spent is noted.
  */
-public final class HttpdLiveReader {
+public final class HttpdLiveReader implements dev.faultline.capture.CrashStopReader {
+    public static final HttpdLiveReader INSTANCE = new HttpdLiveReader();
+    /** How much of the parent's stack the warm-up scans: enough to run the scan loop hot, little enough to be quick. */
+    private static final int WARM_UP_STACK_BYTES = 64 * 1024;
+
     private HttpdLiveReader() {
     }
 
-    /** A {@code capture.CrashStopReader}: the facts for the verdict, or null when the process is no httpd. */
-    public static Object atStop(CrashCapture c, ProcFs proc, ProcMemory memory) {
+    @Override
+    public Object read(CrashCapture capture, ProcFs proc, ProcMemory memory) {
+        return atStop(capture, proc, memory);
+    }
+
+    /** At attach, off the tracer thread: one throw-away read, so the exe's symbols are cached before a crash stop. */
+    @Override
+    public void warmUp(ProcFs proc, int pid) {
+        Thread t = new Thread(() -> {
+            try (ProcMemory memory = ProcMemory.open(pid)) {
+                long sp = 0;
+                for (dev.faultline.capture.proc.Mapping m : proc.maps(pid)) {
+                    if (m.path().equals("[stack]")) {
+                        sp = Math.max(m.start(), m.end() - WARM_UP_STACK_BYTES);
+                    }
+                }
+                CrashCapture dry = new CrashCapture();
+                dry.pid = pid;
+                dry.registers.put("rip", 0L);
+                dry.registers.put("rsp", sp);
+                atStop(dry, proc, memory);
+            } catch (IOException | RuntimeException e) {
+                // a warm-up only: the real read at a crash reports its own problems
+            }
+        }, "faultline-httpd-warm-up");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The facts for the verdict, or null when the process is no httpd. */
+    static Object atStop(CrashCapture c, ProcFs proc, ProcMemory memory) {
         Long pc = c.register("rip");
         Long sp = c.register("rsp");
         if (pc == null || sp == null) {

@@ -13,9 +13,12 @@ import dev.faultline.core.Modules;
 import dev.faultline.core.Registers;
 import dev.faultline.core.SignalFrame;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds httpd's exported variables in a core or a live process: the executable's .dynsym values of
@@ -25,6 +28,11 @@ import java.util.Set;
 public final class HttpdImage {
     public static final String CONFTREE = "ap_conftree";
     public static final String TOP_MODULE = "ap_top_module";
+    /**
+     * The variables' link-time addresses per executable file (device:inode of its mapping): read once, so a crash's
+     * signal stop does not parse the executable again (and a warm-up at attach time can read it beforehand).
+     */
+    private static final Map<String, Optional<long[]>> SYMBOLS_BY_FILE = new ConcurrentHashMap<>();
 
     private HttpdImage() {
     }
@@ -79,30 +87,47 @@ public final class HttpdImage {
     public static HttpdMemory fromProcess(ProcFs proc, int pid, ProcMemory memory) throws IOException {
         List<Mapping> maps = proc.maps(pid);
         String exe = proc.exe(pid);
-        Long base = null;
+        Mapping exeMapping = null;
         for (Mapping m : maps) {
             if (m.path().equals(exe) && m.offset() == 0) {
-                base = m.start();
+                exeMapping = m;
                 break;
             }
         }
-        if (base == null) {
+        if (exeMapping == null) {
             return null;
         }
-        // /proc/PID/exe still opens when the file on disk was replaced or deleted since the exec
-        try (MappedFile f = new MappedFile(proc.root().resolve(Integer.toString(pid)).resolve("exe"))) {
+        String fileKey = exeMapping.dev() + ":" + exeMapping.inode();
+        Optional<long[]> vars = SYMBOLS_BY_FILE.get(fileKey);
+        if (vars == null) {
+            vars = readVariables(proc.root().resolve(Integer.toString(pid)).resolve("exe"));
+            SYMBOLS_BY_FILE.put(fileKey, vars);
+        }
+        if (vars.isEmpty()) {
+            return null;
+        }
+        long[] v = vars.get();
+        long bias = exeMapping.start() - v[2];
+        return new HttpdMemory(memory, v[0] + bias, v[1] + bias, a -> {
+            Mapping at = Mapping.containing(maps, a);
+            return at == null || !at.isFile() ? null : at.path();
+        });
+    }
+
+    /**
+     * {ap_conftree, ap_top_module, link-time vaddr of file offset 0} of an executable, or empty when it is not
+     * httpd. /proc/PID/exe still opens when the file on disk was replaced or deleted since the exec.
+     */
+    private static Optional<long[]> readVariables(Path exe) throws IOException {
+        try (MappedFile f = new MappedFile(exe)) {
             ElfImage elf = new ElfImage(f);
             Map<String, Long> syms = DynamicSymbols.find(elf, Set.of(CONFTREE, TOP_MODULE));
             if (!syms.containsKey(CONFTREE) || !syms.containsKey(TOP_MODULE)) {
-                return null;
+                return Optional.empty();
             }
-            long bias = base - firstLoadVaddr(elf);
-            return new HttpdMemory(memory, syms.get(CONFTREE) + bias, syms.get(TOP_MODULE) + bias, a -> {
-                Mapping at = Mapping.containing(maps, a);
-                return at == null || !at.isFile() ? null : at.path();
-            });
+            return Optional.of(new long[] {syms.get(CONFTREE), syms.get(TOP_MODULE), firstLoadVaddr(elf)});
         } catch (ElfFormatException e) {
-            return null;
+            return Optional.empty();
         }
     }
 

@@ -4,6 +4,8 @@ import static dev.faultline.httpd.HttpdStructs.*;
 
 import dev.faultline.core.Memory;
 import dev.faultline.httpd.config.ConfigNode;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -149,23 +151,24 @@ public final class HttpdMemory {
         if (at % POINTER_SIZE != 0 || mem.memory().read(at, b, 0, b.length) != b.length) {
             return RawNode.bad("node " + hex(at) + " is unreadable");
         }
-        var w = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer w = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        // the line number first: it costs no further read and rejects most words that are not nodes
+        int line = w.getInt(DIRECTIVE_LINE_NUM);
+        if (line < 1 || line > MAX_LINE) {
+            return RawNode.bad("node " + hex(at) + " has line " + line);
+        }
         String directive = mem.cstring(w.getLong(DIRECTIVE_DIRECTIVE), MAX_DIRECTIVE_NAME);
         if (directive == null || directive.isEmpty() || directive.indexOf(' ') >= 0) {
             return RawNode.bad("node " + hex(at) + " has no readable directive name");
-        }
-        long argsPtr = w.getLong(DIRECTIVE_ARGS);
-        String args = argsPtr == 0 ? "" : mem.cstring(argsPtr, MAX_ARGS);
-        if (args == null) {
-            return RawNode.bad("node " + hex(at) + " (" + directive + ") has unreadable args");
         }
         String file = mem.cstring(w.getLong(DIRECTIVE_FILENAME), MAX_PATH);
         if (file == null || file.isEmpty()) {
             return RawNode.bad("node " + hex(at) + " (" + directive + ") has no readable file name");
         }
-        int line = w.getInt(DIRECTIVE_LINE_NUM);
-        if (line < 1 || line > MAX_LINE) {
-            return RawNode.bad("node " + hex(at) + " (" + directive + ") has line " + line);
+        long argsPtr = w.getLong(DIRECTIVE_ARGS);
+        String args = argsPtr == 0 ? "" : mem.cstring(argsPtr, MAX_ARGS);
+        if (args == null) {
+            return RawNode.bad("node " + hex(at) + " (" + directive + ") has unreadable args");
         }
         boolean section = directive.startsWith("<");
         String name = section ? directive.substring(1) : directive;
@@ -223,7 +226,7 @@ public final class HttpdMemory {
                 moduleProblems.add(module + ": command table unreadable at entry " + i);
                 break;
             }
-            var w = java.nio.ByteBuffer.wrap(rec).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer w = ByteBuffer.wrap(rec).order(ByteOrder.LITTLE_ENDIAN);
             long namePtr = w.getLong(COMMAND_REC_NAME);
             if (namePtr == 0) {
                 break; // the table's { NULL } end
@@ -268,7 +271,7 @@ public final class HttpdMemory {
      * innermost (lowest) stack slot, which is the newest cmd_parms. Null when none is found.
      */
     public StackDirective directiveOnStack(long sp, long pc) {
-        Map<String, Command> commands = commandsByName();
+        Map<String, OwnedCommand> commands = commandsByName();
         String crashFile = pc == 0 ? null : fileAt.apply(pc);
         StackDirective best = null;
         Map<Long, RawNode> checked = new HashMap<>();
@@ -276,7 +279,7 @@ public final class HttpdMemory {
         long start = sp & ~(POINTER_SIZE - 1L);
         for (long base = start; base - start < STACK_SCAN_BYTES; base += STACK_CHUNK) {
             int n = mem.memory().read(base, chunk, 0, STACK_CHUNK);
-            var w = java.nio.ByteBuffer.wrap(chunk, 0, n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer w = ByteBuffer.wrap(chunk, 0, n).order(ByteOrder.LITTLE_ENDIAN);
             for (int o = 0; o + POINTER_SIZE <= n; o += POINTER_SIZE) {
                 long p = w.getLong(o);
                 // nodes live in pools (heap or anonymous mmaps), never in a mapped file: this skips return addresses
@@ -288,12 +291,12 @@ public final class HttpdMemory {
                     continue;
                 }
                 String key = raw.node.isSection() ? "<" + raw.node.key() : raw.node.key();
-                Command cmd = commands.get(key);
+                OwnedCommand cmd = commands.get(key);
                 if (cmd == null && !raw.node.isSection()) {
                     continue; // a directive no loaded module runs: not a node httpd would walk
                 }
-                String owner = cmd == null ? null : ownerOf(cmd);
-                boolean inCrash = cmd != null && crashFile != null && crashFile.equals(fileAt.apply(cmd.func()));
+                String owner = cmd == null ? null : cmd.module().name();
+                boolean inCrash = cmd != null && crashFile != null && crashFile.equals(fileAt.apply(cmd.command().func()));
                 if (best == null || (inCrash && !best.inCrashModule())) {
                     best = new StackDirective(withParents(raw), p, base + o, owner, inCrash);
                 }
@@ -308,38 +311,37 @@ public final class HttpdMemory {
         return best;
     }
 
-    private Map<String, Command> commandsByName() {
-        Map<String, Command> out = new HashMap<>();
+    /** A command with the module that registered it. */
+    private record OwnedCommand(Command command, LoadedModule module) {
+    }
+
+    /**
+     * Every loaded command by lower-case name; the first module wins, as in httpd's lookup. (No record equals
+     * here: its first call bootstraps ObjectMethods, which cost ~10 ms while the crashed thread was held.)
+     */
+    private Map<String, OwnedCommand> commandsByName() {
+        Map<String, OwnedCommand> out = new HashMap<>();
         for (LoadedModule m : modules()) {
             for (Command c : m.commands()) {
-                out.putIfAbsent(c.directive().toLowerCase(Locale.ROOT), c);
+                out.putIfAbsent(c.directive().toLowerCase(Locale.ROOT), new OwnedCommand(c, m));
             }
         }
         return out;
     }
 
-    private String ownerOf(Command cmd) {
-        for (LoadedModule m : modules()) {
-            if (m.commands().contains(cmd)) {
-                return m.name();
-            }
-        }
-        return null;
-    }
-
     /** The node with its enclosing sections attached above it, as far as they read. */
     private ConfigNode withParents(RawNode raw) {
-        ConfigNode node = raw.node;
+        ConfigNode child = raw.node;
         long up = raw.parent;
         Set<Long> seen = new HashSet<>();
         for (int depth = 0; up != 0 && depth < MAX_DEPTH && seen.add(up); depth++) {
-            RawNode p = readNode(up);
-            if (p.problem != null) {
+            RawNode section = readNode(up);
+            if (section.problem != null) {
                 break;
             }
-            p.node.add(node);
-            node = p.node;
-            up = p.parent;
+            section.node.add(child);
+            child = section.node;
+            up = section.parent;
         }
         return raw.node;
     }

@@ -2,6 +2,7 @@ package dev.faultline.httpd.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -38,6 +39,25 @@ class HtaccessCoreTest {
         String pattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip();
         Assumptions.assumeTrue(!pattern.startsWith("|") && !pattern.startsWith("/"),
                 "core_pattern '" + pattern + "' does not write into httpd's CoreDumpDirectory");
+    }
+
+    /**
+     * crash-late/.htaccess was parsed earlier in the same request, then the fixups hook crashed: the .htaccess
+     * nodes' addresses may linger below the hook's frames, but nothing above sp points at one.
+     */
+    @Test
+    void aHookCrashAfterTheHtaccessWasParsedFindsNoDirectiveBeingRun() throws Exception {
+        Path core;
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", true, PORT_MIN, PORT_MAX)) {
+            assertEquals(-1, httpd.curl("/crash-late/"), "the child crashes: no reply");
+            core = ConfigText.awaitCore(httpd.dir().resolve("cores"));
+        }
+        try (CoreFile cf = CoreFile.open(core, Map.of(), false)) {
+            HttpdMemory h = HttpdImage.fromCore(cf);
+            assertNotNull(h);
+            assertNull(HttpdImage.directiveAtCrash(cf, h), "the hook runs no directive");
+            assertTrue(h.configTree().complete());
+        }
     }
 
     @Test

@@ -119,6 +119,7 @@ class HttpdMemoryCorruptTest {
         assertEquals(2, t.problems().size(), t.problems().toString());
 
         m.s32(b + DIRECTIVE_LINE_NUM, 2);
+        m.s32(c + DIRECTIVE_LINE_NUM, 3);
         m.u64(c + DIRECTIVE_DIRECTIVE, BASE + 0xfffc); // a name running off the end of memory, unterminated
         m.bytes.put(0xfffc, new byte[] {'A', 'B', 'C', 'D'});
         t = httpd(m).configTree();

@@ -2,6 +2,7 @@ package dev.faultline.httpd.memory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.core.CoreFile;
@@ -88,6 +89,7 @@ class ServerLevelCrashTest {
                 assertEquals(1, crashconf.commands().get(1).argsHow(), "TAKE1");
                 assertTrue(h.modules().stream().anyMatch(m -> m.name().equals("core.c")), "the static core module too");
 
+                assertNull(HttpdImage.directiveAtCrash(cf, h), "a crash in a hook runs no directive: no node on the stack");
                 HttpdMemory.ConfigTree t = h.configTree();
                 assertTrue(t.complete(), t.problems().toString());
                 ConfigNode location = t.roots().get(t.roots().size() - 1);
