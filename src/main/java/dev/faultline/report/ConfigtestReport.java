@@ -61,7 +61,7 @@ public final class ConfigtestReport {
             case OK: return "ok (apache2 -t exited 0)";
             case CRASHED: return "crashed: killed by " + t.signal()
                     + (t.crash() != null ? " (" + t.crash().siCode + " at 0x" + Long.toHexString(t.crash().faultAddress) + ")" : "");
-            default: return "fails: " + (t.signal() != null ? "killed by " + t.signal() : "apache2 -t exited " + t.exitCode());
+            default: return "failed: " + (t.signal() != null ? "killed by " + t.signal() : "apache2 -t exited " + t.exitCode());
         }
     }
 
