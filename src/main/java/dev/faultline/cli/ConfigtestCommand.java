@@ -65,6 +65,10 @@ public final class ConfigtestCommand implements Callable<Integer> {
         String dArg = null;
         for (int i = 0; i < apacheArgs.size(); i++) {
             String a = apacheArgs.get(i);
+            if (a.equals("-k") || a.equals("-X")) {
+                // -t makes apache2 exit after the test, but a server is never started from here, not even by mistake
+                throw new UserError(ExitCodes.USAGE, "apache2 argument " + a + " starts or signals a server; configtest only runs -t");
+            }
             boolean takesValue = a.equals("-f") || a.equals("-d");
             if (takesValue && i + 1 == apacheArgs.size()) {
                 throw new UserError(ExitCodes.USAGE, "apache2 argument " + a + " needs a value");
@@ -136,7 +140,7 @@ public final class ConfigtestCommand implements Callable<Integer> {
             notes.add("apache2 -D DUMP_INCLUDES listed no file; only the main file is bisected");
             files.add(copiedMain);
         }
-        Bisector.Result b = new Bisector(() -> runner.traced(apache), first.identity(), maxRuns).bisect(files);
+        Bisector.Result b = new Bisector(copy, () -> runner.traced(apache), first.identity(), maxRuns).bisect(files);
         notes.addAll(b.notes());
         Path implicated = b.implicatedFile() == null ? null : copy.originalOf(b.implicatedFile());
         Path culpritFile = b.culprit() == null ? null : copy.originalOf(b.culprit().file());

@@ -118,6 +118,25 @@ class ConfigtestCommandTest {
         assertNoCopyLeft();
     }
 
+    /** Ctrl-C in the middle of a long bisection: the private copy goes too, and the original is untouched. */
+    @Test
+    void interruptedBisectionRemovesTheCopy() throws Exception {
+        assumeModuleBuilt();
+        writeMain("LoadModule crashconf_module " + CRASHCONF + "\nInclude conf.d/*.conf");
+        for (int i = 0; i < 150; i++) {
+            write(String.format("conf.d/%03d.conf", i), "Timeout " + (30 + i) + "\n");
+        }
+        write("conf.d/999-last.conf", "CrashConfParse statc\n");
+        Map<String, String> before = checksums(tree);
+        FaultlineProcess run = configtest("--config", tree.resolve("main.conf").toString());
+        FaultlineProcess.waitUntil(30, () -> copies().size() == 1, "faultline made its private copy");
+        Thread.sleep(300); // into the bisection (each of its ~150 runs takes tens of ms)
+        FaultlineProcess.signal("INT", run.process.pid());
+        assertEquals(130, run.waitFor(60), "interrupted by SIGINT; stdout: " + run.stdout());
+        assertNoCopyLeft();
+        assertEquals(before, checksums(tree), "the original tree is unchanged");
+    }
+
     @Test
     void healthyConfigExitsZero() throws Exception {
         writeMain("Include conf.d/*.conf");
@@ -185,9 +204,13 @@ class ConfigtestCommandTest {
     }
 
     private void assertNoCopyLeft() throws IOException {
+        List<String> left = copies();
+        assertTrue(left.isEmpty(), "the private copy is removed: " + left);
+    }
+
+    private List<String> copies() throws IOException {
         try (Stream<Path> s = Files.list(faultlineTmp)) {
-            List<String> left = s.map(Path::toString).filter(p -> p.contains("faultline-configtest-")).toList();
-            assertTrue(left.isEmpty(), "the private copy is removed: " + left);
+            return s.map(Path::toString).filter(p -> p.contains("faultline-configtest-")).toList();
         }
     }
 

@@ -36,6 +36,7 @@ public final class Bisector {
         }
     }
 
+    private final ConfigCopy copy;
     private final Test test;
     private final CrashIdentity target;
     private final int budget;
@@ -46,7 +47,8 @@ public final class Bisector {
     private final List<String> notes = new ArrayList<>();
 
     /** @param target the crash being bisected: a drop that leaves exactly it is "not this one" too */
-    public Bisector(Test test, CrashIdentity target, int budget) {
+    public Bisector(ConfigCopy copy, Test test, CrashIdentity target, int budget) {
+        this.copy = copy;
         this.test = test;
         this.target = target;
         this.budget = budget;
@@ -108,19 +110,13 @@ public final class Bisector {
         return null;
     }
 
-    /** Writes {@code content} over {@code f}, runs the test, and puts the file back. */
+    /** Runs the test with {@code f} holding {@code content} (the copy puts the file back). */
     private boolean passesWith(Path f, List<String> content) throws IOException {
-        byte[] saved = Files.readAllBytes(f);
-        try {
-            Files.write(f, content, StandardCharsets.ISO_8859_1);
-            ConfigTestResult r = test.run();
-            if (r.outcome() != ConfigTestResult.Outcome.OK && !target.sameAs(r.identity())) {
-                otherFailures++;
-            }
-            return r.outcome() == ConfigTestResult.Outcome.OK;
-        } finally {
-            Files.write(f, saved);
+        ConfigTestResult r = copy.withContent(f, content, test::run);
+        if (r.outcome() != ConfigTestResult.Outcome.OK && !target.sameAs(r.identity())) {
+            otherFailures++;
         }
+        return r.outcome() == ConfigTestResult.Outcome.OK;
     }
 
     private boolean exhausted() {

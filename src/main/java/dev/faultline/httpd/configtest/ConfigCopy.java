@@ -15,6 +15,8 @@ import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -39,6 +41,18 @@ public final class ConfigCopy implements AutoCloseable {
     private final Path copyRoot;
     private final Thread cleanup;
     private final List<String> notes = new ArrayList<>();
+    /**
+     * Held while a file of the copy is edited, tested and restored. On Ctrl-C the cleanup hook takes it before
+     * deleting, so it never races a restore that would re-create a file in a half-deleted tree.
+     */
+    private final ReentrantLock editing = new ReentrantLock();
+    private volatile boolean closed;
+
+    /** Work done while a copied file holds edited content. */
+    @FunctionalInterface
+    public interface Edited<T> {
+        T run() throws IOException;
+    }
 
     private ConfigCopy(Path originalRoot, Path tempDir) {
         this.originalRoot = originalRoot;
@@ -95,6 +109,28 @@ public final class ConfigCopy implements AutoCloseable {
     /** Text apache2 printed about the copy, with the copy's paths turned back into the original's. */
     public String toOriginal(String text) {
         return text.replace(copyRoot.toString(), originalRoot.toString());
+    }
+
+    /** Writes {@code content} over the copied file {@code f}, runs {@code work}, and puts the file back. */
+    public <T> T withContent(Path f, List<String> content, Edited<T> work) throws IOException {
+        if (!f.toAbsolutePath().normalize().startsWith(copyRoot)) {
+            throw new IllegalArgumentException(f + " is not in the copy " + copyRoot); // never edit the original
+        }
+        editing.lock();
+        try {
+            if (closed) {
+                throw new IOException("the private copy was removed (interrupted)");
+            }
+            byte[] saved = Files.readAllBytes(f);
+            try {
+                Files.write(f, content, StandardCharsets.ISO_8859_1);
+                return work.run();
+            } finally {
+                Files.write(f, saved);
+            }
+        } finally {
+            editing.unlock();
+        }
     }
 
     private void copyTree() throws IOException {
@@ -186,6 +222,16 @@ public final class ConfigCopy implements AutoCloseable {
     }
 
     private void delete() {
+        try {
+            // an edit in progress finishes (one apache2 -t run) and restores first; a stuck one is not waited for
+            if (editing.tryLock(10, TimeUnit.SECONDS)) {
+                closed = true;
+                editing.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
         try (Stream<Path> s = Files.walk(tempDir)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
