@@ -2,7 +2,7 @@ package dev.faultline.cli;
 
 import dev.faultline.trace.TraceInputException;
 
-/** Exit codes of every faultline command; documented in README.md and docs/json.md. */
+/** Exit codes of every faultline command; documented in docs/cli.md (the one numbered table), README.md and docs/json.md. */
 public final class ExitCodes {
     public static final int OK = 0;
     /** A bug in faultline itself (reported as one line, never a stack trace). */
@@ -32,8 +32,13 @@ public final class ExitCodes {
     public static final int WRONG_ARCH = 15;
     /** core: a compressed core (.zst, .lz4, .xz) whose stream is corrupt or cut short. */
     public static final int DECOMPRESS = 16;
-    /** run: the command crashed (killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP). */
+    /**
+     * run: the command crashed (killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP);
+     * configtest: apache2 -t crashed.
+     */
     public static final int CRASHED = 70;
+    /** configtest: apache2 -t failed without crashing (a syntax error, AH00526, or another startup error). */
+    public static final int CONFIG_FAILS = 71;
 
     private ExitCodes() {
     }

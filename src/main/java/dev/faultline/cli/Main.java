@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "faultline 0.1.0",
         description = "Which config file, and which line, made the server crash?",
-        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
+        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:analysis done (see the verdict)",
@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
             "14:core: corrupt core (a size or count contradicts the file)",
             "15:core: unsupported architecture (32-bit, big-endian, not x86_64/aarch64)",
             "16:core: corrupt or truncated compressed core",
-            "70:run: the command crashed (a fatal fault signal); otherwise run exits with the command's own status"})
+            "70:run: the command crashed (a fatal fault signal), otherwise run exits with the command's own status; configtest: apache2 -t crashed",
+            "71:configtest: apache2 -t failed without crashing (syntax error)"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -122,7 +122,7 @@ public final class TextReport {
     }
 
     /** The live capture in a few lines: where the pc was, and the files open with their positions. */
-    private static void capture(StringBuilder sb, CrashCapture c) {
+    static void capture(StringBuilder sb, CrashCapture c) {
         Long rip = c.register("rip");
         sb.append("  pc:      ").append(rip == null ? "?" : "0x" + Long.toHexString(rip));
         if (c.pcModule != null) {

@@ -1,0 +1,253 @@
+package dev.faultline.httpd.configtest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * A private copy of a ServerRoot tree (0700, in the temp dir) that bisection may edit freely; the original is only
+ * read. Symbolic links are followed and copied as plain files, so editing a copied file can never write through a
+ * link into the live tree. Logs, sockets and other special files are skipped, and the copy is bounded in size.
+ *
+ * <p>What is rewritten: in the copied files, the arguments of {@code ServerRoot}, {@code Include} and
+ * {@code IncludeOptional} lines that name the original ServerRoot (absolute paths under it) are pointed at the copy,
+ * so the copy includes its own files and not the live ones. Every other path (modules, logs, DocumentRoot) is left
+ * as written: {@code apache2 -t} only reads them.
+ */
+public final class ConfigCopy implements AutoCloseable {
+    public static final long MAX_BYTES = 64L << 20;
+    public static final int MAX_FILES = 20_000;
+    /** Files larger than this are not config text and are never rewritten. */
+    private static final long MAX_REWRITE = 4L << 20;
+    private static final Set<String> REWRITTEN = Set.of("serverroot", "include", "includeoptional");
+
+    private final Path originalRoot;
+    private final Path tempDir;
+    private final Path copyRoot;
+    private final Thread cleanup;
+    private final List<String> notes = new ArrayList<>();
+    /**
+     * Held while a file of the copy is edited, tested and restored. On Ctrl-C the cleanup hook takes it before
+     * deleting, so it never races a restore that would re-create a file in a half-deleted tree.
+     */
+    private final ReentrantLock editing = new ReentrantLock();
+    private volatile boolean closed;
+
+    /** Work done while a copied file holds edited content. */
+    @FunctionalInterface
+    public interface Edited<T> {
+        T run() throws IOException;
+    }
+
+    private ConfigCopy(Path originalRoot, Path tempDir) {
+        this.originalRoot = originalRoot;
+        this.tempDir = tempDir;
+        this.copyRoot = tempDir.resolve("root");
+        // Ctrl-C during bisection must not leave the copy behind
+        this.cleanup = new Thread(this::delete, "faultline-configtest-cleanup");
+    }
+
+    /** Copies {@code serverRoot} (absolute, real) into a new private temp dir. */
+    public static ConfigCopy of(Path serverRoot) throws IOException {
+        Path temp = Files.createTempDirectory("faultline-configtest-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        ConfigCopy copy = new ConfigCopy(serverRoot, temp);
+        Runtime.getRuntime().addShutdownHook(copy.cleanup);
+        try {
+            copy.copyTree();
+            copy.rewriteRoots();
+        } catch (IOException | RuntimeException e) {
+            copy.close();
+            throw e;
+        }
+        return copy;
+    }
+
+    public Path tempDir() {
+        return tempDir;
+    }
+
+    public Path root() {
+        return copyRoot;
+    }
+
+    public Path originalRoot() {
+        return originalRoot;
+    }
+
+    /** What was skipped or could not be copied, for the report. */
+    public List<String> notes() {
+        return notes;
+    }
+
+    /** The copy of an original path under the ServerRoot. */
+    public Path copyOf(Path original) {
+        return copyRoot.resolve(originalRoot.relativize(original).toString());
+    }
+
+    /** The original path a copied path stands for (paths outside the copy are returned as they are). */
+    public Path originalOf(Path copied) {
+        Path p = copied.toAbsolutePath().normalize();
+        return p.startsWith(copyRoot) ? originalRoot.resolve(copyRoot.relativize(p).toString()) : p;
+    }
+
+    /** Text apache2 printed about the copy, with the copy's paths turned back into the original's. */
+    public String toOriginal(String text) {
+        return text.replace(copyRoot.toString(), originalRoot.toString());
+    }
+
+    /** Writes {@code content} over the copied file {@code f}, runs {@code work}, and puts the file back. */
+    public <T> T withContent(Path f, List<String> content, Edited<T> work) throws IOException {
+        if (!f.toAbsolutePath().normalize().startsWith(copyRoot)) {
+            throw new IllegalArgumentException(f + " is not in the copy " + copyRoot); // never edit the original
+        }
+        editing.lock();
+        try {
+            if (closed) {
+                throw new IOException("the private copy was removed (interrupted)");
+            }
+            byte[] saved = Files.readAllBytes(f);
+            try {
+                Files.write(f, content, StandardCharsets.ISO_8859_1);
+                return work.run();
+            } finally {
+                Files.write(f, saved);
+            }
+        } finally {
+            editing.unlock();
+        }
+    }
+
+    private void copyTree() throws IOException {
+        long[] bytes = {0};
+        int[] files = {0};
+        Files.walkFileTree(originalRoot, EnumSet.of(FileVisitOption.FOLLOW_LINKS), 32, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.createDirectories(copyOf(dir));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                String name = file.getFileName().toString();
+                if (!attrs.isRegularFile() || name.endsWith(".log") || name.matches(".*\\.log\\.\\d+(\\.gz)?")) {
+                    return FileVisitResult.CONTINUE; // sockets, fifos, devices, logs: apache2 -t reads none of them
+                }
+                bytes[0] += attrs.size();
+                if (++files[0] > MAX_FILES || bytes[0] > MAX_BYTES) {
+                    throw new IOException("the ServerRoot " + originalRoot + " is larger than configtest copies ("
+                            + MAX_FILES + " files, " + (MAX_BYTES >> 20) + " MiB)");
+                }
+                Files.copy(file, copyOf(file));
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+                notes.add("not copied: " + file + " (" + e.getMessage() + ")");
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private void rewriteRoots() throws IOException {
+        List<Path> all;
+        try (Stream<Path> s = Files.walk(copyRoot)) {
+            all = s.filter(Files::isRegularFile).toList();
+        }
+        for (Path f : all) {
+            if (Files.size(f) > MAX_REWRITE || !isText(f)) {
+                continue;
+            }
+            List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
+            boolean changed = false;
+            for (ConfigLines.Line l : ConfigLines.classify(lines)) {
+                if (!REWRITTEN.contains(l.name().toLowerCase(java.util.Locale.ROOT))) {
+                    continue;
+                }
+                for (int i = l.firstLine() - 1; i < l.lastLine(); i++) {
+                    String rewritten = rewrite(lines.get(i));
+                    if (!rewritten.equals(lines.get(i))) {
+                        lines.set(i, rewritten);
+                        changed = true;
+                    }
+                }
+            }
+            if (changed) {
+                Files.write(f, lines, StandardCharsets.ISO_8859_1);
+            }
+        }
+    }
+
+    /** Replaces the original root where it stands as a whole path prefix (followed by /, a quote, space or the end). */
+    private String rewrite(String line) {
+        String root = originalRoot.toString();
+        StringBuilder out = new StringBuilder();
+        int from = 0;
+        int at;
+        while ((at = line.indexOf(root, from)) >= 0) {
+            int end = at + root.length();
+            boolean whole = end == line.length() || "/\"' \t>".indexOf(line.charAt(end)) >= 0;
+            out.append(line, from, at).append(whole ? copyRoot.toString() : root);
+            from = end;
+        }
+        return out.append(line.substring(from)).toString();
+    }
+
+    private static boolean isText(Path f) throws IOException {
+        try (InputStream in = Files.newInputStream(f)) {
+            for (byte b : in.readNBytes(8192)) {
+                if (b == 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private void delete() {
+        try {
+            // an edit in progress finishes (one apache2 -t run) and restores first; a stuck one is not waited for
+            if (editing.tryLock(10, TimeUnit.SECONDS)) {
+                closed = true;
+                editing.unlock();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+        try (Stream<Path> s = Files.walk(tempDir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // best effort: the dir is private (0700) and under the temp dir
+        }
+    }
+
+    @Override
+    public void close() {
+        delete();
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException ignored) {
+            // shutting down: the hook runs (or ran) anyway
+        }
+    }
+}
