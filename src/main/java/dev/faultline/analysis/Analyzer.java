@@ -447,6 +447,9 @@ public final class Analyzer {
         }
         dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
         ApacheCrashRule apache = httpd == null ? null : new ApacheCrashRule(httpd);
+        if (httpd != null && httpd.owners() instanceof dev.faultline.httpd.modules.DirectiveCatalog catalog) {
+            scorer.catalog(catalog);
+        }
         for (Incident inc : incidents) {
             if (inc.survived) {
                 continue;

@@ -1,6 +1,6 @@
 package dev.faultline.analysis;
 
-import dev.faultline.httpd.ApacheDirectives;
+import dev.faultline.httpd.modules.DirectiveCatalog;
 import dev.faultline.model.CrashCapture;
 import dev.faultline.model.FileActivity;
 import dev.faultline.model.OpenFile;
@@ -20,8 +20,22 @@ final class Scorer {
 
     private final FileSource files;
 
+    /** The server's own directive table when its configuration is known; else every installed module's. */
+    private DirectiveCatalog catalog;
+
     Scorer(FileSource files) {
         this.files = files;
+    }
+
+    void catalog(DirectiveCatalog c) {
+        this.catalog = c;
+    }
+
+    private DirectiveCatalog catalog() {
+        if (catalog == null) {
+            catalog = DirectiveCatalog.installed();
+        }
+        return catalog;
     }
 
     Verdict score(Incident inc) {
@@ -510,15 +524,15 @@ final class Scorer {
             if (content == null) {
                 content = files.read(a.path, inc.cwd);
             }
-            ApacheDirectives.Typo typo = content == null ? null : ApacheDirectives.findTypo(content);
+            DirectiveCatalog.Typo typo = content == null ? null : catalog().findTypo(content);
             if (typo == null) {
                 continue;
             }
             c = cands.computeIfAbsent(a.path, Candidate::new);
-            c.add(new Evidence("invalid-directive", Weights.INVALID_DIRECTIVE, "line " + typo.line + " uses '" + typo.written
-                    + "', which is no httpd directive; did you mean '" + typo.meant + "'?").line(a.source, a.firstLine, a.firstText));
+            c.add(new Evidence("invalid-directive", Weights.INVALID_DIRECTIVE, "line " + typo.line() + " uses '" + typo.written()
+                    + "', which no loaded module registers; did you mean '" + typo.meant() + "'?").line(a.source, a.firstLine, a.firstText));
             if (c.line == null) {
-                c.line = typo.line;
+                c.line = typo.line();
             }
         }
     }

@@ -39,6 +39,38 @@ public final class DirectiveCatalog implements DirectiveOwners {
         }
     }
 
+    /** Where distributions install httpd's modules; the first that exists is read for {@link #installed()}. */
+    static final List<String> MODULE_DIRS = List.of("/usr/lib/apache2/modules", "/usr/lib64/httpd/modules", "/usr/lib/httpd/modules",
+            "/usr/libexec/apache2");
+    private static volatile DirectiveCatalog installed;
+
+    /**
+     * Every module installed on this machine with the executable's own: the catalog for a trace whose configuration
+     * is unknown (a near-miss directive is then checked against everything the server could have loaded).
+     */
+    public static DirectiveCatalog installed() {
+        DirectiveCatalog c = installed;
+        if (c == null) {
+            List<ModuleReader.ModuleInfo> all = new ArrayList<>();
+            java.nio.file.Path exe = java.nio.file.Path.of(dev.faultline.httpd.HttpdContexts.DEFAULT_EXECUTABLE);
+            if (java.nio.file.Files.isRegularFile(exe)) {
+                all.addAll(ModuleReader.readAll(exe, null));
+            }
+            for (String d : MODULE_DIRS) {
+                java.nio.file.Path dir = java.nio.file.Path.of(d);
+                if (java.nio.file.Files.isDirectory(dir)) {
+                    for (java.nio.file.Path so : HttpdDistribution.moduleFiles(dir)) {
+                        all.addAll(ModuleReader.readAll(so, null));
+                    }
+                    break;
+                }
+            }
+            c = new DirectiveCatalog(all, HttpdDistribution.shippedFiles(exe.toString()));
+            installed = c;
+        }
+        return c;
+    }
+
     public List<ModuleReader.ModuleInfo> modules() {
         return Collections.unmodifiableList(modules);
     }

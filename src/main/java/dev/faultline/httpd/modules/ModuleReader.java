@@ -100,6 +100,10 @@ public final class ModuleReader {
             return new ModuleInfo(symbol, null, file, List.of(), "no module magic (\"AP24\") at " + symbol);
         }
         String name = string(pointer(at + HttpdStructs.MODULE_NAME));
+        if (name != null && name.lastIndexOf('/') >= 0) {
+            // as ap_add_module does: some compilers put a whole path in __FILE__ (PHP's ./sapi/apache2handler/mod_php.c)
+            name = name.substring(name.lastIndexOf('/') + 1);
+        }
         long cmds = pointer(at + HttpdStructs.MODULE_CMDS);
         List<ModuleCommand> out = new ArrayList<>();
         if (cmds == 0) {
