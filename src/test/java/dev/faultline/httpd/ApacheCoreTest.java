@@ -10,7 +10,6 @@ import dev.faultline.capture.FaultlineProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,23 +34,6 @@ class ApacheCoreTest {
                 "core_pattern '" + pattern + "' does not write into httpd's CoreDumpDirectory");
     }
 
-    private static Path awaitCore(Path cores) throws Exception {
-        Path[] found = new Path[1];
-        FaultlineProcess.waitUntil(20, () -> {
-            try (Stream<Path> s = Files.list(cores)) {
-                found[0] = s.filter(p -> p.getFileName().toString().startsWith("core")).findFirst().orElse(null);
-            }
-            // the kernel writes the core before the parent reaps the child: wait until the size settles
-            if (found[0] == null) {
-                return false;
-            }
-            long a = Files.size(found[0]);
-            Thread.sleep(200);
-            return a > 0 && a == Files.size(found[0]);
-        }, "a core in " + cores);
-        return found[0];
-    }
-
     @Test
     void theRealFaultAndTheModuleFunctionOfAReRaisedHtaccessCrash() throws Exception {
         Path trace = dir.resolve("live.log");
@@ -63,7 +45,7 @@ class ApacheCoreTest {
                     && FaultlineProcess.tracerPid(httpd.parentPid()) > 0, "httpd traced");
             httpd.curl("/crash/"); // crash/.htaccess line 3: CrashConfParse statc
             assertEquals(0, fl.waitFor(30), fl.stderr());
-            core = awaitCore(httpd.dir().resolve("cores"));
+            core = LiveApache.awaitCore(httpd.dir().resolve("cores"));
         }
         Cli r = Cli.run("core", core.toString(), "--format", "json");
         assertEquals(0, r.exit, r.err);

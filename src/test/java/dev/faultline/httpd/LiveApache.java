@@ -1,5 +1,7 @@
 package dev.faultline.httpd;
 
+import dev.faultline.capture.FaultlineProcess;
+
 import dev.faultline.Cli;
 import java.io.File;
 import java.io.IOException;
@@ -91,6 +93,23 @@ public final class LiveApache implements AutoCloseable {
             }
         }
         throw new IOException("live-apache.sh start failed: " + lastError);
+    }
+
+    /** The first file named core* in {@code dir} once its size settles (the kernel may still be writing it). */
+    public static Path awaitCore(Path dir) throws Exception {
+        Path[] found = new Path[1];
+        FaultlineProcess.waitUntil(20, () -> {
+            try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dir)) {
+                found[0] = s.filter(p -> p.getFileName().toString().startsWith("core")).findFirst().orElse(null);
+            }
+            if (found[0] == null) {
+                return false;
+            }
+            long a = java.nio.file.Files.size(found[0]);
+            Thread.sleep(200);
+            return a > 0 && a == java.nio.file.Files.size(found[0]);
+        }, "a core in " + dir);
+        return found[0];
     }
 
     public Path dir() {

@@ -3,7 +3,6 @@ package dev.faultline.httpd.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.faultline.capture.FaultlineProcess;
 import dev.faultline.httpd.config.ConfigNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /** Test helpers: a config tree as lines, checked against the text of the files it names; waiting for a core. */
 final class ConfigText {
@@ -82,22 +80,5 @@ final class ConfigText {
             out.add(n);
             collect(n.children(), out);
         }
-    }
-
-    /** The first file named core* in {@code dir} once its size settles (the kernel may still be writing it). */
-    static Path awaitCore(Path dir) throws Exception {
-        Path[] found = new Path[1];
-        FaultlineProcess.waitUntil(20, () -> {
-            try (Stream<Path> s = Files.list(dir)) {
-                found[0] = s.filter(p -> p.getFileName().toString().startsWith("core")).findFirst().orElse(null);
-            }
-            if (found[0] == null) {
-                return false;
-            }
-            long a = Files.size(found[0]);
-            Thread.sleep(200);
-            return a > 0 && a == Files.size(found[0]);
-        }, "a core in " + dir);
-        return found[0];
     }
 }

@@ -50,7 +50,7 @@ class HtaccessCoreTest {
         Path core;
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", true, PORT_MIN, PORT_MAX)) {
             assertEquals(-1, httpd.curl("/crash-late/"), "the child crashes: no reply");
-            core = ConfigText.awaitCore(httpd.dir().resolve("cores"));
+            core = dev.faultline.httpd.LiveApache.awaitCore(httpd.dir().resolve("cores"));
         }
         try (CoreFile cf = CoreFile.open(core, Map.of(), false)) {
             HttpdMemory h = HttpdImage.fromCore(cf);
@@ -79,7 +79,7 @@ class HtaccessCoreTest {
                 ConfigText.assertMatchesFiles(t.roots(), conf, ConfigText.execOnRead(h));
             }
             assertEquals(-1, httpd.curl("/crash/"), "the child crashes: no reply");
-            core = ConfigText.awaitCore(httpd.dir().resolve("cores"));
+            core = dev.faultline.httpd.LiveApache.awaitCore(httpd.dir().resolve("cores"));
         }
         try (CoreFile cf = CoreFile.open(core, Map.of(), false)) {
             HttpdMemory h = HttpdImage.fromCore(cf);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.faultline.capture.FaultlineProcess;
 import dev.faultline.core.CoreFile;
 import dev.faultline.core.CoreThread;
 import dev.faultline.httpd.LiveApache;
@@ -14,7 +13,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,20 +56,7 @@ class RequestOnStackTest {
         Path core;
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", true)) {
             httpd.curl("/crash-late/"); // crash-late/.htaccess: CrashConfHandler proxxy, crashes in the fixups hook
-            Path cores = httpd.dir().resolve("cores");
-            Path[] found = new Path[1];
-            FaultlineProcess.waitUntil(20, () -> {
-                try (Stream<Path> s = Files.list(cores)) {
-                    found[0] = s.filter(p -> p.getFileName().toString().startsWith("core")).findFirst().orElse(null);
-                }
-                if (found[0] == null) {
-                    return false;
-                }
-                long a = Files.size(found[0]);
-                Thread.sleep(200);
-                return a > 0 && a == Files.size(found[0]);
-            }, "a core in " + cores);
-            core = found[0];
+            core = LiveApache.awaitCore(httpd.dir().resolve("cores"));
         }
         try (CoreFile cf = CoreFile.open(core, new HashMap<>(), false)) {
             CoreThread t = cf.threads().get(0);

@@ -41,7 +41,7 @@ class ServerLevelCrashTest {
         IncludedConfServer s = IncludedConfServer.write(dir.resolve("srv"), "# server-level typo\n\nCrashConfParse statc\n");
         int exit = s.apache2("-t");
         assertEquals(128 + 11, exit, "apache2 -t dies of SIGSEGV: " + s.output());
-        Path core = ConfigText.awaitCore(s.dir.resolve("cwd"));
+        Path core = dev.faultline.httpd.LiveApache.awaitCore(s.dir.resolve("cwd"));
         try (CoreFile cf = CoreFile.open(core, Map.of(), false)) {
             HttpdMemory h = HttpdImage.fromCore(cf);
             assertNotNull(h);
@@ -71,7 +71,7 @@ class ServerLevelCrashTest {
             String status = new String(curl.getInputStream().readAllBytes()).strip();
             curl.waitFor();
             assertEquals("000", status, "the child crashes in the fixups hook: no reply");
-            Path core = ConfigText.awaitCore(s.dir.resolve("cores"));
+            Path core = dev.faultline.httpd.LiveApache.awaitCore(s.dir.resolve("cores"));
             try (CoreFile cf = CoreFile.open(core, Map.of(), false)) {
                 HttpdMemory h = HttpdImage.fromCore(cf);
                 assertNotNull(h);
