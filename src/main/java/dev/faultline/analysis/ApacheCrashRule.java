@@ -242,6 +242,15 @@ final class ApacheCrashRule {
         Candidate best = cands.get(0);
         boolean single = cands.size() == 1 || cands.get(1).score < best.score;
         Verdict v;
+        if (!single && httpd.confirmer != null && (phase == HttpdPhase.STARTUP || phase == HttpdPhase.RELOAD)) {
+            Candidate confirmed = confirm(cands);
+            if (confirmed != null) {
+                best = confirmed;
+                cands.remove(confirmed);
+                cands.add(0, confirmed);
+                single = true;
+            }
+        }
         if (single && best.score >= Weights.CULPRIT_THRESHOLD) {
             v = new Verdict(Verdict.Kind.CONFIG, Weights.confidence(best.score), best,
                     best.evidence.get(0).reason, cands);
@@ -258,6 +267,31 @@ final class ApacheCrashRule {
             v.directive = best.directive;
         }
         return v;
+    }
+
+    /** analyze --confirm: settle the tie by experiment on a private copy (CandidateCheck). */
+    private Candidate confirm(List<Candidate> cands) {
+        List<dev.faultline.httpd.configtest.CandidateCheck.Line> lines = new ArrayList<>();
+        int top = cands.get(0).score;
+        for (Candidate c : cands) {
+            if (c.score == top && c.line != null && lines.size() < 8) {
+                lines.add(new dev.faultline.httpd.configtest.CandidateCheck.Line(c.path, c.line));
+            }
+        }
+        dev.faultline.httpd.configtest.CandidateCheck.Outcome o = httpd.confirmer.apply(lines);
+        if (o.culprit() == null) {
+            httpd.note("--confirm: " + o.problem() + " (" + String.join("; ", o.runs()) + ")");
+            return null;
+        }
+        for (Candidate c : cands) {
+            if (c.path.equals(o.culprit().file()) && c.line != null && c.line == o.culprit().line()) {
+                c.add(new Evidence("confirmed-by-configtest", Weights.CONFIRMED_BY_CONFIGTEST, "apache2 -t on a private copy of the"
+                        + " configuration crashes as it is and passes without this line alone: " + String.join("; ", o.runs())));
+                c.evidence.sort((a, b) -> b.weight - a.weight);
+                return c;
+            }
+        }
+        return null;
     }
 
     private Verdict exact(Incident inc, HttpdCrashFacts facts, CrashSite site, HttpdPhase phase) {

@@ -56,6 +56,8 @@ public final class Weights {
     public static final int CRASHING_MODULE_DIRECTIVE = 80;
     /** No stack: this line uses a directive of a module not shipped with httpd, in the phase's scope. */
     public static final int THIRD_PARTY_DIRECTIVE = 55;
+    /** analyze --confirm: on a private copy, apache2 -t crashes as it is and passes without this one line. */
+    public static final int CONFIRMED_BY_CONFIGTEST = 120;
     /**
      * Tie-break at request time: the line is in effect through a scope the crashing request matched (a Location,
      * Directory, .htaccess, virtual host), not server-wide: a server-wide one was in effect for every request.

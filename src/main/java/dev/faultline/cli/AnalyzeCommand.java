@@ -48,6 +48,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "the server's main config file (default: from the traced command line, else /etc/apache2/apache2.conf)")
     String config;
 
+    @Option(names = "--confirm",
+            description = "settle a start-up crash between candidate lines by running apache2 -t on a private copy of the configuration (never the server's files)")
+    boolean confirm;
+
     @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
     boolean noColor;
 
@@ -63,7 +67,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (Path core : cores) {
             coreReports.add(CoreCommand.read(core, null, false, root));
         }
-        Report report = analyze(traces, root, coreReports, config);
+        Report report = analyze(traces, root, coreReports, config, confirm);
         emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
@@ -72,10 +76,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {
-        return analyze(traces, root, List.of(), null);
+        return analyze(traces, root, List.of(), null, false);
     }
 
-    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config) throws Exception {
+    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm) throws Exception {
         ParseStats stats;
         List<Incident> incidents;
         long dropped;
@@ -85,7 +89,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             names = set.sourceNames();
             Analyzer analyzer = new Analyzer(new FileSource(root));
             cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
-            analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, config, root));
+            analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, config, root, confirm));
             TraceEvent e;
             long events = 0;
             while ((e = set.next()) != null) {

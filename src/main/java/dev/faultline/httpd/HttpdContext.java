@@ -16,6 +16,12 @@ public final class HttpdContext {
     private final Function<String, String> fileReader;
     private final java.util.function.BiFunction<String, String, List<ConfigNode>> htaccessParser;
     private final List<String> notes = new ArrayList<>();
+    /**
+     * Runs apache2 -t on a private copy to settle a start-up crash between candidate lines (analyze --confirm);
+     * null when not asked for or not possible (no httpd executable, no files).
+     */
+    public java.util.function.Function<List<dev.faultline.httpd.configtest.CandidateCheck.Line>,
+            dev.faultline.httpd.configtest.CandidateCheck.Outcome> confirmer;
     /** The parsed configuration when the tree came from files (null from memory only). */
     public dev.faultline.httpd.config.ApacheConfig config;
 

@@ -33,6 +33,11 @@ public final class HttpdContexts {
      * @param root   a copy of the server's files (--root), or null for the live ones
      */
     public static HttpdContext load(ServerEvidence evidence, String config, Path root) {
+        return load(evidence, config, root, false);
+    }
+
+    /** @param confirm settle a start-up crash between candidate lines by running apache2 -t on a private copy */
+    public static HttpdContext load(ServerEvidence evidence, String config, Path root, boolean confirm) {
         List<String> argv = evidence.argv();
         String hint = evidence.configHint();
         dev.faultline.httpd.config.TracedConfigFiles files = new dev.faultline.httpd.config.TracedConfigFiles(root,
@@ -87,6 +92,17 @@ public final class HttpdContexts {
                 },
                 (path, text) -> new ApacheConfigParser(files, opt).parseHtaccess(path, text, cfg));
         ctx.config = cfg;
+        Path filesRoot = files.locate(cfg.serverRoot());
+        Path exePath = files.locate(exe);
+        if (confirm && filesRoot != null && java.nio.file.Files.isDirectory(filesRoot) && java.nio.file.Files.isExecutable(Path.of(exe))) {
+            Path envvarsFile = files.exists(envvars) ? files.locate(envvars) : null;
+            List<String> defines = new ArrayList<>(cl.defines().keySet());
+            // the executable that runs is this machine's: only the files come from --root
+            ctx.confirmer = lines -> dev.faultline.httpd.configtest.CandidateCheck.confirm(filesRoot, cfg.serverRoot(), cfg.mainFile(),
+                    Path.of(exe), envvarsFile, defines, lines);
+        } else if (confirm) {
+            ctx.note("--confirm: cannot run " + exe + " on a copy of " + cfg.serverRoot() + (exePath == null ? " (no executable)" : ""));
+        }
         for (String d : files.drift()) {
             ctx.note(d);
         }
