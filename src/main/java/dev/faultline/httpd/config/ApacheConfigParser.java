@@ -186,7 +186,6 @@ public final class ApacheConfigParser {
         int i = 0;
         int lineNo = 0;
         StringBuilder logical = null;
-        int logicalStart = 0;
         boolean warnedBinary = false;
         while (i < n) {
             int end = text.indexOf('\n', i);
@@ -214,7 +213,6 @@ public final class ApacheConfigParser {
             String body = continues ? raw.substring(0, raw.length() - 1) : raw;
             if (logical == null) {
                 logical = new StringBuilder(body);
-                logicalStart = lineNo;
             } else if (logical.length() + body.length() <= MAX_LINE_CHARS) {
                 logical.append(body);
             }
@@ -224,13 +222,14 @@ public final class ApacheConfigParser {
             String t = logical.toString().strip();
             logical = null;
             if (!t.isEmpty() && t.charAt(0) != '#') {
-                out.add(new Line(file, logicalStart, t));
+                // httpd numbers a continued directive by its last physical line (ap_cfg_getline counts as it reads)
+                out.add(new Line(file, lineNo, t));
             }
         }
         if (logical != null) {
             String t = logical.toString().strip();
             if (!t.isEmpty() && t.charAt(0) != '#') {
-                out.add(new Line(file, logicalStart, t));
+                out.add(new Line(file, lineNo, t));
             }
         }
         return out;

@@ -145,7 +145,7 @@ class ApacheConfigParserTest {
         assertEquals(List.of("Directory", "Files"), require.scopes().stream().map(ConfigNode::name).collect(Collectors.toList()));
         ConfigNode handler = c.tree().get(1).children().get(0);
         assertEquals("SetHandler", handler.name());
-        assertEquals(4, handler.line(), "a continued directive is on its first line");
+        assertEquals(5, handler.line(), "httpd numbers a continued directive by its last line (ap_cfg_getline)");
         assertEquals(List.of("app-handler"), handler.argList());
     }
 

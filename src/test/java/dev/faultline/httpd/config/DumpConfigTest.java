@@ -52,7 +52,8 @@ class DumpConfigTest {
         copy(snapshot, root, "/tmp/faultline-httpd/" + c, root.toString());
         Files.createDirectories(root.resolve("logs"));
         Files.createDirectories(root.resolve("cores"));
-        Files.writeString(root.resolve("conf/conf.d/zz-info.conf"), "LoadModule info_module " + MOD_INFO + "\n");
+        // and a continued directive: httpd numbers it by its last physical line
+        Files.writeString(root.resolve("conf/conf.d/zz-info.conf"), "LoadModule info_module " + MOD_INFO + "\nLogLevel \\\n  warn\n");
         compare(root, root.resolve("conf/httpd.conf"), false);
     }
 
