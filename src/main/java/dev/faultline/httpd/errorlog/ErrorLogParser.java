@@ -49,6 +49,8 @@ public final class ErrorLogParser {
     // Debian's "%7F: " — httpd's source file(line) before the message
     private static final Pattern SOURCE = Pattern.compile("^\\s*([\\w.-]+\\.c\\(\\d+\\)):\\s*");
     private static final Pattern AH = Pattern.compile("^(AH\\d{5}):\\s*");
+    // %E: the OS error, "(13)Permission denied: ", before the client and the AH code
+    private static final Pattern OS_ERROR = Pattern.compile("^(\\(\\d+\\)[^:\\[]*):\\s*");
 
     private final ZoneId zone;
 
@@ -171,7 +173,13 @@ public final class ErrorLogParser {
             ah = Optional.of(ahMatch.group(1));
             rest = rest.substring(ahMatch.end());
         }
-        // Debian: "AH01630: [client 1.2.3.4:5] message" — the client comes after the code
+        Matcher osError = OS_ERROR.matcher(rest);
+        String osErrorText = "";
+        if (osError.lookingAt()) {
+            osErrorText = osError.group(1) + ": ";
+            rest = rest.substring(osError.end());
+        }
+        // "AH01630: [client 1.2.3.4:5] message" — the client comes after the code
         Matcher late = BRACKET.matcher(rest);
         if (client.isEmpty() && late.lookingAt() && late.group(1).startsWith("client ")) {
             client = Optional.of(late.group(1).substring("client ".length()).trim());
@@ -182,7 +190,7 @@ public final class ErrorLogParser {
             rest = rest.substring(ahMatch.end());
         }
         return Optional.of(new ErrorLogEntry(lineNumber, time, module, level, pid, tid, client, ah, source,
-                rest.strip()));
+                osErrorText + rest.strip()));
     }
 
     private Optional<java.time.ZonedDateTime> parseTime(String field) {
