@@ -49,6 +49,10 @@ class ErrorLogParserTest {
         assertEquals("/tmp/faultline-apache/htaccess-typo/htdocs/app/.htaccess", finding.file().orElseThrow());
         assertEquals("RewriteEngin", finding.directive().orElseThrow());
         assertEquals("AH00163", entries.get(0).ahCode().orElseThrow());
+        Path snapshot = Path.of("fixtures/apache/htaccess-typo/snapshot");
+        assertEquals(2, DirectiveLine.find(snapshot, finding.file().orElseThrow(), "RewriteEngin").orElseThrow());
+        assertTrue(DirectiveLine.find(snapshot, finding.file().orElseThrow(), "NoSuchDirective").isEmpty());
+        assertTrue(DirectiveLine.find(snapshot, "/no/such/.htaccess", "RewriteEngin").isEmpty());
     }
 
     @Test
