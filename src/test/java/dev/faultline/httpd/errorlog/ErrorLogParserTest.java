@@ -96,6 +96,16 @@ class ErrorLogParserTest {
         } finally {
             Files.delete(gz);
         }
+        Path zst = Files.createTempFile("errorlog-", ".zst");
+        try (com.github.luben.zstd.ZstdOutputStream out =
+                new com.github.luben.zstd.ZstdOutputStream(Files.newOutputStream(zst))) {
+            out.write(plain);
+        }
+        try (InputStream in = ErrorLogParser.open(zst.toString())) {
+            assertEquals(4, read(in, new ErrorLogParser.Stats[1]).size());
+        } finally {
+            Files.delete(zst);
+        }
         ErrorLogEntry withSource = parser.parseLine(7, "[Tue Nov 24 06:47:17.927605 2026] [authz_core:error]"
                 + " [pid 5:tid 6] mod_authz_core.c(862): [client 127.0.0.1:1] AH01630: client denied").orElseThrow();
         assertEquals("mod_authz_core.c(862)", withSource.sourceFile().orElseThrow());
