@@ -1,0 +1,203 @@
+package dev.faultline.httpd.errorlog;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStream;
+
+/**
+ * Streams Apache's error log line by line, handing each parsed line to a consumer, so memory stays bounded
+ * whatever the log's size. Understands httpd 2.4's default format (Debian 12's apache2.conf sets no
+ * ErrorLogFormat, so its logs are in it) and formats with httpd's source location ({@code %F: } as in
+ * {@code [%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\ %a] %M}): bracketed fields come first and
+ * whichever of them a line has are read. Lines that are not error-log lines (binary, cut short,
+ * over {@link #MAX_LINE_BYTES}) are counted in {@link Stats} and skipped; nothing throws for bad input.
+ */
+public final class ErrorLogParser {
+
+    /** A line longer than this is skipped (counted as too long); the rest of the log is still read. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+
+    /** What the parse saw besides the entries it handed out. */
+    public static final class Stats {
+        public long lines;
+        public long entries;
+        public long unparsed;
+        public long tooLong;
+        public long binary;
+    }
+
+    // [Tue Nov 24 06:47:03.853648 2026] — %{u}t (microseconds) in both formats; %t has no fraction
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern(
+            "EEE MMM dd HH:mm:ss[.SSSSSS] yyyy", Locale.ROOT);
+    private static final Pattern BRACKET = Pattern.compile("\\[([^\\]]*)\\]\\s*");
+    private static final Pattern MODULE_LEVEL = Pattern.compile("([\\w.-]*):(\\w+)");
+    private static final Pattern PID_TID = Pattern.compile("pid (\\d+)(?::tid (\\d+))?");
+    // Debian's "%7F: " — httpd's source file(line) before the message
+    private static final Pattern SOURCE = Pattern.compile("^\\s*([\\w.-]+\\.c\\(\\d+\\)):\\s*");
+    private static final Pattern AH = Pattern.compile("^(AH\\d{5}):\\s*");
+    // %E: the OS error, "(13)Permission denied: ", before the client and the AH code
+    private static final Pattern OS_ERROR = Pattern.compile("^(\\(\\d+\\)[^:\\[]*):\\s*");
+
+    private final ZoneId zone;
+
+    public ErrorLogParser(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    /** Opens a log: {@code -} is stdin; gzip and zstd are told by their magic bytes, not the name. */
+    public static InputStream open(String fileOrDash) throws IOException {
+        InputStream raw = fileOrDash.equals("-") ? System.in : Files.newInputStream(Path.of(fileOrDash));
+        BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
+        in.mark(4);
+        byte[] magic = in.readNBytes(4);
+        in.reset();
+        if (magic.length >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            return new GZIPInputStream(in, 1 << 16);
+        }
+        if (magic.length == 4 && (magic[0] & 0xff) == 0x28 && (magic[1] & 0xff) == 0xb5
+                && (magic[2] & 0xff) == 0x2f && (magic[3] & 0xff) == 0xfd) {
+            return new ZstdCompressorInputStream(in);
+        }
+        return in;
+    }
+
+    /** Reads {@code in} to its end; an I/O error part way ends the parse with what was read. */
+    public Stats parse(InputStream in, Consumer<ErrorLogEntry> sink) {
+        Stats stats = new Stats();
+        byte[] line = new byte[4096];
+        int length = 0;
+        boolean overflow = false;
+        try {
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == '\n') {
+                    finishLine(line, length, overflow, stats, sink);
+                    length = 0;
+                    overflow = false;
+                } else if (length >= MAX_LINE_BYTES) {
+                    overflow = true;
+                } else {
+                    if (length == line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_BYTES));
+                    }
+                    line[length++] = (byte) b;
+                }
+            }
+        } catch (IOException cutShort) {
+            // a truncated compressed log: what was read stands
+        }
+        if (length > 0 || overflow) {
+            finishLine(line, length, overflow, stats, sink);
+        }
+        return stats;
+    }
+
+    private void finishLine(byte[] bytes, int length, boolean overflow, Stats stats, Consumer<ErrorLogEntry> sink) {
+        stats.lines++;
+        if (overflow) {
+            stats.tooLong++;
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == 0) {
+                stats.binary++;
+                return;
+            }
+        }
+        Optional<ErrorLogEntry> entry = parseLine(stats.lines, new String(bytes, 0, length, StandardCharsets.UTF_8));
+        if (entry.isPresent()) {
+            stats.entries++;
+            sink.accept(entry.get());
+        } else {
+            stats.unparsed++;
+        }
+    }
+
+    /** One line; empty when it is not an error-log line. */
+    public Optional<ErrorLogEntry> parseLine(long lineNumber, String text) {
+        Optional<java.time.ZonedDateTime> time = Optional.empty();
+        String module = "";
+        String level = "";
+        long pid = -1;
+        long tid = -1;
+        Optional<String> client = Optional.empty();
+        int at = 0;
+        boolean sawField = false;
+        Matcher bracket = BRACKET.matcher(text);
+        while (bracket.region(at, text.length()).lookingAt()) {
+            String field = bracket.group(1);
+            Matcher m;
+            if (!sawField && time.isEmpty() && (time = parseTime(field)).isPresent()) {
+                // the time stamp
+            } else if (field.startsWith("pid ") && (m = PID_TID.matcher(field)).matches()) {
+                pid = Long.parseLong(m.group(1));
+                tid = m.group(2) == null ? -1 : Long.parseLong(m.group(2));
+            } else if (field.startsWith("client ")) {
+                client = Optional.of(field.substring("client ".length()).trim());
+            } else if (module.isEmpty() && level.isEmpty() && (m = MODULE_LEVEL.matcher(field.trim())).matches()) {
+                module = m.group(1);
+                level = m.group(2);
+            } else {
+                break;
+            }
+            sawField = true;
+            at = bracket.end();
+        }
+        if (time.isEmpty() || level.isEmpty()) {
+            return Optional.empty();
+        }
+        String rest = text.substring(at);
+        Optional<String> source = Optional.empty();
+        Matcher sourceMatch = SOURCE.matcher(rest);
+        if (sourceMatch.lookingAt()) {
+            source = Optional.of(sourceMatch.group(1));
+            rest = rest.substring(sourceMatch.end());
+        }
+        Optional<String> ah = Optional.empty();
+        Matcher ahMatch = AH.matcher(rest);
+        if (ahMatch.lookingAt()) {
+            ah = Optional.of(ahMatch.group(1));
+            rest = rest.substring(ahMatch.end());
+        }
+        Matcher osError = OS_ERROR.matcher(rest);
+        String osErrorText = "";
+        if (osError.lookingAt()) {
+            osErrorText = osError.group(1) + ": ";
+            rest = rest.substring(osError.end());
+        }
+        // "AH01630: [client 1.2.3.4:5] message" — the client comes after the code
+        Matcher late = BRACKET.matcher(rest);
+        if (client.isEmpty() && late.lookingAt() && late.group(1).startsWith("client ")) {
+            client = Optional.of(late.group(1).substring("client ".length()).trim());
+            rest = rest.substring(late.end());
+        }
+        if (ah.isEmpty() && (ahMatch = AH.matcher(rest)).lookingAt()) {
+            ah = Optional.of(ahMatch.group(1));
+            rest = rest.substring(ahMatch.end());
+        }
+        return Optional.of(new ErrorLogEntry(lineNumber, time, module, level, pid, tid, client, ah, source,
+                osErrorText + rest.strip()));
+    }
+
+    private Optional<java.time.ZonedDateTime> parseTime(String field) {
+        try {
+            return Optional.of(LocalDateTime.parse(field.trim(), TIME).atZone(zone));
+        } catch (DateTimeParseException notATime) {
+            return Optional.empty();
+        }
+    }
+}
