@@ -29,6 +29,8 @@ public final class Incident {
     /** "killed by SIGSEGV (core dumped)", "exited", or null when the trace does not say. */
     public String outcome;
     public boolean survived;
+    /** Born of an error-log entry (analyze --error-log), not of the trace: source/line are the log's. */
+    public boolean fromErrorLog;
     public boolean stackOverflowHint;
     public String requestLine;
     public final List<String> notes = new ArrayList<>();

@@ -26,9 +26,16 @@ import picocli.CommandLine.Parameters;
         description = "Name the config file and line behind each crash or HTTP 5xx in strace logs.")
 public final class AnalyzeCommand implements Callable<Integer> {
 
-    @Parameters(arity = "1..*", paramLabel = "TRACE",
-            description = "strace output: plain, .gz, or - for stdin. For strace -ff pass every P.<pid> file.")
-    List<String> traces;
+    @Parameters(arity = "0..*", paramLabel = "TRACE",
+            description = "strace output: plain, .gz, or - for stdin. For strace -ff pass every P.<pid> file. May be omitted with --error-log.")
+    List<String> traces = new java.util.ArrayList<>();
+
+    @Option(names = "--error-log", paramLabel = "FILE",
+            description = "Apache's error log (repeatable; - for stdin; .gz/.zst): its entries are evidence, and alone they give verdicts")
+    List<String> errorLogs = new java.util.ArrayList<>();
+
+    @Option(names = "--tz", paramLabel = "ZONE", description = "the time zone of the error log's local times (default: this host's)")
+    String tz;
 
     @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
     String format;
@@ -67,12 +74,55 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (Path core : cores) {
             coreReports.add(CoreCommand.read(core, null, false, root));
         }
-        Report report = analyze(traces, root, coreReports, config, confirm);
+        if (traces.isEmpty() && errorLogs.isEmpty()) {
+            throw new UserError(ExitCodes.USAGE, "give a TRACE, or --error-log FILE, or both");
+        }
+        java.time.ZoneId zone;
+        try {
+            zone = tz == null ? java.time.ZoneId.systemDefault() : java.time.ZoneId.of(tz);
+        } catch (java.time.DateTimeException e) {
+            throw new UserError(ExitCodes.USAGE, "--tz " + tz + ": no such time zone");
+        }
+        dev.faultline.analysis.ErrorLogEvidence logs = new dev.faultline.analysis.ErrorLogEvidence(root);
+        for (String log : errorLogs) {
+            readErrorLog(log, zone, logs);
+        }
+        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs) : analyze(traces, root, coreReports, config, confirm);
+        if (!traces.isEmpty()) {
+            report.incidents.addAll(logs.apply(report.incidents));
+        }
         emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
         }
         return ExitCodes.OK;
+    }
+
+    private static void readErrorLog(String log, java.time.ZoneId zone, dev.faultline.analysis.ErrorLogEvidence logs) {
+        if (!log.equals("-")) {
+            Path p = Path.of(log);
+            if (Files.isDirectory(p)) {
+                throw new UserError(ExitCodes.IS_DIRECTORY, "--error-log " + log + " is a directory");
+            }
+            if (!Files.exists(p)) {
+                throw new UserError(ExitCodes.NOT_FOUND, "--error-log " + log + ": no such file");
+            }
+            if (!Files.isReadable(p)) {
+                throw new UserError(ExitCodes.NO_PERMISSION, "--error-log " + log + ": permission denied");
+            }
+        }
+        String name = log.equals("-") ? "<stdin>" : log;
+        try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(log)) {
+            new dev.faultline.httpd.errorlog.ErrorLogParser(zone).parse(in, e -> logs.accept(name, e));
+        } catch (java.io.IOException e) {
+            throw new UserError(ExitCodes.IO_ERROR, "--error-log " + log + ": " + e.getMessage());
+        }
+    }
+
+    /** The error log alone: its entries are the incidents. */
+    private static Report logsOnly(dev.faultline.analysis.ErrorLogEvidence logs, List<String> names) {
+        List<Incident> incidents = new java.util.ArrayList<>(logs.apply(List.of()));
+        return new Report(names, incidents, new ParseStats());
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {

@@ -44,6 +44,7 @@ public final class JsonReport {
     static ObjectNode incident(Incident inc) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("kind", inc.kind.label());
+        o.put("from_error_log", inc.fromErrorLog);
         o.put("pid", inc.pid);
         o.put("tid", inc.tid);
         if (inc.kind == Incident.Kind.CRASH) {

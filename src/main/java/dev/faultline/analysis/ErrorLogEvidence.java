@@ -1,0 +1,184 @@
+package dev.faultline.analysis;
+
+import dev.faultline.httpd.errorlog.DirectiveLine;
+import dev.faultline.httpd.errorlog.ErrorLogEntry;
+import dev.faultline.httpd.errorlog.ErrorLogFinding;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Apache's error log as evidence. An entry that names a file is the strongest evidence there is: httpd itself says
+ * which file it could not use. With a trace, an entry of the same process joins the trace's incident (its file
+ * becomes the culprit when the trace named none, and a note says when the two disagree); without one, or for an entry
+ * no traced incident matches, the entry is an incident of its own.
+ */
+public final class ErrorLogEvidence {
+    /** Log-born incidents kept at most; a log of a 500 storm is counted past this. */
+    static final int MAX_LOG_INCIDENTS = 50;
+
+    private final Path root;
+    private final List<Finding> findings = new ArrayList<>();
+    private long dropped;
+
+    /** One entry that means something, with where it was read. */
+    record Finding(String source, ErrorLogEntry entry, ErrorLogFinding finding) {
+    }
+
+    /** @param root a copy of the server's files (--root) to find a directive's line in, or null for the live files */
+    public ErrorLogEvidence(Path root) {
+        this.root = root;
+    }
+
+    /** Keeps the entries that name a cause (config, permission, missing include, PHP error, crash). */
+    public void accept(String source, ErrorLogEntry e) {
+        ErrorLogFinding f = ErrorLogFinding.of(e).orElse(null);
+        if (f == null || f.kind() == ErrorLogFinding.Kind.LIFECYCLE) {
+            return;
+        }
+        if (findings.size() >= MAX_LOG_INCIDENTS * 4) {
+            dropped++;
+            return;
+        }
+        findings.add(new Finding(source, e, f));
+    }
+
+    public long dropped() {
+        return dropped;
+    }
+
+    /**
+     * Joins the findings to the trace's incidents (same pid, and same tid when both have one) and makes incidents of
+     * the rest. Returns the incidents to add.
+     */
+    public List<Incident> apply(List<Incident> traced) {
+        List<Incident> out = new ArrayList<>();
+        for (Finding f : findings) {
+            Incident match = null;
+            for (Incident inc : traced) {
+                if (f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
+                        || f.finding().kind() == ErrorLogFinding.Kind.CRASH)) {
+                    match = inc;
+                }
+            }
+            if (match != null) {
+                join(match, f);
+            } else if (out.size() < MAX_LOG_INCIDENTS && !duplicate(out, f)) {
+                out.add(incidentOf(f));
+            } else {
+                dropped++;
+            }
+        }
+        return out;
+    }
+
+    /** The same cause named again (a 500 storm): one incident, counted. */
+    private static boolean duplicate(List<Incident> out, Finding f) {
+        for (Incident i : out) {
+            if (i.text.equals(f.entry().message()) || i.verdict != null && i.verdict.culprit != null && f.finding().file().isPresent()
+                    && i.verdict.culprit.path.equals(f.finding().file().get()) && i.verdict.kind == kindOf(f.finding())) {
+                i.notes.add("the error log names it again at " + f.source() + ":" + f.entry().logLine());
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void join(Incident inc, Finding f) {
+        inc.relate(f.source(), f.entry().logLine(), f.entry().message());
+        if (f.finding().file().isEmpty()) {
+            return;
+        }
+        String file = f.finding().file().get();
+        Verdict v = inc.verdict;
+        if (v != null && v.culprit != null && !v.culprit.path.equals(file)) {
+            inc.notes.add("the error log (" + f.source() + ":" + f.entry().logLine() + ") names " + file + ", not " + v.culprit.path);
+        } else if (v == null || v.culprit == null) {
+            Candidate c = candidate(f);
+            List<Candidate> cands = new ArrayList<>();
+            cands.add(c);
+            if (v != null) {
+                cands.addAll(v.candidates);
+            }
+            inc.verdict = new Verdict(kindOf(f.finding()), Weights.confidence(c.score), c, c.evidence.get(0).reason, cands);
+        }
+    }
+
+    private Incident incidentOf(Finding f) {
+        ErrorLogEntry e = f.entry();
+        boolean crash = f.finding().kind() == ErrorLogFinding.Kind.CRASH;
+        int pid = (int) (crash ? f.finding().crashedPid().orElse(e.pid()) : e.pid());
+        Incident inc = new Incident(crash ? Incident.Kind.CRASH : Incident.Kind.HTTP_ERROR, pid, (int) Math.max(e.tid(), pid),
+                f.source(), e.logLine(), e.message());
+        inc.fromErrorLog = true;
+        if (crash) {
+            inc.signal = signalOf(e.message());
+            f.finding().coreDir().ifPresent(d -> inc.notes.add("httpd says a core may be in " + d + " (AH00051): `faultline core --pid "
+                    + pid + " --dir " + d + "` reads it"));
+            inc.verdict = new Verdict(Verdict.Kind.UNKNOWN, 0.2, null, "no config file implicated: the error log only says that child "
+                    + pid + " died; a trace or its core shows why", List.of());
+            return inc;
+        }
+        inc.status = statusOf(f.finding());
+        if (f.finding().kind() == ErrorLogFinding.Kind.PHP_CODE) {
+            inc.verdict = new Verdict(Verdict.Kind.CODE, 0.7, null, "no config file implicated: a PHP error in application code ("
+                    + e.message() + ")", List.of());
+            return inc;
+        }
+        if (f.finding().file().isEmpty()) {
+            inc.verdict = new Verdict(Verdict.Kind.UNKNOWN, 0.2, null, "no config file implicated: " + e.message(), List.of());
+            return inc;
+        }
+        Candidate c = candidate(f);
+        inc.verdict = new Verdict(kindOf(f.finding()), Weights.confidence(c.score), c, c.evidence.get(0).reason, List.of(c));
+        return inc;
+    }
+
+    private Candidate candidate(Finding f) {
+        String file = f.finding().file().get();
+        Candidate c = new Candidate(file);
+        if (f.finding().line().isPresent()) {
+            c.line = f.finding().line().getAsInt();
+        } else if (f.finding().directive().isPresent()) {
+            // "Invalid command 'X'" names no line: the first line whose directive is X is it
+            OptionalInt l = DirectiveLine.find(root, file, f.finding().directive().get());
+            if (l.isPresent()) {
+                c.line = l.getAsInt();
+            }
+        }
+        c.directive = f.finding().directive().orElse(null);
+        c.permission = f.finding().kind() == ErrorLogFinding.Kind.PERMISSION;
+        c.missingInclude = f.finding().kind() == ErrorLogFinding.Kind.MISSING_INCLUDE;
+        c.add(new Evidence("error-log", Weights.ERROR_MESSAGE, "httpd's error log names it: " + f.entry().message())
+                .line(f.source(), f.entry().logLine(), f.entry().message()));
+        return c;
+    }
+
+    static Verdict.Kind kindOf(ErrorLogFinding f) {
+        return switch (f.kind()) {
+            case PERMISSION -> Verdict.Kind.PERMISSION;
+            case MISSING_INCLUDE -> Verdict.Kind.MISSING_INCLUDE;
+            case PHP_CODE -> Verdict.Kind.CODE;
+            default -> Verdict.Kind.CONFIG;
+        };
+    }
+
+    /** The status httpd answers for each kind of failure it logs (403 for a file it may not read, 500 otherwise). */
+    static int statusOf(ErrorLogFinding f) {
+        return f.kind() == ErrorLogFinding.Kind.PERMISSION ? 403 : 500;
+    }
+
+    private static String signalOf(String message) {
+        if (message.contains("Segmentation fault")) {
+            return "SIGSEGV";
+        }
+        if (message.contains("Bus error")) {
+            return "SIGBUS";
+        }
+        if (message.contains("Aborted")) {
+            return "SIGABRT";
+        }
+        return "SIGSEGV";
+    }
+}

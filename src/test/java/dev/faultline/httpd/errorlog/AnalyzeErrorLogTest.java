@@ -1,0 +1,106 @@
+package dev.faultline.httpd.errorlog;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.Cli;
+import dev.faultline.httpd.LiveApache;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code analyze --error-log}: Apache's error log alone gives verdicts, and joins a trace's incidents. */
+class AnalyzeErrorLogTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private static JsonNode analyze(String... args) throws Exception {
+        String[] full = new String[args.length + 3];
+        full[0] = "analyze";
+        full[1] = "--format";
+        full[2] = "json";
+        System.arraycopy(args, 0, full, 3, args.length);
+        Cli r = Cli.run(full);
+        assertEquals(0, r.exit, r.err);
+        return JSON.readTree(r.out).get("incidents");
+    }
+
+    @Test
+    void anInvalidCommandNamesTheHtaccessAndItsLine() throws Exception {
+        Path c = Cli.repo().resolve("fixtures/apache/htaccess-typo");
+        JsonNode incidents = analyze("--error-log", c.resolve("error.log").toString(), "--root", c.resolve("snapshot").toString());
+        assertEquals(1, incidents.size(), incidents.toString());
+        JsonNode v = incidents.get(0).get("verdict");
+        assertEquals("http_error", incidents.get(0).get("kind").asText());
+        assertEquals(500, incidents.get(0).get("status").asInt());
+        assertEquals("config", v.get("class").asText());
+        assertTrue(v.get("culprit").get("path").asText().endsWith("htdocs/app/.htaccess"), v.toString());
+        assertEquals(2, v.get("culprit").get("line").asInt(), "the line whose directive is RewriteEngin");
+    }
+
+    @Test
+    void aPhpFailedRequireNamesTheIncluderLine() throws Exception {
+        Path c = Cli.repo().resolve("fixtures/apache/php-missing-include");
+        JsonNode v = analyze("--error-log", c.resolve("error.log").toString()).get(0).get("verdict");
+        assertEquals("missing-include", v.get("class").asText(), v.toString());
+        assertTrue(v.get("culprit").get("path").asText().endsWith("wp/wp-settings.php"), v.toString());
+        assertEquals(32, v.get("culprit").get("line").asInt());
+    }
+
+    @Test
+    void aChildCrashInTheLogIsACrashWithNoConfigCulprit() throws Exception {
+        Path c = Cli.repo().resolve("fixtures/apache/php-stack-overflow");
+        JsonNode incidents = analyze("--error-log", c.resolve("error.log").toString());
+        JsonNode crash = null;
+        for (JsonNode i : incidents) {
+            if (i.get("kind").asText().equals("crash")) {
+                crash = i;
+            }
+        }
+        assertTrue(crash != null, incidents.toString());
+        assertTrue(crash.get("verdict").get("culprit").isNull(), crash.toString());
+    }
+
+    @Test
+    void theLogJoinsTheTracesIncidentOfTheSameProcess() throws Exception {
+        Path c = Cli.repo().resolve("fixtures/apache/htaccess-typo");
+        // f_o.txt: strace's default -s 32 cut the error message; the log has it whole
+        JsonNode incidents = analyze("--error-log", c.resolve("error-f_o.log").toString(), "--root", c.resolve("snapshot").toString(),
+                c.resolve("f_o.txt").toString());
+        assertEquals(1, incidents.size(), "one incident: the log's entry joined the traced 500: " + incidents);
+        JsonNode inc = incidents.get(0);
+        assertTrue(inc.get("verdict").get("culprit").get("path").asText().endsWith("htdocs/app/.htaccess"), inc.toString());
+        assertTrue(inc.toString().contains("error-f_o.log"), "the log line is shown with the incident: " + inc);
+    }
+
+    @Test
+    void anUnreadableHtaccessIsAPermission403() throws Exception {
+        LiveApache.assumeTraceable(dir);
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
+            Path locked = httpd.dir().resolve("htdocs/locked");
+            Files.createDirectories(locked);
+            Files.writeString(locked.resolve("index.html"), "x\n");
+            Files.writeString(locked.resolve(".htaccess"), "Options -Indexes\n");
+            Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(locked.resolve(".htaccess"), PosixFilePermissions.fromString("---------"));
+            assertEquals(403, httpd.curl("/locked/"));
+            assertTrue(httpd.awaitErrorLog("AH00529", 5000), httpd.errorLog());
+            JsonNode incidents = analyze("--error-log", httpd.dir().resolve("logs/error.log").toString());
+            JsonNode v = null;
+            for (JsonNode i : incidents) {
+                if (i.get("status").asInt() == 403) {
+                    v = i.get("verdict");
+                }
+            }
+            assertTrue(v != null, incidents.toString());
+            assertEquals("permission", v.get("class").asText(), v.toString());
+            assertEquals(locked.resolve(".htaccess").toString(), v.get("culprit").get("path").asText());
+        }
+    }
+}
