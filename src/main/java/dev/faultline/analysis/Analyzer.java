@@ -58,6 +58,21 @@ public final class Analyzer {
         this.threadGroups = tgidOfTid;
     }
 
+    /**
+     * An incident born outside the trace (an error-log entry). It is joined to cores like a traced one, and when a
+     * core joins it, the verdict is decided again from the core's evidence.
+     */
+    public void addExternal(Incident inc) {
+        if (inc.timeline == null) {
+            inc.timeline = List.of();
+            inc.openFiles = new HashMap<>();
+            inc.windowStartSeq = -1;
+        }
+        if (incidents.size() < MAX_INCIDENTS) {
+            incidents.add(inc);
+        }
+    }
+
     /** Lets the verdicts use Apache's structure: the factory gets the traced server's argv (or null) at the end. */
     public void httpd(java.util.function.Function<dev.faultline.httpd.ServerEvidence, dev.faultline.httpd.HttpdContext> contexts) {
         this.httpdContexts = contexts;
@@ -458,7 +473,9 @@ public final class Analyzer {
                 inc.notes.add(inc.burstThreads.size() + " thread(s) with no clone line died with it and are taken as threads of process "
                         + inc.pid + ": " + inc.burstThreads);
             }
-            inc.verdict = decide(inc, apache);
+            if (!(inc.fromErrorLog && inc.core == null && inc.verdict != null)) {
+                inc.verdict = decide(inc, apache);
+            }
             // release the snapshot: only the verdict is reported
             inc.timeline = null;
             inc.openFiles = null;

@@ -225,7 +225,7 @@ final class ApacheCrashRule {
                     ConfigNode n = nodeOf(c, inEffect);
                     String v = n == null ? null : via.get(n);
                     if (v != null && !v.equals("server")) {
-                        c.add(new Evidence("request-scope", Weights.REQUEST_SCOPE, "it applies through " + describeVia(v)
+                        c.add(new Evidence("request-scope", Weights.REQUEST_SCOPE, "it applies " + describeVia(v)
                                 + ", a scope the crashing request matched; a server-wide line applied to every request"));
                     }
                 }

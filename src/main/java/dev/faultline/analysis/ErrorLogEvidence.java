@@ -44,6 +44,22 @@ public final class ErrorLogEvidence {
         findings.add(new Finding(source, e, f));
     }
 
+    /** An AH00051 entry: pid N dumped core, possibly in DIR. */
+    public record CoreHint(int pid, String dir, String source, long line) {
+    }
+
+    /** Where httpd said the cores of its crashed children may be (AH00051), one per pid. */
+    public List<CoreHint> coreHints() {
+        List<CoreHint> out = new ArrayList<>();
+        for (Finding f : findings) {
+            if (f.finding().kind() == ErrorLogFinding.Kind.CRASH && f.finding().coreDir().isPresent() && f.finding().crashedPid().isPresent()
+                    && out.stream().noneMatch(h -> h.pid() == f.finding().crashedPid().getAsLong())) {
+                out.add(new CoreHint((int) f.finding().crashedPid().getAsLong(), f.finding().coreDir().get(), f.source(), f.entry().logLine()));
+            }
+        }
+        return out;
+    }
+
     public long dropped() {
         return dropped;
     }

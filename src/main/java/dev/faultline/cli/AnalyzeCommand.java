@@ -87,7 +87,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
         for (String log : errorLogs) {
             readErrorLog(log, zone, logs);
         }
-        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs) : analyze(traces, root, coreReports, config, confirm);
+        List<String> coreNotes = new java.util.ArrayList<>();
+        for (dev.faultline.analysis.ErrorLogEvidence.CoreHint h : logs.coreHints()) {
+            CoreCommand.Read found = coreOf(h, root, coreNotes);
+            if (found != null && coreReports.stream().noneMatch(c -> c.report().process().pid() == h.pid())) {
+                coreReports.add(found);
+            }
+        }
+        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm)
+                : analyze(traces, root, coreReports, config, confirm);
+        report.warnings.addAll(coreNotes);
         if (!traces.isEmpty()) {
             report.incidents.addAll(logs.apply(report.incidents));
         }
@@ -119,10 +128,37 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
     }
 
-    /** The error log alone: its entries are the incidents. */
-    private static Report logsOnly(dev.faultline.analysis.ErrorLogEvidence logs, List<String> names) {
-        List<Incident> incidents = new java.util.ArrayList<>(logs.apply(List.of()));
-        return new Report(names, incidents, new ParseStats());
+    /**
+     * AH00051 says pid N dumped core, possibly in DIR: look there (and in systemd-coredump, core_pattern), and take the
+     * core only when it is that pid's. Each outcome is said in a note.
+     */
+    private static CoreCommand.Read coreOf(dev.faultline.analysis.ErrorLogEvidence.CoreHint h, Path root, List<String> notes) {
+        Path dir = root != null && h.dir().startsWith("/") ? root.resolve(h.dir().substring(1)) : Path.of(h.dir());
+        try {
+            CoreLocatorBridge.Found f = CoreLocatorBridge.find(h.pid(), List.of(dir));
+            CoreCommand.Read r = CoreCommand.read(f.path(), null, false, root);
+            if (r.report().process() == null || r.report().process().pid() != h.pid()) {
+                notes.add(h.source() + ":" + h.line() + ": AH00051 names pid " + h.pid() + "; " + f.path() + " is another process's core, not used");
+                return null;
+            }
+            notes.add(h.source() + ":" + h.line() + ": AH00051 led to the core of pid " + h.pid() + ": " + f.path() + " (" + f.how() + ")");
+            return r;
+        } catch (UserError | dev.faultline.core.CoreInputException e) {
+            notes.add(h.source() + ":" + h.line() + ": AH00051 says pid " + h.pid() + " dumped core, possibly in " + h.dir()
+                    + ", but no usable core was found: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** The error log alone: its entries are the incidents; a crash's core (AH00051) is joined and analyzed. */
+    private static Report logsOnly(dev.faultline.analysis.ErrorLogEvidence logs, List<String> names, List<CoreCommand.Read> cores,
+            Path root, String config, boolean confirm) {
+        List<Incident> fromLog = logs.apply(List.of());
+        dev.faultline.analysis.Analyzer analyzer = new dev.faultline.analysis.Analyzer(new FileSource(root));
+        cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
+        analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, config, root, confirm));
+        fromLog.forEach(analyzer::addExternal);
+        return new Report(names, new java.util.ArrayList<>(analyzer.finish()), new ParseStats());
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {

@@ -79,6 +79,40 @@ class AnalyzeErrorLogTest {
         assertTrue(inc.toString().contains("error-f_o.log"), "the log line is shown with the incident: " + inc);
     }
 
+    /** The error log alone: AH00051 says where the core went; the core then gives the module, the request and the line. */
+    @Test
+    void anAh00051LineLeadsToTheCoreAndItsVerdict() throws Exception {
+        LiveApache.assumeTraceable(dir);
+        String pattern = Files.readString(Path.of("/proc/sys/kernel/core_pattern")).strip();
+        org.junit.jupiter.api.Assumptions.assumeTrue(!pattern.startsWith("|") && !pattern.startsWith("/"),
+                "core_pattern '" + pattern + "' does not write into CoreDumpDirectory");
+        Path log;
+        Path conf;
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", true)) {
+            httpd.curl("/crash-loc/"); // conf.d/50-app.conf line 5: CrashConfHandler proxxy under a server-level <Location>
+            assertTrue(httpd.awaitErrorLog("AH00051", 10000), httpd.errorLog());
+            LiveApache.awaitCore(httpd.dir().resolve("cores"));
+            log = httpd.dir().resolve("logs/error.log");
+            conf = httpd.dir().resolve("conf/conf.d/50-app.conf");
+        }
+        Cli r = Cli.run("analyze", "--format", "json", "--error-log", log.toString());
+        assertEquals(0, r.exit, r.err);
+        assertTrue(r.err.contains("AH00051 led to the core of pid"), r.err);
+        JsonNode crash = null;
+        for (JsonNode i : JSON.readTree(r.out).get("incidents")) {
+            if (i.get("kind").asText().equals("crash")) {
+                crash = i;
+            }
+        }
+        assertTrue(crash != null && crash.has("core"), "the crash has its core: " + r.out);
+        assertTrue(crash.get("core").get("backtrace").size() > 3, "and the core's backtrace");
+        JsonNode v = crash.get("verdict");
+        assertEquals("config", v.get("class").asText(), v.toString());
+        assertEquals("request", v.get("phase").asText(), v.toString());
+        assertEquals(conf.toString(), v.get("culprit").get("path").asText(), v.toString());
+        assertEquals(5, v.get("culprit").get("line").asInt(), v.toString());
+    }
+
     @Test
     void anUnreadableHtaccessIsAPermission403() throws Exception {
         LiveApache.assumeTraceable(dir);
