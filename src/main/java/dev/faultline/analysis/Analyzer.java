@@ -44,6 +44,13 @@ public final class Analyzer {
     /** Builds the Apache knowledge at the end, from the server's argv as the trace showed it (null when not seen). */
     private java.util.function.Function<dev.faultline.httpd.ServerEvidence, dev.faultline.httpd.HttpdContext> httpdContexts;
     private List<String> serverArgv;
+    /** For the hints: whether any task took a connection or read a request, and error-log writes strace cut. */
+    private boolean connectionsSeen;
+    private boolean requestSeen;
+    /** wait4(..., WNOHANG) calls: a server parent's maintenance loop (httpd's, once a second). */
+    private long reapPolls;
+    private long cutLogWrites;
+    private int shortestCut = Integer.MAX_VALUE;
     /** The first configuration file the trace shows being read: httpd reads its main file first. */
     private String serverConfigHint;
     /** The trace shows Apache (an httpd exec, an .htaccess, a file under an apache2/httpd directory). */
@@ -195,6 +202,20 @@ public final class Analyzer {
     }
 
     private void afterSyscall(TraceEvent e, FileActivity a) {
+        if (e.name.startsWith("accept") || e.name.equals("epoll_wait") && e.result > 0) {
+            connectionsSeen = true;
+        }
+        ThreadState ts = model.existing(e.tid);
+        if (!requestSeen && ts != null && ts.requestLine != null) {
+            requestSeen = true;
+        }
+        if (e.name.equals("wait4") && e.argText != null && e.argText.contains("WNOHANG")) {
+            reapPolls++;
+        }
+        if (a != null && a.kind == FileActivity.Kind.WRITE_LOG && e.arg(1) != null && dev.faultline.trace.CString.isTruncated(e.arg(1))) {
+            cutLogWrites++;
+            shortestCut = Math.min(shortestCut, dev.faultline.trace.CString.decode(e.arg(1)).length());
+        }
         if (!httpdSeen && a != null && a.path != null && (dev.faultline.httpd.HttpdExecutable.isHttpdPath(a.path)
                 || a.kind == FileActivity.Kind.READ && a.file != null && a.file.pathClass == dev.faultline.model.PathClass.CONFIG
                         && dev.faultline.httpd.HttpdExecutable.isHttpdConfigText(a.file.partialContent()))) {
@@ -525,6 +546,26 @@ public final class Analyzer {
             }
         }
         return r;
+    }
+
+    /**
+     * What this trace cannot show, and the command that would: a trace of httpd's parent alone (it never serves a
+     * request), a trace with no request in it, error-log writes cut by a short -s. Valid after {@link #finish()}.
+     */
+    public List<String> hints() {
+        List<String> out = new ArrayList<>();
+        String all = "strace -f -tt -T -yy -s 1024 -o trace.txt $(pgrep apache2 | sed 's/^/-p /')";
+        // a parent's maintenance loop and not one connection taken: the trace holds httpd's parent alone
+        boolean parentOnly = reapPolls > 0 && !connectionsSeen;
+        if ((httpdSeen || parentOnly) && !requestSeen && incidents.stream().noneMatch(i -> i.kind == Incident.Kind.CRASH)) {
+            out.add(parentOnly
+                    ? "only one process is in the trace and it read no request: httpd's parent never serves one; trace every process and thread: " + all
+                    : "no thread in the trace read an HTTP request, so no 5xx can be explained: trace the children too, while the failing request is sent: " + all);
+        }
+        if (cutLogWrites > 0) {
+            out.add(cutLogWrites + " error-log write(s) were cut at " + shortestCut + " bytes (strace -s): the messages that name files need -s 1024: " + all);
+        }
+        return out;
     }
 
     public long droppedIncidents() {

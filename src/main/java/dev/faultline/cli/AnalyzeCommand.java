@@ -168,6 +168,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm) throws Exception {
         ParseStats stats;
         List<Incident> incidents;
+        List<String> hints;
         long dropped;
         List<String> names;
         List<dev.faultline.core.CoreReport> unmatched;
@@ -188,10 +189,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
                         + stats.unknownSamples.get(0) + ")");
             }
             incidents = analyzer.finish();
+            hints = analyzer.hints();
             dropped = analyzer.droppedIncidents();
             unmatched = analyzer.unmatchedCores();
         }
         Report report = new Report(names, incidents, stats);
+        report.hints.addAll(hints);
         report.droppedIncidents = dropped;
         if (stats.truncatedLastLine > 0) {
             report.warnings.add("the trace ends mid-line (line " + stats.truncatedLastLine + " has no newline): it was cut; analyzed up to "

@@ -34,6 +34,8 @@ public final class JsonReport {
         root.set("parse", parse(r.stats));
         ArrayNode warnings = root.putArray("warnings");
         r.warnings.forEach(warnings::add);
+        ArrayNode hints = root.putArray("hints");
+        r.hints.forEach(hints::add);
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -11,6 +11,8 @@ public final class Report {
     public final List<Incident> incidents;
     public final ParseStats stats;
     public final List<String> warnings = new ArrayList<>();
+    /** What the evidence cannot show, each with the command that would show it (docs/json.md, hints). */
+    public final List<String> hints = new ArrayList<>();
     public long droppedIncidents;
 
     public Report(List<String> traces, List<Incident> incidents, ParseStats stats) {

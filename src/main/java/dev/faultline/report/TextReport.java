@@ -41,6 +41,9 @@ public final class TextReport {
         if (r.droppedIncidents > 0) {
             sb.append("\n(").append(r.droppedIncidents).append(" more incidents not analyzed)\n");
         }
+        for (String h : r.hints) {
+            sb.append("hint: ").append(Terminal.escape(h)).append('\n');
+        }
         sb.append('\n').append(dim(String.format("parsed %d lines, %d calls, %d signals; %d unknown lines",
                 r.stats.lines, r.stats.syscalls, r.stats.signals, r.stats.unknownLines))).append('\n');
         return sb.toString();

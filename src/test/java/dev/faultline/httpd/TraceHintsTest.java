@@ -1,0 +1,59 @@
+package dev.faultline.httpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a trace cannot show is said, with the command that would show it. */
+class TraceHintsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    /** The classic dead end: strace -p of httpd's parent alone, while a child crashes. */
+    @Test
+    void aTraceOfTheParentAloneSaysHowToTraceTheChildren() throws Exception {
+        LiveApache.assumeTraceable(dir);
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
+        Path trace = dir.resolve("parent.txt");
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
+            Process strace = new ProcessBuilder("strace", "-tt", "-o", trace.toString(), "-p", Integer.toString(httpd.parentPid()))
+                    .redirectErrorStream(true).start();
+            dev.faultline.capture.FaultlineProcess.waitUntil(10,
+                    () -> dev.faultline.capture.FaultlineProcess.tracerPid(httpd.parentPid()) > 0, "strace attached");
+            httpd.curl("/index.html");
+            httpd.curl("/crash-late/");
+            Thread.sleep(1500); // the parent reaps the crashed child in its once-a-second loop
+            strace.destroy();
+            assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+        }
+        Cli r = Cli.run("analyze", "--format", "json", trace.toString());
+        assertEquals(0, r.exit, r.err);
+        JsonNode root = JSON.readTree(r.out);
+        assertEquals(0, root.get("incidents").size(), "the parent never serves a request: " + r.out);
+        String hints = root.get("hints").toString();
+        assertTrue(hints.contains("only one process") && hints.contains("strace -f") && hints.contains("pgrep apache2"), hints);
+        Cli text = Cli.run("analyze", trace.toString());
+        assertTrue(text.out.contains("hint: only one process"), text.out);
+    }
+
+    @Test
+    void errorLogWritesCutByAShortDashSAreSaid() throws Exception {
+        Path f = Cli.repo().resolve("fixtures/apache/htaccess-typo/f_o.txt");
+        Cli r = Cli.run("analyze", "--format", "json", f.toString());
+        String hints = JSON.readTree(r.out).get("hints").toString();
+        assertTrue(hints.contains("were cut at 32 bytes") && hints.contains("-s 1024"), hints);
+        Cli whole = Cli.run("analyze", "--format", "json", Cli.repo().resolve("fixtures/apache/htaccess-typo/f_tt_T_yy_s1024.txt").toString());
+        assertEquals(0, JSON.readTree(whole.out).get("hints").size(), "a complete trace gets no hint: " + whole.out);
+    }
+}
