@@ -486,6 +486,15 @@ public final class Analyzer {
         if (httpd != null && httpd.owners() instanceof dev.faultline.httpd.modules.DirectiveCatalog catalog) {
             scorer.catalog(catalog);
         }
+        if (httpd != null) {
+            java.util.Set<String> index = new java.util.HashSet<>(Scorer.DEFAULT_DIRECTORY_INDEX);
+            for (dev.faultline.httpd.config.ConfigNode n : httpd.allDirectives()) {
+                if (n.key().equals("directoryindex")) {
+                    n.argList().forEach(a -> index.add(a.toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
+            scorer.directoryIndex(index);
+        }
         for (Incident inc : incidents) {
             if (inc.survived) {
                 continue;

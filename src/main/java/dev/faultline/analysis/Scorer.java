@@ -31,6 +31,15 @@ final class Scorer {
         this.catalog = c;
     }
 
+    /** mod_dir's default DirectoryIndex, until the server's configuration says more. */
+    static final Set<String> DEFAULT_DIRECTORY_INDEX = Set.of("index.html");
+    private Set<String> directoryIndex = DEFAULT_DIRECTORY_INDEX;
+
+    /** The names DirectoryIndex lists anywhere in the server's configuration (lower case). */
+    void directoryIndex(Set<String> names) {
+        this.directoryIndex = names;
+    }
+
     private DirectiveCatalog catalog() {
         if (catalog == null) {
             catalog = DirectiveCatalog.installed();
@@ -318,8 +327,10 @@ final class Scorer {
                 continue;
             }
             String base = PathClass.basename(a.path).toLowerCase(Locale.ROOT);
-            // Apache probes .htaccess in every ancestor and PHP probes .user.ini: their absence is normal.
-            if ((base.equals(".htaccess") || base.equals(".user.ini")) && (a.errno.equals("ENOENT") || a.errno.equals("ENOTDIR"))) {
+            // Apache probes .htaccess in every ancestor, each DirectoryIndex name in turn, and PHP probes .user.ini:
+            // their absence is normal, never a culprit
+            if ((base.equals(".htaccess") || base.equals(".user.ini") || directoryIndex.contains(base))
+                    && (a.errno.equals("ENOENT") || a.errno.equals("ENOTDIR"))) {
                 continue;
             }
             PathClass pc = PathClass.of(a.path);

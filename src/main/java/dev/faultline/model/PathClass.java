@@ -101,8 +101,8 @@ public enum PathClass {
      * "htaccess"), or null. One inserted, deleted or changed letter counts as a near miss.
      */
     public static String nearMissOf(String ext, Set<String> known) {
-        if (ext.length() < 3) {
-            return null;
+        if (ext.length() < 3 || !known.contains(ext) && RegisteredExtensions.isRegistered(ext)) {
+            return null; // a registered extension (html) is real, not a typo of a known one (phtml)
         }
         for (String k : known) {
             if (!k.equals(ext) && k.length() >= 3 && editDistanceAtMostOne(ext, k)) {
