@@ -17,6 +17,9 @@ public final class Candidate {
     boolean missingInclude;
     boolean permission;
     boolean missingOther;
+    /** Named by a PHP error in application code: where to look, never a config culprit. */
+    boolean code;
+    String codeMessage;
 
     public Candidate(String path) {
         this.path = path;

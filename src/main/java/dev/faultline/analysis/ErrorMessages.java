@@ -16,6 +16,8 @@ public final class ErrorMessages {
         public final String what;
         public final boolean missing;
         public final boolean permission;
+        /** A PHP error in the site's own code (not a failed include): the file to look at, but no config culprit. */
+        public boolean code;
 
         Named(String path, Integer line, String directive, String what, boolean missing, boolean permission) {
             this.path = path;
@@ -34,6 +36,8 @@ public final class ErrorMessages {
     private static final Pattern PHP_REQUIRED = Pattern.compile("Failed opening required '([^']+)'.*? in (/\\S+?):(\\d+)");
     private static final Pattern HTACCESS_PERM = Pattern.compile("(\\S+) pcfg_openfile: unable to check htaccess file");
     private static final Pattern CANNOT_LOAD = Pattern.compile("Cannot load (\\S+) into server");
+    /** PHP's own error levels (php_error_cb): a fatal, parse or recoverable error raised by the script. */
+    private static final Pattern PHP_ERROR = Pattern.compile("PHP (?:Fatal|Parse|Recoverable fatal) error:");
     private static final Pattern GENERIC_IN_ON_LINE = Pattern.compile(" in (\\S+\\.[A-Za-z0-9]{1,9}) on line (\\d+)");
     private static final Pattern FILE_COLON_LINE = Pattern.compile("((?:/|\\b)[\\w./-]+\\.(?:conf|inc|ini|htaccess|php|cfg|load)):(\\d+)\\b");
 
@@ -81,18 +85,24 @@ public final class ErrorMessages {
         while (m.find()) {
             out.add(new Named(m.group(1), null, null, "cannot load module", true, false));
         }
+        // a PHP error that is not a failed include is the application's: it names the script, not a config culprit
+        boolean phpCode = !phpInclude && PHP_ERROR.matcher(text).find();
         if (!phpInclude) {
             m = GENERIC_IN_ON_LINE.matcher(text);
             while (m.find()) {
                 if (!m.group(1).equals("Unknown")) {
-                    out.add(new Named(m.group(1), lineNumber(m.group(2)), null, "error in file", false, false));
+                    Named n = new Named(m.group(1), lineNumber(m.group(2)), null, phpCode ? "a PHP error in it" : "error in file", false, false);
+                    n.code = phpCode;
+                    out.add(n);
                 }
             }
         }
         if (out.isEmpty()) {
             m = FILE_COLON_LINE.matcher(text);
             while (m.find()) {
-                out.add(new Named(m.group(1), lineNumber(m.group(2)), null, "error at file:line", false, false));
+                Named n = new Named(m.group(1), lineNumber(m.group(2)), null, phpCode ? "a PHP error at it" : "error at file:line", false, false);
+                n.code = phpCode;
+                out.add(n);
             }
         }
         return out;

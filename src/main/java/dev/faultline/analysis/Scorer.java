@@ -91,6 +91,10 @@ final class Scorer {
             ranked = new ArrayList<>(ranked.subList(0, 10));
         }
         Candidate best = ranked.isEmpty() ? null : ranked.get(0);
+        if (best != null && best.code && !best.missingInclude && !best.permission) {
+            return new Verdict(Verdict.Kind.CODE, 0.8, null, "no config file implicated: application code: a PHP error in "
+                    + best.path + (best.line != null ? " line " + best.line : "") + " (the script to fix, not the configuration)", ranked);
+        }
         if (best != null && best.score >= Weights.CULPRIT_THRESHOLD) {
             Verdict.Kind kind = best.permission ? Verdict.Kind.PERMISSION
                     : best.missingInclude ? Verdict.Kind.MISSING_INCLUDE : Verdict.Kind.CONFIG;
@@ -463,6 +467,10 @@ final class Scorer {
                 }
                 if (n.permission) {
                     c.permission = true;
+                }
+                if (n.code) {
+                    c.code = true;
+                    c.codeMessage = n.what;
                 }
             }
         }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * httpd probing DirectoryIndex names in turn is normal: a PHP fatal behind `DirectoryIndex index.html index.php`
+ * A PHP fatal in application code is class code, and httpd probing DirectoryIndex names in turn is normal: a PHP fatal behind `DirectoryIndex index.html index.php`
  * must not be blamed on the absent index.html ("a typo of .phtml"): .html is a registered extension, and a
  * DirectoryIndex name's absence is never a culprit.
  */
@@ -56,7 +56,14 @@ class DirectoryIndexNoiseTest {
         Cli r = Cli.run("analyze", "--format", "json", trace.toString());
         assertEquals(0, r.exit, r.err);
         assertFalse(r.out.contains("phtml"), "no typo hint for .html: " + r.out);
-        for (JsonNode inc : JSON.readTree(r.out).get("incidents")) {
+        JsonNode incidents = JSON.readTree(r.out).get("incidents");
+        assertEquals(1, incidents.size(), r.out);
+        JsonNode v = incidents.get(0).get("verdict");
+        // an undefined function is the application's bug: class code, the script named, no config culprit
+        assertEquals("code", v.get("class").asText(), v.toString());
+        assertTrue(v.get("culprit").isNull(), v.toString());
+        assertTrue(v.get("reason").asText().contains("app500/index.php line 2"), v.toString());
+        for (JsonNode inc : incidents) {
             JsonNode culprit = inc.get("verdict").get("culprit");
             assertTrue(culprit.isNull() || !culprit.get("path").asText().endsWith("index.html"), "index.html is no culprit: " + inc);
             for (JsonNode c : inc.get("verdict").get("candidates")) {
