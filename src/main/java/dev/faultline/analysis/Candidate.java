@@ -11,6 +11,8 @@ public final class Candidate {
     public final List<Evidence> evidence = new ArrayList<>();
     /** For a referrer: the missing path it names. */
     public String names;
+    /** For a file the server may not read: the {@code file:line} that needs it (its includer), or null. */
+    public String includer;
     /** For a config line: the directive on it ({@code FaultdemoHandler}), else null. */
     public String directive;
     /** The strongest kind of evidence, for the verdict class. */

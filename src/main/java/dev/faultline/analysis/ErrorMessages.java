@@ -18,6 +18,8 @@ public final class ErrorMessages {
         public final boolean permission;
         /** A PHP error in the site's own code (not a failed include): the file to look at, but no config culprit. */
         public boolean code;
+        /** For a file the server may not read: the {@code file:line} that includes it. */
+        public String includer;
 
         Named(String path, Integer line, String directive, String what, boolean missing, boolean permission) {
             this.path = path;
@@ -68,14 +70,25 @@ public final class ErrorMessages {
         }
         m = PHP_IN_ON_LINE.matcher(text);
         boolean phpInclude = false;
+        java.util.Set<String> denied = new java.util.HashSet<>();
         while (m.find()) {
             phpInclude = true;
-            out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false));
+            if (m.group(0).contains("Permission denied")) {
+                // the included file exists but the server user may not read it: its mode is what to fix
+                Named n = new Named(m.group(1), null, null, "the server may not read it (Permission denied)", false, true);
+                n.includer = m.group(2) + ":" + m.group(3);
+                out.add(n);
+                denied.add(m.group(1));
+            } else {
+                out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false));
+            }
         }
         m = PHP_REQUIRED.matcher(text);
         while (m.find()) {
             phpInclude = true;
-            out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false));
+            if (!denied.contains(m.group(1))) {
+                out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false));
+            }
         }
         m = HTACCESS_PERM.matcher(text);
         while (m.find()) {

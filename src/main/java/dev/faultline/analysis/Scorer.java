@@ -344,6 +344,16 @@ final class Scorer {
                 c.add(new Evidence("permission", Weights.PERMISSION, "the server was denied access to it (" + a.errno + ")")
                         .line(a.source, a.firstLine, a.firstText));
                 c.permission = true;
+                // the file to fix is this one's mode; the line that needs it is its includer's
+                Map<String, Candidate> includers = new LinkedHashMap<>();
+                referrer(inc, window, i, a, true, includers);
+                for (Candidate r : includers.values()) {
+                    if (r.line != null && r.has("referrer")) {
+                        c.add(new Evidence("includer", 0, "it is needed by " + r.path + " line " + r.line));
+                        c.includer = r.path + ":" + r.line;
+                        break;
+                    }
+                }
                 continue;
             }
             int stats = statFails.getOrDefault(a.path, 0);
@@ -356,13 +366,20 @@ final class Scorer {
                         .line(probe.source, probe.firstLine, probe.firstText));
             }
             String typo = PathClass.typoExtension(a.path);
-            if (typo != null) {
+            // "did you mean X" only when X is real: a sibling with that extension exists
+            if (typo != null && files.locate(withExtension(a.path, typo), inc.cwd) != null) {
                 c.add(new Evidence("near-miss", Weights.NEAR_MISS, "its extension looks like a typo of ." + typo));
             }
             boolean includeLike = pc == PathClass.CONFIG || (pc == PathClass.INCLUDE && !base.endsWith(".so"));
             c.missingInclude = includeLike;
             referrer(inc, window, i, a, includeLike, cands);
         }
+    }
+
+    private static String withExtension(String path, String ext) {
+        int dot = path.lastIndexOf('.');
+        int slash = path.lastIndexOf('/');
+        return dot > slash ? path.substring(0, dot + 1) + ext : path;
     }
 
     /** Signal 5: the file that names the missing path, from trace buffers first, then from disk. */
@@ -467,6 +484,9 @@ final class Scorer {
                 }
                 if (n.permission) {
                     c.permission = true;
+                    if (n.includer != null) {
+                        c.includer = n.includer;
+                    }
                 }
                 if (n.code) {
                     c.code = true;

@@ -157,6 +157,9 @@ public final class JsonReport {
             if (v.culprit.names != null) {
                 c.put("names_missing", v.culprit.names);
             }
+            if (v.culprit.includer != null) {
+                c.put("includer", v.culprit.includer);
+            }
         }
         ArrayNode cands = o.putArray("candidates");
         for (Candidate cand : v.candidates) {
