@@ -482,6 +482,7 @@ public final class Analyzer {
             }
         }
         dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
+        this.httpdContext = httpd;
         ApacheCrashRule apache = httpd == null ? null : new ApacheCrashRule(httpd);
         if (httpd != null && httpd.owners() instanceof dev.faultline.httpd.modules.DirectiveCatalog catalog) {
             scorer.catalog(catalog);
@@ -575,6 +576,13 @@ public final class Analyzer {
             out.add(cutLogWrites + " error-log write(s) were cut at " + shortestCut + " bytes (strace -s): the messages that name files need -s 1024: " + all);
         }
         return out;
+    }
+
+    private dev.faultline.httpd.HttpdContext httpdContext;
+
+    /** The Apache knowledge the verdicts used, or null (not httpd); valid after {@link #finish()}. */
+    public dev.faultline.httpd.HttpdContext httpdContext() {
+        return httpdContext;
     }
 
     public long droppedIncidents() {

@@ -65,6 +65,22 @@ public final class ErrorLogEvidence {
     }
 
     /**
+     * For a log found on its own (the server's ErrorLog, not given by the user): its entries only join the trace's
+     * incidents of the same process; they make none of their own, since the log may hold other days.
+     */
+    public void joinOnly(List<Incident> traced) {
+        for (Finding f : findings) {
+            for (Incident inc : traced) {
+                if (f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
+                        || f.finding().kind() == ErrorLogFinding.Kind.CRASH)) {
+                    join(inc, f);
+                    break;
+                }
+            }
+        }
+    }
+
+    /**
      * Joins the findings to the trace's incidents (same pid, and same tid when both have one) and makes incidents of
      * the rest. Returns the incidents to add.
      */

@@ -34,6 +34,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Apache's error log (repeatable; - for stdin; .gz/.zst): its entries are evidence, and alone they give verdicts")
     List<String> errorLogs = new java.util.ArrayList<>();
 
+    @Option(names = "--no-auto-error-log", negatable = false,
+            description = "do not read the server's own ErrorLog (found from its configuration) to join its entries to the trace's incidents")
+    boolean noAutoErrorLog;
+
     @Option(names = "--tz", paramLabel = "ZONE", description = "the time zone of the error log's local times (default: this host's)")
     String tz;
 
@@ -95,7 +99,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm)
-                : analyze(traces, root, coreReports, config, confirm);
+                : analyze(traces, root, coreReports, config, confirm, errorLogs.isEmpty() && !noAutoErrorLog);
         report.warnings.addAll(coreNotes);
         if (!traces.isEmpty()) {
             report.incidents.addAll(logs.apply(report.incidents));
@@ -162,13 +166,48 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {
-        return analyze(traces, root, List.of(), null, false);
+        return analyze(traces, root, List.of(), null, false, false);
     }
 
-    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm) throws Exception {
+    /**
+     * The server's own ErrorLog (server level, from its configuration), read under --root or live: its entries of the
+     * traced processes join their incidents. A log faultline found itself adds no incident of its own.
+     */
+    private static void joinServersErrorLog(dev.faultline.httpd.HttpdContext ctx, Path root, Report report) {
+        if (ctx.config == null) {
+            return;
+        }
+        for (dev.faultline.httpd.config.ConfigNode n : ctx.tree()) {
+            if (!n.key().equals("errorlog") || n.argList().isEmpty()) {
+                continue;
+            }
+            String log = n.argList().get(0);
+            if (log.startsWith("|") || log.startsWith("syslog")) {
+                continue;
+            }
+            String server = log.startsWith("/") ? log : ctx.config.serverRoot() + "/" + log;
+            Path p = new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
+            if (p == null || !Files.isRegularFile(p) || !Files.isReadable(p)) {
+                continue;
+            }
+            dev.faultline.analysis.ErrorLogEvidence logs = new dev.faultline.analysis.ErrorLogEvidence(root);
+            try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(p.toString())) {
+                new dev.faultline.httpd.errorlog.ErrorLogParser(java.time.ZoneId.systemDefault()).parse(in, e -> logs.accept(server, e));
+            } catch (java.io.IOException e) {
+                report.warnings.add("the server's ErrorLog " + p + " could not be read: " + e.getMessage());
+                continue;
+            }
+            logs.joinOnly(report.incidents);
+            return; // the server-level one; a vhost's own log is for its requests only
+        }
+    }
+
+    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm,
+            boolean autoErrorLog) throws Exception {
         ParseStats stats;
         List<Incident> incidents;
         List<String> hints;
+        dev.faultline.httpd.HttpdContext httpdContext;
         long dropped;
         List<String> names;
         List<dev.faultline.core.CoreReport> unmatched;
@@ -190,11 +229,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             incidents = analyzer.finish();
             hints = analyzer.hints();
+            httpdContext = analyzer.httpdContext();
             dropped = analyzer.droppedIncidents();
             unmatched = analyzer.unmatchedCores();
         }
         Report report = new Report(names, incidents, stats);
         report.hints.addAll(hints);
+        if (autoErrorLog && httpdContext != null && !incidents.isEmpty()) {
+            joinServersErrorLog(httpdContext, root, report);
+        }
         report.droppedIncidents = dropped;
         if (stats.truncatedLastLine > 0) {
             report.warnings.add("the trace ends mid-line (line " + stats.truncatedLastLine + " has no newline): it was cut; analyzed up to "

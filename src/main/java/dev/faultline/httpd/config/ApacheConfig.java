@@ -17,7 +17,8 @@ public final class ApacheConfig {
     }
 
     private final String mainFile;
-    private final String serverRoot;
+    /** As the ServerRoot directive left it (the command line's -d, or the default, when there is none). */
+    String serverRoot;
     final List<ConfigNode> tree = new ArrayList<>();
     final List<String> files = new ArrayList<>();
     final Map<String, LoadedModule> modules = new LinkedHashMap<>();

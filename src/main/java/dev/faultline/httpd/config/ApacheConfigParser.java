@@ -348,6 +348,7 @@ public final class ApacheConfigParser {
                 case "serverroot" -> {
                     if (!w.isEmpty()) {
                         serverRoot = stripSlash(w.get(0));
+                        config.serverRoot = serverRoot;
                     }
                 }
                 case "loadmodule" -> {

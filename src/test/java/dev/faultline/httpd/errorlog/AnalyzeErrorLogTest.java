@@ -79,6 +79,32 @@ class AnalyzeErrorLogTest {
         assertTrue(inc.toString().contains("error-f_o.log"), "the log line is shown with the incident: " + inc);
     }
 
+    /** Without --error-log, the server's own ErrorLog (from its configuration, under --root) joins the traced 500. */
+    @Test
+    void theServersOwnErrorLogIsFoundFromItsConfiguration() throws Exception {
+        Path c = Cli.repo().resolve("fixtures/apache/htaccess-typo");
+        Path root = dir.resolve("root");
+        Path serverRoot = Path.of("/tmp/faultline-apache/htaccess-typo");
+        try (java.util.stream.Stream<Path> s = Files.walk(c.resolve("snapshot"))) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path to = root.resolve(c.resolve("snapshot").relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        Path log = root.resolve(serverRoot.toString().substring(1)).resolve("logs/error.log");
+        Files.createDirectories(log.getParent());
+        Files.copy(c.resolve("error-f_o.log"), log);
+        JsonNode incidents = analyze("--root", root.toString(), c.resolve("f_o.txt").toString());
+        assertEquals(1, incidents.size(), incidents.toString());
+        assertTrue(incidents.get(0).toString().contains("logs/error.log"), "the log's line joined the incident: " + incidents);
+        JsonNode without = analyze("--root", root.toString(), "--no-auto-error-log", c.resolve("f_o.txt").toString());
+        assertTrue(!without.get(0).toString().contains("logs/error.log"), without.toString());
+    }
+
     /** The error log alone: AH00051 says where the core went; the core then gives the module, the request and the line. */
     @Test
     void anAh00051LineLeadsToTheCoreAndItsVerdict() throws Exception {
