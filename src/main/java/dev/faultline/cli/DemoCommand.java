@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Analyze bundled real recordings from fixtures/: a config crash and a WordPress-style missing include behind a real Apache.")
+        description = "Analyze bundled real recordings from fixtures/: a config crash, a server-level <Location> that crashes Apache's children, and a WordPress-style missing include behind a real Apache.")
 public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
@@ -20,6 +20,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<String[]> demos = List.of(
                 new String[] {"confsrv crashes on a bad directive in an included file (strace -f -tt -T)",
                     "fixtures/config-open/f_tt_T.txt"},
+                new String[] {"Apache children crash at request time on a directive in a server-level <Location> they never read (strace -f -tt -T -yy -s 1024)",
+                    "fixtures/httpd/location-handler-prefork/f.txt", "fixtures/httpd/location-handler-prefork/snapshot"},
                 new String[] {"Apache + mod_php answers 500: a WordPress-style require_once of a misspelled file (strace -f -tt -T -yy -s 1024)",
                     "fixtures/apache/php-missing-include/f_tt_T_yy_s1024.txt"});
         for (String[] d : demos) {
@@ -28,9 +30,12 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new UserError(ExitCodes.NOT_FOUND, "demo recording missing: " + trace + " (run from a faultline checkout)");
             }
             System.out.println("=== " + d[0]);
-            System.out.println("=== $ faultline analyze " + d[1]);
+            System.out.println("=== $ faultline analyze " + (d.length > 2 ? "--root " + d[2] + " " : "") + d[1]);
             AnalyzeCommand a = new AnalyzeCommand();
             a.traces = List.of(trace.toString());
+            if (d.length > 2) {
+                a.root = repo.resolve(d[2]); // the recorded server's files: its configuration and module
+            }
             a.format = format;
             int rc = a.call();
             if (rc != 0) {
