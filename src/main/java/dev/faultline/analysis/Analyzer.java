@@ -47,6 +47,13 @@ public final class Analyzer {
     /** For the hints: whether any task took a connection or read a request, and error-log writes strace cut. */
     private boolean connectionsSeen;
     private boolean requestSeen;
+    /** httpd's "child pid N exit signal S" without "possible coredump": the child could not dump a core. */
+    public static final String NO_CORE_CODE = "AH00052";
+    /** The hint for children that died without a core: the line that lets them dump one. */
+    public static final String CORE_HINT = "httpd's children died without a core (AH00052): after setuid they may not dump one unless"
+            + " CoreDumpDirectory is set; add `CoreDumpDirectory /var/cache/apache2/cores` (a directory the server user can write)"
+            + " and `ulimit -c unlimited` where httpd starts, then `faultline core --pid PID` reads the next crash's core";
+    private long noCoreCrashes;
     /** wait4(..., WNOHANG) calls: a server parent's maintenance loop (httpd's, once a second). */
     private long reapPolls;
     private long cutLogWrites;
@@ -211,6 +218,9 @@ public final class Analyzer {
         }
         if (e.name.equals("wait4") && e.argText != null && e.argText.contains("WNOHANG")) {
             reapPolls++;
+        }
+        if (a != null && a.kind == FileActivity.Kind.WRITE_LOG && a.data != null && a.data.contains(NO_CORE_CODE)) {
+            noCoreCrashes++;
         }
         if (a != null && a.kind == FileActivity.Kind.WRITE_LOG && e.arg(1) != null && dev.faultline.trace.CString.isTruncated(e.arg(1))) {
             cutLogWrites++;
@@ -571,6 +581,9 @@ public final class Analyzer {
             out.add(parentOnly
                     ? "only one process is in the trace and it read no request: httpd's parent never serves one; trace every process and thread: " + all
                     : "no thread in the trace read an HTTP request, so no 5xx can be explained: trace the children too, while the failing request is sent: " + all);
+        }
+        if (noCoreCrashes > 0) {
+            out.add(CORE_HINT);
         }
         if (cutLogWrites > 0) {
             out.add(cutLogWrites + " error-log write(s) were cut at " + shortestCut + " bytes (strace -s): the messages that name files need -s 1024: " + all);

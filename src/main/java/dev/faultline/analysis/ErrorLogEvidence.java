@@ -60,6 +60,16 @@ public final class ErrorLogEvidence {
         return out;
     }
 
+    /** What the log cannot show: a child that died with no core (AH00052) gets the line that would give one. */
+    public List<String> hints() {
+        for (Finding f : findings) {
+            if (f.finding().kind() == ErrorLogFinding.Kind.CRASH && f.finding().coreDir().isEmpty()) {
+                return List.of(Analyzer.CORE_HINT);
+            }
+        }
+        return List.of();
+    }
+
     public long dropped() {
         return dropped;
     }

@@ -101,6 +101,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm)
                 : analyze(traces, root, coreReports, config, confirm, errorLogs.isEmpty() && !noAutoErrorLog);
         report.warnings.addAll(coreNotes);
+        for (String h : logs.hints()) {
+            if (!report.hints.contains(h)) {
+                report.hints.add(h);
+            }
+        }
         if (!traces.isEmpty()) {
             report.incidents.addAll(logs.apply(report.incidents));
         }

@@ -47,6 +47,17 @@ class TraceHintsTest {
         assertTrue(text.out.contains("hint: only one process"), text.out);
     }
 
+    /** AH00052: the child died without a core; the hint gives the line that lets the next one dump. */
+    @Test
+    void aChildThatCouldNotDumpGetsTheCoreDumpDirectoryLine() throws Exception {
+        Path f = Cli.repo().resolve("fixtures/apache/php-stack-overflow/f_tt_T_yy_s1024.txt");
+        String hints = JSON.readTree(Cli.run("analyze", "--format", "json", f.toString()).out).get("hints").toString();
+        assertTrue(hints.contains("AH00052") && hints.contains("CoreDumpDirectory"), hints);
+        Path log = Cli.repo().resolve("fixtures/apache/php-stack-overflow/error.log");
+        String fromLog = JSON.readTree(Cli.run("analyze", "--format", "json", "--error-log", log.toString()).out).get("hints").toString();
+        assertTrue(fromLog.contains("CoreDumpDirectory"), fromLog);
+    }
+
     @Test
     void errorLogWritesCutByAShortDashSAreSaid() throws Exception {
         Path f = Cli.repo().resolve("fixtures/apache/htaccess-typo/f_o.txt");
