@@ -12,8 +12,15 @@ import picocli.CommandLine.Parameters;
             "wait for a crash, capture it at the signal stop, and name the config file behind it.",
             "Detaches on Ctrl-C, SIGTERM, --duration, --max-crashes, errors, or when the server is gone."})
 public final class AttachCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "PID", description = "a pid of the server (httpd parent or any child)")
-    int pid;
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "a pid of the server (httpd parent or any child)")
+    Integer pid;
+
+    @Option(names = {"-p", "--pid"}, paramLabel = "PID",
+            description = "a pid of the server, as strace takes it (repeatable; faultline finds every process and thread of the server from the first)")
+    java.util.List<Integer> pids = new java.util.ArrayList<>();
+
+    @Option(names = "--pidfile", paramLabel = "FILE", description = "the server's PidFile (Debian: /run/apache2/apache2.pid)")
+    java.nio.file.Path pidfile;
 
     @Option(names = "--no-escalate", description = "sentinel mode: do not switch to full syscall tracing after the first crash")
     boolean noEscalate;
@@ -24,8 +31,33 @@ public final class AttachCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    /** The pid to attach to: the positional PID, else the first -p, else the PidFile's. */
+    int target() {
+        if (pid != null) {
+            return pid;
+        }
+        if (!pids.isEmpty()) {
+            return pids.get(0);
+        }
+        if (pidfile == null) {
+            throw new UserError(ExitCodes.USAGE, "give the server's PID, -p PID or --pidfile FILE");
+        }
+        if (!java.nio.file.Files.exists(pidfile)) {
+            throw new UserError(ExitCodes.NOT_FOUND, "--pidfile " + pidfile + ": no such file (is the server running?)");
+        }
+        try {
+            String text = java.nio.file.Files.readString(pidfile).strip();
+            return Integer.parseInt(text.length() > 16 ? text.substring(0, 16) : text);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new UserError(ExitCodes.NO_PERMISSION, "--pidfile " + pidfile + ": permission denied");
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw new UserError(ExitCodes.USAGE, "--pidfile " + pidfile + " holds no pid");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
+        int pid = target();
         if (pid <= 0) {
             throw new UserError(ExitCodes.USAGE, "PID must be a positive number, not " + pid);
         }

@@ -27,8 +27,8 @@ final class LiveOptions {
     @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
     String format;
 
-    @Option(names = "--max-crashes", paramLabel = "N",
-            description = "stop after N crashes (attach default 1; run default: when the command exits)")
+    @Option(names = {"--max-incidents", "--max-crashes"}, paramLabel = "N",
+            description = "stop after N incidents (--max-crashes is the old name; attach: 2 when the first crash names no config file, else 1; run: when the command exits)")
     Integer maxCrashes;
 
     @Option(names = "--enable-core", description = "raise the crashing process's RLIMIT_CORE (prlimit) so the kernel writes a core")
@@ -60,7 +60,7 @@ final class LiveOptions {
         }
         o.maxCrashes = maxCrashes != null ? maxCrashes : defaultMaxCrashes;
         if (o.maxCrashes < 0) {
-            throw new UserError(ExitCodes.USAGE, "--max-crashes must be 0 (no limit) or more");
+            throw new UserError(ExitCodes.USAGE, "--max-incidents must be 0 (no limit) or more");
         }
         o.stringCap = stringCap;
         o.recordAll = straceLog != null;
