@@ -22,10 +22,11 @@
 # GET /crash-loc/, the child segfaults in the fixups hook on `CrashConfHandler proxxy` from a
 # server-level <Location> in conf/conf.d/50-app.conf line 5, a file the child never reads. Reports the
 # milliseconds from the request to faultline's first stdout line, to its line naming the culprit file,
-# and to its exit; $LATENCY_RUNS times.
+# and to its exit; $LATENCY_RUNS times. LATENCY_CASE=http500: GET /typo/ answers 500 (typo/.htaccess line 2,
+# `RewriteEngin On`); no crash: the sentinel sees it through the error log it follows.
 #
 # Environment: ROUNDS (3; the rows are measured in ROUNDS interleaved rounds, best per row), REQUESTS (20000), CONCURRENCY (8), PORT (18290; 18291 for --crash-latency),
-# LATENCY_RUNS (3), LATENCY_CASE (htaccess|location), LATENCY_MPM (prefork|event), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
+# LATENCY_RUNS (3), LATENCY_CASE (htaccess|location|http500), LATENCY_MPM (prefork|event), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -280,7 +281,8 @@ crash_latency() {
   case "${LATENCY_CASE:-htaccess}" in
     htaccess) url=/crash/; want="crash/.htaccess"; line_no=3 ;;
     location) url=/crash-loc/; want="conf.d/50-app.conf"; line_no=5 ;;
-    *) die "LATENCY_CASE must be htaccess or location" ;;
+    http500) url=/typo/; want="typo/.htaccess"; line_no=2 ;;
+    *) die "LATENCY_CASE must be htaccess, location or http500" ;;
   esac
   want_re=$(printf '%s' "$want" | sed 's/[.]/\\./g')
   build_faultline

@@ -13,7 +13,8 @@
 # htdocs: index.html, ok.php, crash/ (.htaccess line 3: `CrashConfParse statc`, crashes the child
 # while the .htaccess is parsed), crash-late/ (.htaccess line 2: `CrashConfHandler proxxy`,
 # crashes it later, in the fixups hook) and crash-loc/ (conf/conf.d/50-app.conf line 5, a
-# server-level <Location> with `CrashConfHandler proxxy`: crashes in the fixups hook). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
+# server-level <Location> with `CrashConfHandler proxxy`: crashes in the fixups hook) and typo/
+# (.htaccess line 2: `RewriteEngin On`, a 500 that the error log names). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
 # caller's `ulimit -c` allows).
 set -euo pipefail
 
@@ -160,7 +161,10 @@ APP
 
 write_htdocs() { # DIR
   local h=$1/htdocs
-  mkdir -p "$h/crash" "$h/crash-late" "$h/crash-loc"
+  mkdir -p "$h/crash" "$h/crash-late" "$h/crash-loc" "$h/typo"
+  printf '<html><body>typo</body></html>\n' > "$h/typo/index.html"
+  # line 2: the classic .htaccess typo; httpd answers 500 and logs "Invalid command 'RewriteEngin'"
+  printf '# pretty URLs\nRewriteEngin On\n' > "$h/typo/.htaccess"
   printf '<html><body>crash-loc</body></html>\n' > "$h/crash-loc/index.html"
   printf '<html><body>faultline live test server</body></html>\n' > "$h/index.html"
   printf '<?php echo "ok";\n' > "$h/ok.php"

@@ -60,6 +60,18 @@ public final class ErrorLogEvidence {
         return out;
     }
 
+    /**
+     * The incident one new log entry makes on its own, as a live watch sees it: a 5xx (or 403) whose cause the entry
+     * names; null for an entry that names no cause, and for a crash (the tracer captures crashes itself).
+     */
+    public Incident incidentFor(String source, ErrorLogEntry e) {
+        ErrorLogFinding f = ErrorLogFinding.of(e).orElse(null);
+        if (f == null || f.kind() == ErrorLogFinding.Kind.LIFECYCLE || f.kind() == ErrorLogFinding.Kind.CRASH) {
+            return null;
+        }
+        return incidentOf(new Finding(source, e, f));
+    }
+
     /** What the log cannot show: a child that died with no core (AH00052) gets the line that would give one. */
     public List<String> hints() {
         for (Finding f : findings) {

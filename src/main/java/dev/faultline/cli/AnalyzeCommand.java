@@ -179,32 +179,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * traced processes join their incidents. A log faultline found itself adds no incident of its own.
      */
     private static void joinServersErrorLog(dev.faultline.httpd.HttpdContext ctx, Path root, Report report) {
-        if (ctx.config == null) {
+        String server = ctx.errorLog();
+        Path p = server == null ? null : new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
+        if (p == null || !Files.isRegularFile(p) || !Files.isReadable(p)) {
             return;
         }
-        for (dev.faultline.httpd.config.ConfigNode n : ctx.tree()) {
-            if (!n.key().equals("errorlog") || n.argList().isEmpty()) {
-                continue;
-            }
-            String log = n.argList().get(0);
-            if (log.startsWith("|") || log.startsWith("syslog")) {
-                continue;
-            }
-            String server = log.startsWith("/") ? log : ctx.config.serverRoot() + "/" + log;
-            Path p = new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
-            if (p == null || !Files.isRegularFile(p) || !Files.isReadable(p)) {
-                continue;
-            }
-            dev.faultline.analysis.ErrorLogEvidence logs = new dev.faultline.analysis.ErrorLogEvidence(root);
-            try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(p.toString())) {
-                new dev.faultline.httpd.errorlog.ErrorLogParser(java.time.ZoneId.systemDefault()).parse(in, e -> logs.accept(server, e));
-            } catch (java.io.IOException e) {
-                report.warnings.add("the server's ErrorLog " + p + " could not be read: " + e.getMessage());
-                continue;
-            }
-            logs.joinOnly(report.incidents);
-            return; // the server-level one; a vhost's own log is for its requests only
+        dev.faultline.analysis.ErrorLogEvidence logs = new dev.faultline.analysis.ErrorLogEvidence(root);
+        try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(p.toString())) {
+            new dev.faultline.httpd.errorlog.ErrorLogParser(java.time.ZoneId.systemDefault()).parse(in, e -> logs.accept(server, e));
+        } catch (java.io.IOException e) {
+            report.warnings.add("the server's ErrorLog " + p + " could not be read: " + e.getMessage());
+            return;
         }
+        logs.joinOnly(report.incidents);
     }
 
     static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm,

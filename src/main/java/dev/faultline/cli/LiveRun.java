@@ -62,6 +62,8 @@ final class LiveRun {
     static Outcome run(Tracer.Options opt, int pid, List<String> command, long durationMs, Path strace,
             boolean redact, Path root, String banner) throws Exception {
         ProcFs proc = ProcFs.system();
+        // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
+        ErrorLogWatch watch = command == null ? errorLogOf(proc, pid, root) : null;
         BlockingQueue<List<LiveRecord>> queue = new ArrayBlockingQueue<>(256);
         Analyzer analyzer = new Analyzer(new FileSource(root));
         Tracer tracer = command == null
@@ -105,6 +107,17 @@ final class LiveRun {
             if (banner != null) {
                 System.err.println(banner);
             }
+            if (watch != null) {
+                int limit = opt.stopWhenNamed || opt.maxCrashes <= 0 ? 1 : opt.maxCrashes;
+                watch.onIncident(n -> {
+                    if (n >= limit) {
+                        tracer.requestStop("the error log named the cause of " + n + " incident(s): detached");
+                    }
+                });
+                Thread t = new Thread(watch, "faultline-error-log");
+                t.setDaemon(true);
+                t.start();
+            }
             if (durationMs > 0) {
                 Thread timer = new Thread(() -> {
                     try {
@@ -139,7 +152,11 @@ final class LiveRun {
             if (partial != null) {
                 Files.move(partial, strace, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
-            List<Incident> incidents = analyzer.finish();
+            List<Incident> incidents = new java.util.ArrayList<>(analyzer.finish());
+            if (watch != null) {
+                watch.stop();
+                incidents.addAll(watch.incidents());
+            }
             Report report = new Report(List.of(command == null ? "attach:" + pid : "run:" + String.join(" ", command)), incidents, stats);
             report.droppedIncidents = analyzer.droppedIncidents();
             report.warnings.addAll(tracer.notes());
@@ -161,6 +178,30 @@ final class LiveRun {
             } catch (IllegalStateException ignored) {
                 // already shutting down: the hook is running
             }
+        }
+    }
+
+    /**
+     * attach: the server's ErrorLog (from its own command line and configuration), to follow so that a sentinel sees
+     * a 5xx whose cause httpd logs; the first such incident ends the attach like a crash that names its file. Null
+     * when the server is no httpd or its log cannot be read.
+     */
+    private static ErrorLogWatch errorLogOf(ProcFs proc, int pid, Path root) {
+        try {
+            List<String> argv = proc.cmdline(pid);
+            if (!dev.faultline.httpd.HttpdExecutable.isServer(argv)) {
+                return null;
+            }
+            dev.faultline.httpd.HttpdContext ctx = dev.faultline.httpd.HttpdContexts.load(
+                    new dev.faultline.httpd.ServerEvidence(argv, null, java.util.Map.of()), null, root);
+            String server = ctx.errorLog();
+            Path log = server == null ? null : new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
+            if (log == null || !Files.isRegularFile(log)) {
+                return null;
+            }
+            return new ErrorLogWatch(log, server, new dev.faultline.analysis.ErrorLogEvidence(root));
+        } catch (IOException | RuntimeException e) {
+            return null; // the watch is a bonus: the tracer goes on without it
         }
     }
 

@@ -94,6 +94,23 @@ public final class HttpdContext {
         }
     }
 
+    /** The server-level ErrorLog as the server names it (relative paths under ServerRoot); null for a pipe or syslog. */
+    public String errorLog() {
+        if (config == null) {
+            return null;
+        }
+        String log = null;
+        for (ConfigNode n : tree) {
+            if (n.key().equals("errorlog") && !n.argList().isEmpty()) {
+                log = n.argList().get(0); // the last one at server level wins, as with any server directive
+            }
+        }
+        if (log == null || log.startsWith("|") || log.startsWith("syslog")) {
+            return null;
+        }
+        return log.startsWith("/") ? log : config.serverRoot() + "/" + log;
+    }
+
     /** Things worth telling the reader about the context itself (a config that could not be read, and why). */
     public List<String> notes() {
         return notes;

@@ -1,0 +1,48 @@
+package dev.faultline.httpd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.capture.FaultlineProcess;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A default (sentinel) attach sees a 500 with no crash: it follows the server's error log (found from the server's
+ * command line and configuration), and the entry that names the cause ends the attach with its verdict.
+ */
+class AttachErrorLogTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSentinelAttachNamesTheHtaccessOfA500() throws Exception {
+        LiveApache.assumeTraceable(dir);
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "event")) {
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", Integer.toString(httpd.parentPid()));
+            FaultlineProcess.waitUntil(20, () -> httpd.childPids().stream().allMatch(p -> FaultlineProcess.tracerPid(p) > 0),
+                    "httpd traced");
+            Thread.sleep(300); // the watch starts at the log's end once the tracer holds the server
+            assertEquals(500, httpd.curl("/typo/")); // typo/.htaccess line 2: RewriteEngin On
+            assertEquals(0, fl.waitFor(20), fl.stderr());
+            JsonNode incidents = new ObjectMapper().readTree(fl.stdout()).get("incidents");
+            assertEquals(1, incidents.size(), fl.stdout());
+            JsonNode inc = incidents.get(0);
+            assertEquals("http_error", inc.get("kind").asText());
+            assertEquals(500, inc.get("status").asInt());
+            JsonNode v = inc.get("verdict");
+            assertEquals("config", v.get("class").asText(), v.toString());
+            assertEquals(httpd.dir().resolve("htdocs/typo/.htaccess").toString(), v.get("culprit").get("path").asText());
+            assertEquals(2, v.get("culprit").get("line").asInt());
+            assertTrue(fl.stderr().contains("the error log named the cause"), fl.stderr());
+            for (int p : httpd.childPids()) {
+                assertEquals(0, FaultlineProcess.tracerPid(p), "detached from " + p);
+            }
+            assertEquals(200, httpd.curl("/index.html"), "the server still serves");
+        }
+    }
+}
