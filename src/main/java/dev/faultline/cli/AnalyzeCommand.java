@@ -130,10 +130,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         String name = log.equals("-") ? "<stdin>" : log;
+        dev.faultline.httpd.errorlog.ErrorLogParser.Stats stats;
         try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(log)) {
-            new dev.faultline.httpd.errorlog.ErrorLogParser(zone).parse(in, e -> logs.accept(name, e));
+            stats = new dev.faultline.httpd.errorlog.ErrorLogParser(zone).parse(in, e -> logs.accept(name, e));
         } catch (java.io.IOException e) {
             throw new UserError(ExitCodes.IO_ERROR, "--error-log " + log + ": " + e.getMessage());
+        }
+        if (stats.entries == 0 && stats.lines > 0) {
+            // lines, and not one of them an httpd error-log entry: binary data, or some other file
+            throw new UserError(ExitCodes.NOT_A_TRACE, "--error-log " + log + ": no line of an Apache error log (" + stats.lines
+                    + " lines" + (stats.binary > 0 ? ", " + stats.binary + " of binary data" : "") + ")");
         }
     }
 

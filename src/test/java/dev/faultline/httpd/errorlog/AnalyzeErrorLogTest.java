@@ -32,6 +32,23 @@ class AnalyzeErrorLogTest {
     }
 
     @Test
+    void aFileThatIsNoErrorLogIsOneLineAndExit7() throws Exception {
+        Path junk = dir.resolve("junk.log");
+        byte[] b = new byte[8192];
+        new java.util.Random(3).nextBytes(b);
+        Files.write(junk, b);
+        for (Path p : new Path[] {junk, Cli.repo().resolve("fixtures/apache/htaccess-typo/f_o.txt")}) {
+            Cli r = Cli.run("analyze", "--error-log", p.toString());
+            assertEquals(7, r.exit, r.err);
+            assertTrue(r.err.strip().lines().count() == 1 && r.err.contains("no line of an Apache error log"), r.err);
+        }
+        Cli missing = Cli.run("analyze", "--error-log", dir.resolve("none.log").toString());
+        assertEquals(3, missing.exit);
+        Cli nothing = Cli.run("analyze");
+        assertEquals(2, nothing.exit);
+    }
+
+    @Test
     void anInvalidCommandNamesTheHtaccessAndItsLine() throws Exception {
         Path c = Cli.repo().resolve("fixtures/apache/htaccess-typo");
         JsonNode incidents = analyze("--error-log", c.resolve("error.log").toString(), "--root", c.resolve("snapshot").toString());
