@@ -491,7 +491,15 @@ public final class Analyzer {
                 }
             }
         }
-        dev.faultline.httpd.HttpdContext httpd = httpdContexts == null || !httpdSeen ? null : httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
+        dev.faultline.httpd.HttpdContext httpd = null;
+        if (httpdContexts != null && httpdSeen) {
+            try {
+                httpd = httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
+            } catch (RuntimeException e) {
+                // the Apache knowledge is an addition: without it the generic verdicts still stand
+                contextFailure = "the server's configuration could not be read (" + e + "): verdicts without Apache knowledge";
+            }
+        }
         this.httpdContext = httpd;
         ApacheCrashRule apache = httpd == null ? null : new ApacheCrashRule(httpd);
         if (httpd != null && httpd.owners() instanceof dev.faultline.httpd.modules.DirectiveCatalog catalog) {
@@ -592,6 +600,12 @@ public final class Analyzer {
     }
 
     private dev.faultline.httpd.HttpdContext httpdContext;
+    private String contextFailure;
+
+    /** Why the Apache knowledge could not be built, or null. */
+    public String contextFailure() {
+        return contextFailure;
+    }
 
     /** The Apache knowledge the verdicts used, or null (not httpd); valid after {@link #finish()}. */
     public dev.faultline.httpd.HttpdContext httpdContext() {

@@ -228,6 +228,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             incidents = analyzer.finish();
             hints = analyzer.hints();
             httpdContext = analyzer.httpdContext();
+            if (analyzer.contextFailure() != null) {
+                hints.add(analyzer.contextFailure());
+            }
             dropped = analyzer.droppedIncidents();
             unmatched = analyzer.unmatchedCores();
         }
