@@ -232,12 +232,24 @@ public final class ConfigCopy implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         closed = true;
-        try (Stream<Path> s = Files.walk(tempDir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
+        // an apache2 -t still running (it was interrupted too) may write its output file while the tree goes:
+        // walk again until the directory is gone
+        for (int attempt = 0; attempt < 20 && Files.exists(tempDir); attempt++) {
+            try (Stream<Path> s = Files.walk(tempDir)) {
+                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException ignored) {
+                // a file appeared or vanished under the walk: the next attempt sees the tree as it is now
             }
-        } catch (IOException ignored) {
-            // best effort: the dir is private (0700) and under the temp dir
+            if (Files.exists(tempDir)) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
