@@ -68,13 +68,17 @@ public final class ConfigCopy implements AutoCloseable {
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         ConfigCopy copy = new ConfigCopy(serverRoot, temp);
         Runtime.getRuntime().addShutdownHook(copy.cleanup);
+        // the copy is made under the edit lock: a Ctrl-C now waits for it, rather than deleting a tree still growing
+        copy.editing.lock();
         try {
             copy.copyTree();
             copy.rewriteRoots();
         } catch (IOException | RuntimeException e) {
+            copy.editing.unlock();
             copy.close();
             throw e;
         }
+        copy.editing.unlock();
         return copy;
     }
 
