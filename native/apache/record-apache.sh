@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Record real Apache httpd (prefork + mod_php) strace fixtures with known answers.
+# Record real Apache httpd (prefork + mod_php, event + php-fpm) strace fixtures with known answers.
 #
 #   native/apache/record-apache.sh [OUTDIR] [CASE...]
 #
@@ -14,6 +14,8 @@
 #   error.log             Apache's error log of the f_tt_T_yy_s1024 run (error-f_o.log: of the f_o run)
 #   requests.txt          requests sent and the status each got, for both runs
 #   expected.properties   what `faultline analyze` must conclude
+# php-fpm cases (event MPM + mod_proxy_fcgi over a unix socket) also get fpm_<name>.txt: the php-fpm master
+# and its workers traced with the same flags in the same run, and fpm-error.log.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -22,11 +24,13 @@ OUTDIR=${1:-$REPO/fixtures/apache}
 shift || true
 BASE=/tmp/faultline-apache
 ALL_CASES=(htaccess-typo htaccess-inherited php-missing-include php-stack-overflow not-found-404
-           htaccess-prepend-inherited)
+           htaccess-prepend-inherited php-permission-include htaccess-unreadable-403 authz-denied-403
+           directoryindex-healthy fpm-missing-include parent-only)
 if [ $# -gt 0 ]; then CASES=("$@"); else CASES=("${ALL_CASES[@]}"); fi
 
 MODDIR=/usr/lib/apache2/modules
 APACHE=/usr/sbin/apache2
+PHPFPM=/usr/sbin/php-fpm8.2
 
 die() { echo "record-apache: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apache2 switches its children to www-data)"
@@ -38,6 +42,16 @@ id www-data >/dev/null 2>&1 || die "no www-data user"
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 
+uses_fpm() { [ "$1" = fpm-missing-include ]; }
+
+# the two recordings of a case: "<file stem> <strace flags>"; parent-only traces without -f
+recordings_of() {
+  case "$1" in
+    parent-only) printf '%s\n' "p_tt_T_yy_s1024 -tt -T -yy -s 1024" "p_o" ;;
+    *) printf '%s\n' "f_tt_T_yy_s1024 -f -tt -T -yy -s 1024" "f_o -f" ;;
+  esac
+}
+
 port_of() {
   case "$1" in
     htaccess-typo) echo 18101 ;;
@@ -46,16 +60,29 @@ port_of() {
     php-stack-overflow) echo 18104 ;;
     not-found-404) echo 18105 ;;
     htaccess-prepend-inherited) echo 18106 ;;
+    php-permission-include) echo 18107 ;;
+    htaccess-unreadable-403) echo 18108 ;;
+    authz-denied-403) echo 18109 ;;
+    directoryindex-healthy) echo 18110 ;;
+    fpm-missing-include) echo 18111 ;;
+    parent-only) echo 18112 ;;
     *) die "unknown case $1" ;;
   esac
 }
 
 # ---------------------------------------------------------------- server config
-write_httpd_conf() { # ROOT PORT
-  local root=$1 port=$2
-  mkdir -p "$root/conf" "$root/logs" "$root/htdocs"
+write_httpd_conf() { # CASE ROOT PORT
+  local c=$1 root=$2 port=$3 mpm=prefork php="LoadModule php_module $MODDIR/libphp8.2.so" handler
+  handler='SetHandler application/x-httpd-php'
+  if uses_fpm "$c"; then
+    mpm=event
+    php="LoadModule proxy_module $MODDIR/mod_proxy.so
+LoadModule proxy_fcgi_module $MODDIR/mod_proxy_fcgi.so"
+    handler="SetHandler \"proxy:unix:$root/run/php-fpm.sock|fcgi://localhost\""
+  fi
+  mkdir -p "$root/conf" "$root/logs" "$root/htdocs" "$root/run"
   cat > "$root/conf/httpd.conf" <<CONF
-# faultline fixture server: prefork + mod_php, loopback only
+# faultline fixture server: $mpm + $(uses_fpm "$c" && echo php-fpm || echo mod_php), loopback only
 ServerRoot "$root"
 ServerName 127.0.0.1
 Listen 127.0.0.1:$port
@@ -63,21 +90,20 @@ PidFile logs/httpd.pid
 DefaultRuntimeDir logs
 Mutex file:logs default
 
-LoadModule mpm_prefork_module $MODDIR/mod_mpm_prefork.so
+LoadModule mpm_${mpm}_module $MODDIR/mod_mpm_${mpm}.so
 LoadModule authz_core_module $MODDIR/mod_authz_core.so
 LoadModule authz_host_module $MODDIR/mod_authz_host.so
 LoadModule mime_module $MODDIR/mod_mime.so
 LoadModule dir_module $MODDIR/mod_dir.so
 LoadModule rewrite_module $MODDIR/mod_rewrite.so
-LoadModule php_module $MODDIR/libphp8.2.so
+$php
 
 User www-data
 Group www-data
 
 StartServers 2
-MinSpareServers 2
-MaxSpareServers 3
-MaxRequestWorkers 5
+$(if [ $mpm = prefork ]; then printf 'MinSpareServers 2\nMaxSpareServers 3\nMaxRequestWorkers 5'; else
+  printf 'ThreadsPerChild 4\nMinSpareThreads 4\nMaxSpareThreads 8\nMaxRequestWorkers 8'; fi)
 MaxConnectionsPerChild 0
 KeepAlive Off
 Timeout 10
@@ -108,10 +134,11 @@ AccessFileName .htaccess
     Require all denied
 </Files>
 
-PHPIniDir "$root/conf"
+$(uses_fpm "$c" || echo "PHPIniDir \"$root/conf\"")
 <FilesMatch ".+\.php$">
-    SetHandler application/x-httpd-php
+    $handler
 </FilesMatch>
+$(extra_conf "$c" "$root")
 CONF
   cat > "$root/conf/php.ini" <<'INI'
 ; faultline fixture php.ini (mod_php): errors go to the Apache error log, never to the client,
@@ -129,6 +156,44 @@ expose_php = Off
 [Date]
 date.timezone = UTC
 INI
+}
+
+# per-case lines at the end of httpd.conf
+extra_conf() { # CASE ROOT
+  case "$1" in
+    authz-denied-403)
+      printf '<Directory "%s/htdocs/private">\n    Require all denied\n</Directory>\n' "$2" ;;
+    directoryindex-healthy)
+      printf '<Directory "%s/htdocs/site">\n    DirectoryIndex index.html index.php\n</Directory>\n' "$2" ;;
+    fpm-missing-include)
+      # httpd's documented example format, with the source location (%F) and the OS error (%E)
+      printf '%s\n' 'ErrorLogFormat "[%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\ %a] %M% ,\ referer\ %{Referer}i"' ;;
+  esac
+}
+
+# php-fpm's own configuration for the fpm cases: one static pool of two workers on a unix socket
+write_fpm_conf() { # ROOT
+  local root=$1
+  cat > "$root/conf/php-fpm.conf" <<FPM
+; faultline fixture php-fpm: foreground, one pool on a unix socket only
+[global]
+pid = $root/run/php-fpm.pid
+error_log = $root/logs/fpm-error.log
+daemonize = no
+
+[www]
+user = www-data
+group = www-data
+listen = $root/run/php-fpm.sock
+listen.owner = www-data
+listen.group = www-data
+listen.mode = 0660
+pm = static
+pm.max_children = 2
+catch_workers_output = yes
+php_admin_flag[log_errors] = on
+php_admin_value[display_errors] = off
+FPM
 }
 
 # ---------------------------------------------------------------- cases
@@ -191,6 +256,49 @@ Options -Indexes
 HTA
       printf '# app: bigger uploads\nphp_value upload_max_filesize 32M\nphp_value post_max_size 32M\n' > "$h/app/.htaccess"
       ;;
+    php-permission-include)
+      # the shop's settings file was copied in by root with a umask of 077: the server user may not read it
+      mkdir -p "$h/shop/config"
+      printf '<?php\n// shop front controller\n$started = microtime(true);\nrequire __DIR__ . %s;\necho "shop ok\\n";\n' \
+        "'/config/settings.php'" > "$h/shop/index.php"
+      printf '<?php\n$db_host = "localhost";\n' > "$h/shop/config/settings.php"
+      ;;
+    htaccess-unreadable-403)
+      # an .htaccess the server user may not read: httpd answers 403 (AH00529), for the whole subtree
+      mkdir -p "$h/blog"
+      printf '<html><body>blog</body></html>\n' > "$h/blog/index.html"
+      printf '# blog: no listings\nOptions -Indexes\n' > "$h/blog/.htaccess"
+      ;;
+    authz-denied-403)
+      # an intended 403: authorization refuses the private area (AH01630); no incident
+      mkdir -p "$h/private"
+      printf 'internal\n' > "$h/private/report.txt"
+      ;;
+    directoryindex-healthy)
+      # DirectoryIndex tries index.html first; the site has only index.php: the probe is normal
+      mkdir -p "$h/site"
+      printf '<?php\necho "site ok\\n";\n' > "$h/site/index.php"
+      ;;
+    fpm-missing-include)
+      mkdir -p "$h/app/lib"
+      printf '<?php\n// app front controller\nrequire_once __DIR__ . %s;\nrequire_once __DIR__ . %s;\necho render();\n' \
+        "'/lib/bootstrap.php'" "'/lib/templates.php'" > "$h/app/index.php"
+      printf '<?php\n// templates moved to lib/views.php in the last deploy\nfunction boot() { return true; }\n' > "$h/app/lib/bootstrap.php"
+      printf '<?php\nfunction render() { return "app ok\\n"; }\n' > "$h/app/lib/views.php"
+      ;;
+    parent-only)
+      mkdir -p "$h/app"
+      printf '<html><body>app</body></html>\n' > "$h/app/index.html"
+      printf '# pretty URLs for the app\nRewriteEngin On\n' > "$h/app/.htaccess"
+      ;;
+  esac
+}
+
+# modes set after the tree is made world-readable
+restrict_case() { # CASE ROOT
+  case "$1" in
+    php-permission-include) chmod 600 "$2/htdocs/shop/config/settings.php" ;;
+    htaccess-unreadable-403) chmod 600 "$2/htdocs/blog/.htaccess" ;;
   esac
 }
 
@@ -295,11 +403,18 @@ requests_of() {
     php-stack-overflow) printf '%s\n' "GET /index.html" "GET /deep/walk.php" ;;
     not-found-404) printf '%s\n' "GET /index.html" "GET /nope.html" ;;
     htaccess-prepend-inherited) printf '%s\n' "GET /app/index.html" "GET /app/index.php" ;;
+    php-permission-include) printf '%s\n' "GET /index.html" "GET /shop/" ;;
+    htaccess-unreadable-403) printf '%s\n' "GET /index.html" "GET /blog/" ;;
+    authz-denied-403) printf '%s\n' "GET /index.html" "GET /private/report.txt" ;;
+    directoryindex-healthy) printf '%s\n' "GET /site/" "GET /site/" ;;
+    fpm-missing-include) printf '%s\n' "GET /index.html" "GET /app/" ;;
+    parent-only) printf '%s\n' "GET /" "GET /app/index.html" ;;
   esac
 }
 
 write_expected() { # CASE FILE
-  local c=$1 out=$2 anchor class culprit line
+  local c=$1 out=$2 anchor class culprit line status= hint=
+  local log_anchor log_class log_culprit= log_line=
   case "$c" in
     htaccess-typo) anchor=http_error class=config culprit=htdocs/app/.htaccess line=2 ;;
     htaccess-inherited) anchor=http_error class=config culprit=htdocs/.htaccess line=3 ;;
@@ -311,13 +426,35 @@ write_expected() { # CASE FILE
     htaccess-prepend-inherited)
       anchor=http_error class=missing-include culprit=htdocs/.htaccess
       line=$(grep -n "auto_prepend_file" "$BASE/$c/htdocs/.htaccess" | cut -d: -f1) ;;
+    php-permission-include) anchor=http_error class=permission culprit=htdocs/shop/config/settings.php line= ;;
+    htaccess-unreadable-403) anchor=http_error status=403 class=permission culprit=htdocs/blog/.htaccess line= ;;
+    authz-denied-403|directoryindex-healthy) anchor=none class= culprit= line= ;;
+    parent-only) anchor=none class= culprit= line= hint="only one process" ;;
+    fpm-missing-include)
+      anchor=http_error class=missing-include culprit=htdocs/app/index.php
+      line=$(grep -n "templates.php" "$BASE/$c/htdocs/app/index.php" | cut -d: -f1) ;;
+  esac
+  # what the error log alone (analyze --error-log error.log) must conclude
+  log_anchor=$anchor log_class=$class log_culprit=$culprit log_line=$line
+  case "$c" in
+    php-stack-overflow) log_class=unknown ;;   # AH00052: a child died; the log cannot say why
+    htaccess-prepend-inherited) log_culprit= log_line= ;;   # "in Unknown on line 0": PHP names no includer
+    parent-only) log_anchor=http_error log_class=config log_culprit=htdocs/app/.htaccess log_line=2 ;;
   esac
   {
     echo "# what \`faultline analyze\` must conclude for every recording in this directory"
     echo "anchor=$anchor"
+    [ -n "$status" ] && echo "status=$status"
     echo "class=$class"
     echo "culprit=$culprit"
     echo "line=$line"
+    [ -n "$hint" ] && echo "hint=$hint"
+    echo "# and from error.log alone"
+    echo "errorlog.anchor=$log_anchor"
+    [ -n "$status" ] && echo "errorlog.status=$status"
+    echo "errorlog.class=$log_class"
+    echo "errorlog.culprit=$log_culprit"
+    echo "errorlog.line=$log_line"
   } > "$out"
 }
 
@@ -343,9 +480,10 @@ record_one() { # CASE TRACEFILE REQLOG ERRLOG strace-args...
   kill_leftovers "$root" "$port"
   port_listening "$port" && die "port $port already in use"
   rm -rf "$root"
-  write_httpd_conf "$root" "$port"
+  write_httpd_conf "$c" "$root" "$port"
   setup_case "$c" "$root"
   chmod -R a+rX "$root"
+  restrict_case "$c" "$root"
   # Deployed files are old.  (It matters: opcache refuses to cache a script modified less than
   # opcache.file_update_protection = 2 s ago, which would hide the warm-cache behaviour.)
   find "$root/conf" "$root/htdocs" -exec touch -h -d '3 days ago' {} +
@@ -353,6 +491,18 @@ record_one() { # CASE TRACEFILE REQLOG ERRLOG strace-args...
   # Clean, fixed environment; core files off; the usual 8 MiB stack (the overflow case depends on it).
   ulimit -c 0
   ulimit -s 8192
+  local fpid= ftrace
+  ftrace=$(dirname "$trace")/fpm_$(basename "$trace")
+  if uses_fpm "$c"; then
+    write_fpm_conf "$root"
+    ( cd "$root" && exec setsid -w env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C \
+        strace "$@" -o "$ftrace" "$PHPFPM" -F -y "$root/conf/php-fpm.conf" -c "$root/conf/php.ini" \
+        </dev/null >"$root/logs/fpm-stderr.txt" 2>&1 ) &
+    fpid=$!
+    for i in $(seq 1 100); do [ -S "$root/run/php-fpm.sock" ] && break; sleep 0.1; done
+    [ -S "$root/run/php-fpm.sock" ] || { cat "$root/logs/fpm-stderr.txt" >&2; die "$c: php-fpm did not start"; }
+    sleep 0.3
+  fi
   # setsid: on shutdown prefork sends SIGTERM to its whole process group (killpg(getpgrp())), and
   # -DFOREGROUND does not detach, so without a group of its own it would take this script down too.
   ( cd "$root" && exec setsid -w env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C \
@@ -394,6 +544,12 @@ record_one() { # CASE TRACEFILE REQLOG ERRLOG strace-args...
   fi
   wait "$spid" || true
   port_listening "$port" && die "$c: something still listens on $port"
+  if [ -n "$fpid" ]; then
+    kill -QUIT "$(cat "$root/run/php-fpm.pid")"   # graceful stop of the master and its workers
+    for i in $(seq 1 100); do kill -0 "$fpid" 2>/dev/null || break; sleep 0.1; done
+    wait "$fpid" || true
+    cp "$root/logs/fpm-error.log" "$(dirname "$errlog")/fpm-$(basename "$errlog")"
+  fi
   cp "$root/logs/error.log" "$errlog"
 }
 
@@ -410,9 +566,17 @@ for c in "${CASES[@]}"; do
   rm -rf "$d"; mkdir -p "$d"
   echo "== $c"
   : > "$d/requests.txt"
-  record_one "$c" "$d/f_tt_T_yy_s1024.txt" "$d/requests.txt" "$d/error.log" -f -tt -T -yy -s 1024
-  snapshot "$c" "$d/snapshot"
-  record_one "$c" "$d/f_o.txt" "$d/requests.txt" "$d/error-f_o.log" -f
+  first=1
+  while read -r stem flags; do
+    # shellcheck disable=SC2086 # the flags are words
+    if [ $first = 1 ]; then
+      record_one "$c" "$d/$stem.txt" "$d/requests.txt" "$d/error.log" $flags
+      snapshot "$c" "$d/snapshot"
+      first=0
+    else
+      record_one "$c" "$d/$stem.txt" "$d/requests.txt" "$d/error-$stem.log" $flags
+    fi
+  done < <(recordings_of "$c")
   write_expected "$c" "$d/expected.properties"
   cat "$d/requests.txt"
 done

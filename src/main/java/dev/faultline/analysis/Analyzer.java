@@ -25,6 +25,9 @@ public final class Analyzer {
     private final Map<Integer, Incident> crashByProcess = new HashMap<>();
     private final Map<Integer, Incident> killedWithoutSignal = new HashMap<>();
     private final Scorer scorer;
+    /** httpd requests passed to php-fpm, joined to the worker that served them when its trace is given too. */
+    private final FastCgiLink fastcgi = new FastCgiLink();
+    private final List<String> fastcgiHints = new ArrayList<>();
     private final List<CrashCapture> captures = new ArrayList<>();
     private long droppedIncidents;
     /** The crash whose process is dying now, and the line and time of its latest death sign: see {@link #sameDeath}. */
@@ -107,10 +110,12 @@ public final class Analyzer {
                 model.apply(e);
                 return;
             case KILLED:
+                fastcgi.exited(e.tid);
                 killed(e, tgid);
                 model.apply(e);
                 return;
             case EXITED:
+                fastcgi.exited(e.tid);
                 if (e.tid == tgid) {
                     Incident inc = crashByProcess.get(tgid);
                     if (inc != null && inc.outcome == null) {
@@ -126,6 +131,9 @@ public final class Analyzer {
         FileActivity a = model.apply(e);
         if (e.kind != TraceEvent.Kind.SYSCALL) {
             return;
+        }
+        if (a != null) {
+            fastcgi.activity(model.existing(e.tid), a, e.timeNs);
         }
         if (threadGroups == null && e.name.equals("getpid") && e.result > 0 && e.result != e.tid) {
             regroup(e.tid, (int) e.result, "its getpid() returned " + e.result + " (line " + e.lineNo + ")");
@@ -235,7 +243,8 @@ public final class Analyzer {
                 && a.file.pathClass == dev.faultline.model.PathClass.CONFIG && a.path.startsWith("/") && !a.path.endsWith("/.htaccess")) {
             serverConfigHint = a.path;
         }
-        if (a != null && a.kind == FileActivity.Kind.WRITE_SOCKET && a.httpStatus >= 500) {
+        if (a != null && a.kind == FileActivity.Kind.WRITE_SOCKET && (a.httpStatus >= 500
+                || a.httpStatus == 403 && deniedAccess(model.thread(e.tid)))) {
             ThreadState t = model.thread(e.tid);
             Incident inc = newIncident(Incident.Kind.HTTP_ERROR, t, e);
             if (inc != null) {
@@ -248,6 +257,26 @@ public final class Analyzer {
                 inc.relate(e.source, e.lineNo, e.text);
             }
         }
+    }
+
+    /**
+     * A 403 is an incident only when the server itself was refused a file in that request (an EACCES, or httpd's
+     * permission messages): a site's own authorization rules (AH01630) answer 403 by design.
+     */
+    private static boolean deniedAccess(ThreadState t) {
+        for (FileActivity a : t.snapshot()) {
+            if (t.requestStartSeq >= 0 && a.seq < t.requestStartSeq) {
+                continue;
+            }
+            if ("EACCES".equals(a.errno)) {
+                return true;
+            }
+            if (a.kind == FileActivity.Kind.WRITE_LOG && a.data != null
+                    && dev.faultline.httpd.errorlog.ErrorLogFinding.PERMISSION_CODES.stream().anyMatch(a.data::contains)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void signal(TraceEvent e, int tgid) {
@@ -349,6 +378,7 @@ public final class Analyzer {
             return null;
         }
         Incident inc = new Incident(kind, t.process.tgid, t.tid, e.source, e.lineNo, e.text);
+        inc.timeNs = e.timeNs;
         snapshot(inc, t);
         incidents.add(inc);
         return inc;
@@ -476,6 +506,7 @@ public final class Analyzer {
             }
         }
         killedWithoutSignal.clear();
+        fastcgi.link(incidents);
         List<Incident> out = new ArrayList<>();
         for (Incident inc : incidents) {
             if (inc.capture != null && inc.capture.exe != null && dev.faultline.httpd.HttpdExecutable.isServer(List.of(inc.capture.exe))) {
@@ -524,6 +555,12 @@ public final class Analyzer {
             }
             if (!(inc.fromErrorLog && inc.core == null && inc.verdict != null)) {
                 inc.verdict = decide(inc, apache);
+            }
+            if (inc.backend != null && inc.backend.workerPid() == 0 && inc.verdict.culprit == null) {
+                String h = FastCgiLink.hint(inc);
+                if (!fastcgiHints.contains(h)) {
+                    fastcgiHints.add(h);
+                }
             }
             // release the snapshot: only the verdict is reported
             inc.timeline = null;
@@ -596,6 +633,7 @@ public final class Analyzer {
         if (cutLogWrites > 0) {
             out.add(cutLogWrites + " error-log write(s) were cut at " + shortestCut + " bytes (strace -s): the messages that name files need -s 1024: " + all);
         }
+        out.addAll(fastcgiHints);
         return out;
     }
 

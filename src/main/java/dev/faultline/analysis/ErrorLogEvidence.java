@@ -130,8 +130,12 @@ public final class ErrorLogEvidence {
     /** The same cause named again (a 500 storm): one incident, counted. */
     private static boolean duplicate(List<Incident> out, Finding f) {
         for (Incident i : out) {
-            if (i.text.equals(f.entry().message()) || i.verdict != null && i.verdict.culprit != null && f.finding().file().isPresent()
-                    && i.verdict.culprit.path.equals(f.finding().file().get()) && i.verdict.kind == kindOf(f.finding())) {
+            Candidate named = i.verdict == null ? null : i.verdict.culprit;
+            String fileLine = f.finding().file().orElse("") + ":" + (f.finding().line().isPresent() ? f.finding().line().getAsInt() : "");
+            if (i.text.equals(f.entry().message()) || named != null && f.finding().file().isPresent()
+                    && (named.path.equals(f.finding().file().get()) && i.verdict.kind == kindOf(f.finding())
+                    // PHP's fatal "Failed opening required" after its warning that the file was denied: one failure
+                    || named.includer != null && named.includer.equals(fileLine) && i.pid == f.entry().pid())) {
                 i.notes.add("the error log names it again at " + f.source() + ":" + f.entry().logLine());
                 return true;
             }
@@ -146,7 +150,11 @@ public final class ErrorLogEvidence {
         }
         String file = f.finding().file().get();
         Verdict v = inc.verdict;
-        if (v != null && v.culprit != null && !v.culprit.path.equals(file)) {
+        // the same story told from the other end: the log names the includer of the file the trace blames, or
+        // its message names that file too ("Failed opening required 'X' in F:N")
+        boolean agrees = v != null && v.culprit != null && (v.culprit.path.equals(file) || f.entry().message().contains(v.culprit.path)
+                || v.culprit.includer != null && v.culprit.includer.startsWith(file + ":"));
+        if (v != null && v.culprit != null && !agrees) {
             inc.notes.add("the error log (" + f.source() + ":" + f.entry().logLine() + ") names " + file + ", not " + v.culprit.path);
         } else if (v == null || v.culprit == null) {
             Candidate c = candidate(f);
@@ -180,6 +188,12 @@ public final class ErrorLogEvidence {
                     + e.message() + ")", List.of());
             return inc;
         }
+        if (f.finding().file().isEmpty() && f.finding().kind() == ErrorLogFinding.Kind.MISSING_INCLUDE) {
+            inc.verdict = new Verdict(Verdict.Kind.MISSING_INCLUDE, 0.3, null, "no file named: PHP was told to include a missing file "
+                    + "before or after every script (\"in Unknown on line 0\"): an auto_prepend_file or auto_append_file set in php.ini, "
+                    + "the server configuration or an .htaccess (php_value); a trace of the request shows which (" + e.message() + ")", List.of());
+            return inc;
+        }
         if (f.finding().file().isEmpty()) {
             inc.verdict = new Verdict(Verdict.Kind.UNKNOWN, 0.2, null, "no config file implicated: " + e.message(), List.of());
             return inc;
@@ -202,6 +216,7 @@ public final class ErrorLogEvidence {
             }
         }
         c.directive = f.finding().directive().orElse(null);
+        c.includer = f.finding().includer().orElse(null);
         c.permission = f.finding().kind() == ErrorLogFinding.Kind.PERMISSION;
         c.missingInclude = f.finding().kind() == ErrorLogFinding.Kind.MISSING_INCLUDE;
         c.add(new Evidence("error-log", Weights.ERROR_MESSAGE, "httpd's error log names it: " + f.entry().message())
@@ -220,7 +235,8 @@ public final class ErrorLogEvidence {
 
     /** The status httpd answers for each kind of failure it logs (403 for a file it may not read, 500 otherwise). */
     static int statusOf(ErrorLogFinding f) {
-        return f.kind() == ErrorLogFinding.Kind.PERMISSION ? 403 : 500;
+        // a PHP include the server may not read is a PHP fatal error: 500, not httpd's 403
+        return f.kind() == ErrorLogFinding.Kind.PERMISSION && f.includer().isEmpty() ? 403 : 500;
     }
 
     private static String signalOf(String message) {

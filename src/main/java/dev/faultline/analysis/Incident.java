@@ -33,6 +33,10 @@ public final class Incident {
     public boolean fromErrorLog;
     public boolean stackOverflowHint;
     public String requestLine;
+    /** The anchor's time as the trace gives it, or TraceEvent.NO_TIME. */
+    public long timeNs = dev.faultline.trace.TraceEvent.NO_TIME;
+    /** The FastCGI server this request was passed to, and the worker that served it when its trace was given. */
+    public FastCgiLink.Backend backend;
     public final List<String> notes = new ArrayList<>();
     /** Threads the trace never showed being created that died with this crash (see Analyzer#sameDeath). */
     final List<Integer> burstThreads = new ArrayList<>();

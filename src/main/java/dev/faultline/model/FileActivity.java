@@ -3,7 +3,11 @@ package dev.faultline.model;
 /** One file-related thing a thread did, with the log lines that show it. Reads of one file in a row are merged. */
 public final class FileActivity {
     public enum Kind { OPEN, OPEN_FAILED, READ, CLOSE, STAT_OK, STAT_FAILED, ACCESS_FAILED, EXEC, WRITE_LOG, WRITE_SOCKET,
-        READ_REQUEST }
+        READ_REQUEST,
+        /** A connect() to a socket address (path "unix:/run/x.sock" or "127.0.0.1:9000"); file is the socket. */
+        CONNECT,
+        /** A FastCGI server (php-fpm) read the FCGI_BEGIN_REQUEST of a new request; file is the accepted socket. */
+        FASTCGI_REQUEST }
 
     public final Kind kind;
     public final String path;
@@ -21,6 +25,8 @@ public final class FileActivity {
     public String data;
     /** HTTP status for WRITE_SOCKET, or 0. */
     public int httpStatus;
+    /** The event's time (ns since midnight or the epoch, as the trace gives it) for CONNECT and FASTCGI_REQUEST, else unset. */
+    public long timeNs = dev.faultline.trace.TraceEvent.NO_TIME;
     /** Position in the thread's sequence of activities. */
     public long seq;
 

@@ -29,6 +29,17 @@ public final class OpenFile {
     public boolean sawEof;
     private StringBuilder content;
 
+    // sockets only
+    /** The address it is bound to or connected to ("unix:/run/php.sock", "127.0.0.1:9000"); for an accepted socket, the listener's. */
+    public String address;
+    /** Its two ends ({local, peer}) from a -yy decoration, once one showed them. */
+    public String[] ends;
+    /** A socket accept() returned (the server side of a connection). */
+    public boolean accepted;
+    /** FastCGI records went over it; the request's SCRIPT_FILENAME once a buffer showed it whole. */
+    public boolean fastcgi;
+    public String fastcgiScript;
+
     public OpenFile(String path, Kind kind, boolean cloexec, boolean writeOnly, long openedLine, String openedText,
             String source) {
         this.path = path;

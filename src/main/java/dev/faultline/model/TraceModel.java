@@ -196,9 +196,20 @@ public final class TraceModel {
             case "accept4":
                 if (ok) {
                     String flags = e.name.equals("socket") ? e.arg(1) : e.arg(3);
-                    p.fds.put((int) e.result, new OpenFile(e.resultPath, OpenFile.Kind.SOCKET, flags != null && flags.contains("CLOEXEC"), false, e.lineNo, e.text, e.source));
+                    OpenFile s = new OpenFile(e.resultPath, OpenFile.Kind.SOCKET, flags != null && flags.contains("CLOEXEC"), false, e.lineNo, e.text, e.source);
+                    if (!e.name.equals("socket")) {
+                        s.accepted = true;
+                        OpenFile listener = fileOf(p, e.arg(0), e);
+                        String viaDecoration = SocketAddress.ofDecoration(e.resultPath);
+                        s.address = listener != null && listener.address != null ? listener.address : viaDecoration;
+                        s.ends = SocketAddress.ends(e.resultPath);
+                    }
+                    p.fds.put((int) e.result, s);
                 }
                 return null;
+            case "bind":
+            case "connect":
+                return bindOrConnect(e, t, ok || "EINPROGRESS".equals(e.errno));
             case "socketpair":
                 if (ok) {
                     for (String fd : bracketList(e.arg(3))) {
@@ -419,6 +430,42 @@ public final class TraceModel {
         return add(t, new FileActivity(kind, path, e.errno, e.source, e.lineNo, e.text, null));
     }
 
+    /** A socket's address; a connect() made while serving is kept in the thread's timeline (a FastCGI backend, say). */
+    private FileActivity bindOrConnect(TraceEvent e, ThreadState t, boolean ok) {
+        if (!ok) {
+            return null;
+        }
+        OpenFile f = fileOf(t.process, e.arg(0), e);
+        String address = SocketAddress.of(e.arg(1));
+        if (f == null || f.kind != OpenFile.Kind.SOCKET || address == null) {
+            return null;
+        }
+        f.address = address;
+        if (e.name.equals("bind") || address.startsWith("unix:/var/run/nscd") || address.startsWith("unix:/run/nscd")) {
+            return null;
+        }
+        FileActivity a = add(t, new FileActivity(FileActivity.Kind.CONNECT, address, null, e.source, e.lineNo, e.text, f));
+        a.timeNs = e.timeNs;
+        return a;
+    }
+
+    /** What a socket buffer says about the connection: its ends (-yy), and whether it carries FastCGI. */
+    private static void learnSocket(OpenFile f, FdRef ref, byte[] data) {
+        if (f == null || f.kind != OpenFile.Kind.SOCKET) {
+            return;
+        }
+        String[] ends = SocketAddress.ends(ref.decoration);
+        if (ends != null) {
+            f.ends = ends;
+        }
+        if (FastCgiRecords.isRecord(data)) {
+            f.fastcgi = true;
+        }
+        if (f.fastcgi && f.fastcgiScript == null) {
+            f.fastcgiScript = FastCgiRecords.scriptPath(FastCgiRecords.param(data, "SCRIPT_FILENAME"));
+        }
+    }
+
     private FileActivity read(TraceEvent e, ThreadState t, String buf, boolean ok) {
         if (!ok) {
             return null;
@@ -431,6 +478,14 @@ public final class TraceModel {
         byte[] data = buf == null ? null : CString.bytes(buf);
         boolean truncated = buf != null && buf.endsWith("...");
         if (f.kind == OpenFile.Kind.SOCKET) {
+            learnSocket(f, FdRef.parse(e.arg(0)), data);
+            if (f.accepted && FastCgiRecords.isBeginRequest(data)) {
+                // a FastCGI server's request starts here: its window, as an HTTP request line starts httpd's
+                FileActivity a = add(t, new FileActivity(FileActivity.Kind.FASTCGI_REQUEST, f.address, null, e.source, e.lineNo, e.text, f));
+                a.timeNs = e.timeNs;
+                t.requestStartSeq = a.seq;
+                return a;
+            }
             String text = data == null ? "" : new String(data, 0, Math.min(data.length, MAX_DATA), StandardCharsets.ISO_8859_1);
             if (looksLikeRequest(text)) {
                 int eol = text.indexOf('\r');
@@ -471,6 +526,7 @@ public final class TraceModel {
         String text = data == null ? "" : new String(data, 0, Math.min(data.length, MAX_DATA), StandardCharsets.UTF_8);
         boolean socket = (f != null && f.kind == OpenFile.Kind.SOCKET) || ref.isSocket();
         if (socket) {
+            learnSocket(f, ref, data);
             int status = httpStatus(text);
             if (status > 0) {
                 FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_SOCKET, f != null ? f.path : ref.decoration, null, e.source, e.lineNo, e.text, f));

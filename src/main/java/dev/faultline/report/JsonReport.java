@@ -66,6 +66,22 @@ public final class JsonReport {
             o.put("status", inc.status);
         }
         o.put("request", inc.requestLine);
+        if (inc.backend == null) {
+            o.putNull("fastcgi");
+        } else {
+            ObjectNode f = o.putObject("fastcgi");
+            f.put("address", inc.backend.address());
+            f.put("script", inc.backend.script());
+            if (inc.backend.workerPid() > 0) {
+                f.put("worker_pid", inc.backend.workerPid());
+                f.put("worker_tid", inc.backend.workerTid());
+                f.put("linked_by", inc.backend.linkedBy());
+            } else {
+                f.putNull("worker_pid");
+                f.putNull("worker_tid");
+                f.putNull("linked_by");
+            }
+        }
         ObjectNode anchor = o.putObject("anchor");
         anchor.put("source", inc.source);
         anchor.put("line", inc.line);

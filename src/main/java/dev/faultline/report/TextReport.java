@@ -58,6 +58,14 @@ public final class TextReport {
         if (inc.requestLine != null) {
             sb.append("  request: ").append(Terminal.escape(inc.requestLine)).append('\n');
         }
+        if (inc.backend != null) {
+            sb.append("  fastcgi: ").append(Terminal.escape(inc.backend.address()));
+            if (inc.backend.script() != null) {
+                sb.append(" script ").append(Terminal.escape(inc.backend.script()));
+            }
+            sb.append(inc.backend.workerPid() > 0 ? ", served by worker pid " + inc.backend.workerPid() : ", its worker is not in the trace")
+                    .append('\n');
+        }
         if (inc.outcome != null) {
             sb.append("  outcome: ").append(inc.outcome).append('\n');
         }

@@ -46,10 +46,15 @@ class FixtureVerdictTest {
             try (Stream<Path> s = Files.list(dir)) {
                 for (Path f : s.sorted().collect(Collectors.toList())) {
                     String n = f.getFileName().toString();
-                    if (n.startsWith("f_") && n.endsWith(".txt") || n.equals("stderr.txt")) {
+                    // f_*: strace -f of the server; p_*: of its parent alone; fpm_<name>: php-fpm in the same run as <name>
+                    if ((n.startsWith("f_") || n.startsWith("p_")) && n.endsWith(".txt") || n.equals("stderr.txt")) {
                         List<String> args = new ArrayList<>(root);
                         args.add(f.toString());
-                        out.add(new Object[] {fixtures.relativize(f).toString(), dir, args});
+                        Path fpm = dir.resolve("fpm_" + n);
+                        if (Files.isRegularFile(fpm)) {
+                            args.add(fpm.toString());
+                        }
+                        out.add(new Object[] {fixtures.relativize(f).toString() + (Files.isRegularFile(fpm) ? " + fpm_" + n : ""), dir, args});
                     }
                 }
             }
@@ -71,8 +76,31 @@ class FixtureVerdictTest {
         check(caseDir, args);
     }
 
+    /** Every recorded error.log, alone (no trace): the verdict its errorlog.* keys name. */
+    static Stream<Object[]> errorLogs() throws IOException {
+        List<Object[]> out = new ArrayList<>();
+        for (Object[] r : recordingsUnder(Cli.repo().resolve("fixtures"))) {
+            Path dir = (Path) r[1];
+            if (Files.isRegularFile(dir.resolve("error.log")) && new Expected(dir.resolve("expected.properties")).fromErrorLog != null
+                    && out.stream().noneMatch(o -> o[1].equals(dir))) {
+                out.add(new Object[] {Cli.repo().resolve("fixtures").relativize(dir.resolve("error.log")).toString(), dir});
+            }
+        }
+        return out.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("errorLogs")
+    void theErrorLogAloneGivesItsVerdict(String name, Path caseDir) throws IOException {
+        Expected want = new Expected(caseDir.resolve("expected.properties")).fromErrorLog;
+        check(want, List.of("--root", caseDir.resolve("snapshot").toString(), "--error-log", caseDir.resolve("error.log").toString()));
+    }
+
     static void check(Path caseDir, List<String> args) throws IOException {
-        Expected want = new Expected(caseDir.resolve("expected.properties"));
+        check(new Expected(caseDir.resolve("expected.properties")), args);
+    }
+
+    static void check(Expected want, List<String> args) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("analyze", "--format", "json"));
         cmd.addAll(args);
         Cli r = Cli.run(cmd.toArray(new String[0]));
@@ -80,6 +108,9 @@ class FixtureVerdictTest {
         JsonNode root = JSON.readTree(r.out);
         JsonNode incidents = root.get("incidents");
         assertEquals(0, root.get("parse").get("unknown_lines").asLong(), "no unknown lines");
+        if (!want.hint.isEmpty()) {
+            assertTrue(root.get("hints").toString().contains(want.hint), "a hint says '" + want.hint + "': " + root.get("hints"));
+        }
         if (want.anchor.equals("none")) {
             assertEquals(0, incidents.size(), "no crash and no 5xx: " + r.out);
             return;
@@ -90,6 +121,8 @@ class FixtureVerdictTest {
             assertTrue(inc.get("pid").asInt() > 0 && inc.get("tid").asInt() > 0, "pid and tid");
             if (want.anchor.equals("crash")) {
                 assertEquals("SIGSEGV", inc.get("signal").asText());
+            } else if (want.status != null) {
+                assertEquals(want.status.intValue(), inc.get("status").asInt(), "status");
             } else {
                 assertTrue(inc.get("status").asInt() >= 500);
             }
@@ -98,7 +131,8 @@ class FixtureVerdictTest {
             JsonNode culprit = v.get("culprit");
             if (want.culprit.isEmpty()) {
                 assertTrue(culprit.isNull(), "no config file implicated, but got " + culprit);
-                assertTrue(v.get("reason").asText().startsWith("no config file implicated"), v.get("reason").asText());
+                String reason = v.get("reason").asText();
+                assertTrue(reason.startsWith("no config file implicated") || reason.startsWith("no file named"), reason);
                 continue;
             }
             assertFalse(culprit.isNull(), "a culprit is named");

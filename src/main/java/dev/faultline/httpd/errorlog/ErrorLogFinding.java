@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param directive  the misspelled directive of "Invalid command 'X'"
  * @param crashedPid the child of AH00051/AH00052
  * @param coreDir    the directory of "possible coredump in DIR"
+ * @param includer   for a PHP include the server may not read, the "file:line" that includes it
  */
 public record ErrorLogFinding(
         Kind kind,
@@ -23,7 +24,13 @@ public record ErrorLogFinding(
         OptionalInt line,
         Optional<String> directive,
         OptionalLong crashedPid,
-        Optional<String> coreDir) {
+        Optional<String> coreDir,
+        Optional<String> includer) {
+
+    public ErrorLogFinding(Kind kind, Optional<String> file, OptionalInt line, Optional<String> directive, OptionalLong crashedPid,
+            Optional<String> coreDir) {
+        this(kind, file, line, directive, crashedPid, coreDir, Optional.empty());
+    }
 
     public enum Kind {
         /** a directive httpd does not know, in .htaccess or config: 500 */
@@ -42,12 +49,22 @@ public record ErrorLogFinding(
         LIFECYCLE
     }
 
+    /**
+     * httpd's codes for "the server may not read it", each answered with 403: AH00529 (an .htaccess it cannot
+     * open), AH00132 (file permissions deny server access), AH00035 (search permission missing on a directory).
+     * An authorization refusal (AH01630, "client denied by server configuration") is not one: it is policy.
+     */
+    public static final java.util.Set<String> PERMISSION_CODES = java.util.Set.of("AH00529", "AH00132", "AH00035");
+
     private static final Pattern INVALID_COMMAND = Pattern.compile(
             "^(/\\S+?): Invalid command '([^']+)'");
     private static final Pattern HTACCESS_UNREADABLE = Pattern.compile("^(/\\S+?) pcfg_openfile: unable to check");
     private static final Pattern PERMISSION_FILE = Pattern.compile("(?:access to \\S+ denied \\(filesystem path '([^']+)'\\)"
             + "|^(/\\S+?) pcfg_openfile)");
     private static final Pattern SYNTAX_ERROR = Pattern.compile("Syntax error on line (\\d+) of (/\\S+?):");
+    // PHP Warning:  require(/srv/app/config.php): Failed to open stream: Permission denied in /srv/app/index.php on line 4
+    private static final Pattern INCLUDE_DENIED = Pattern.compile("PHP Warning:\\s+(?:require|include)(?:_once)?\\(([^)]+)\\): "
+            + "[Ff]ailed to open stream: Permission denied in (/\\S+?) on line (\\d+)");
     private static final Pattern FAILED_REQUIRED = Pattern.compile(
             "Failed opening required '([^']*)'.*? in (\\S+?)(?::(\\d+)| on line (\\d+))");
     private static final Pattern PHP_FATAL = Pattern.compile("PHP (?:Fatal error|Parse error):\\s+.*? in (/\\S+?)"
@@ -73,7 +90,7 @@ public record ErrorLogFinding(
         if ((m = SYNTAX_ERROR.matcher(message)).find()) {
             return Optional.of(fileLine(Kind.CONFIG, m.group(2), m.group(1)));
         }
-        if (ah.equals("AH00529") || ah.equals("AH00132") || ah.equals("AH00035")) {
+        if (PERMISSION_CODES.contains(ah)) {
             Matcher file = PERMISSION_FILE.matcher(message);
             Optional<String> named = Optional.empty();
             if (file.find()) {
@@ -84,7 +101,16 @@ public record ErrorLogFinding(
             return Optional.of(new ErrorLogFinding(Kind.PERMISSION, named, OptionalInt.empty(), Optional.empty(),
                     OptionalLong.empty(), Optional.empty()));
         }
+        if ((m = INCLUDE_DENIED.matcher(message)).find()) {
+            return Optional.of(new ErrorLogFinding(Kind.PERMISSION, Optional.of(m.group(1)), OptionalInt.empty(), Optional.empty(),
+                    OptionalLong.empty(), Optional.empty(), Optional.of(m.group(2) + ":" + m.group(3))));
+        }
         if ((m = FAILED_REQUIRED.matcher(message)).find()) {
+            if (m.group(2).equals("Unknown")) {
+                // "in Unknown on line 0": no script included it; PHP's auto_prepend_file/auto_append_file did
+                return Optional.of(new ErrorLogFinding(Kind.MISSING_INCLUDE, Optional.empty(), OptionalInt.empty(), Optional.empty(),
+                        OptionalLong.empty(), Optional.empty()));
+            }
             return Optional.of(fileLine(Kind.MISSING_INCLUDE, m.group(2), m.group(3) != null ? m.group(3) : m.group(4)));
         }
         if ((m = PHP_FATAL.matcher(message)).find()) {

@@ -45,12 +45,15 @@ public final class ErrorLogParser {
             "EEE MMM dd HH:mm:ss[.SSSSSS] yyyy", Locale.ROOT);
     private static final Pattern BRACKET = Pattern.compile("\\[([^\\]]*)\\]\\s*");
     private static final Pattern MODULE_LEVEL = Pattern.compile("([\\w.-]*):(\\w+)");
-    private static final Pattern PID_TID = Pattern.compile("pid (\\d+)(?::tid (\\d+))?");
+    private static final Pattern PID_TID = Pattern.compile("pid (\\d{1,18})(?::tid (\\d+))?");
     // Debian's "%7F: " — httpd's source file(line) before the message
     private static final Pattern SOURCE = Pattern.compile("^\\s*([\\w.-]+\\.c\\(\\d+\\)):\\s*");
     private static final Pattern AH = Pattern.compile("^(AH\\d{5}):\\s*");
     // %E: the OS error, "(13)Permission denied: ", before the client and the AH code
     private static final Pattern OS_ERROR = Pattern.compile("^(\\(\\d+\\)[^:\\[]*):\\s*");
+
+    /** Linux's largest possible pid or tid (PID_MAX_LIMIT on 64-bit). */
+    static final long PID_MAX_LIMIT = 4_194_304;
 
     private final ZoneId zone;
 
@@ -145,7 +148,11 @@ public final class ErrorLogParser {
                 // the time stamp
             } else if (field.startsWith("pid ") && (m = PID_TID.matcher(field)).matches()) {
                 pid = Long.parseLong(m.group(1));
-                tid = m.group(2) == null ? -1 : Long.parseLong(m.group(2));
+                tid = m.group(2) == null || m.group(2).length() > 18 ? -1 : Long.parseLong(m.group(2));
+                if (tid > PID_MAX_LIMIT) {
+                    // threaded MPMs (event, worker) log pthread_self(), an address, not the kernel's thread id
+                    tid = -1;
+                }
             } else if (field.startsWith("client ")) {
                 client = Optional.of(field.substring("client ".length()).trim());
             } else if (module.isEmpty() && level.isEmpty() && (m = MODULE_LEVEL.matcher(field.trim())).matches()) {
