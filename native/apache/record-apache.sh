@@ -25,7 +25,7 @@ shift || true
 BASE=/tmp/faultline-apache
 ALL_CASES=(htaccess-typo htaccess-inherited php-missing-include php-stack-overflow not-found-404
            htaccess-prepend-inherited php-permission-include htaccess-unreadable-403 authz-denied-403
-           directoryindex-healthy fpm-missing-include parent-only)
+           directoryindex-healthy fpm-missing-include parent-only fpm-healthy php-include-path-missing)
 if [ $# -gt 0 ]; then CASES=("$@"); else CASES=("${ALL_CASES[@]}"); fi
 
 MODDIR=/usr/lib/apache2/modules
@@ -42,7 +42,7 @@ id www-data >/dev/null 2>&1 || die "no www-data user"
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 
-uses_fpm() { [ "$1" = fpm-missing-include ]; }
+uses_fpm() { [ "$1" = fpm-missing-include ] || [ "$1" = fpm-healthy ]; }
 
 # the two recordings of a case: "<file stem> <strace flags>"; parent-only traces without -f
 recordings_of() {
@@ -66,6 +66,8 @@ port_of() {
     directoryindex-healthy) echo 18110 ;;
     fpm-missing-include) echo 18111 ;;
     parent-only) echo 18112 ;;
+    fpm-healthy) echo 18113 ;;
+    php-include-path-missing) echo 18114 ;;
     *) die "unknown case $1" ;;
   esac
 }
@@ -165,6 +167,9 @@ extra_conf() { # CASE ROOT
       printf '<Directory "%s/htdocs/private">\n    Require all denied\n</Directory>\n' "$2" ;;
     directoryindex-healthy)
       printf '<Directory "%s/htdocs/site">\n    DirectoryIndex index.html index.php\n</Directory>\n' "$2" ;;
+    fpm-healthy)
+      # MultiViews: /docs/guide is negotiated to guide.html (mod_negotiation reads the directory)
+      printf 'LoadModule negotiation_module %s/mod_negotiation.so\n<Directory "%s/htdocs/docs">\n    Options +MultiViews\n</Directory>\n' "$MODDIR" "$2" ;;
     fpm-missing-include)
       # httpd's documented example format, with the source location (%F) and the OS error (%E)
       printf '%s\n' 'ErrorLogFormat "[%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\ %a] %M% ,\ referer\ %{Referer}i"' ;;
@@ -191,6 +196,8 @@ listen.mode = 0660
 pm = static
 pm.max_children = 2
 catch_workers_output = yes
+; shared helpers are found through include_path, after a miss in "."
+php_admin_value[include_path] = ".:$root/shared"
 php_admin_flag[log_errors] = on
 php_admin_value[display_errors] = off
 FPM
@@ -285,6 +292,21 @@ HTA
         "'/lib/bootstrap.php'" "'/lib/templates.php'" > "$h/app/index.php"
       printf '<?php\n// templates moved to lib/views.php in the last deploy\nfunction boot() { return true; }\n' > "$h/app/lib/bootstrap.php"
       printf '<?php\nfunction render() { return "app ok\\n"; }\n' > "$h/app/lib/views.php"
+      ;;
+    fpm-healthy)
+      # a healthy php-fpm site full of normal probes: .user.ini in every directory, an include_path miss in "."
+      # that the next include_path entry satisfies, MultiViews, and a 404 for a script that does not exist
+      mkdir -p "$h/app" "$h/docs" "$root/shared"
+      printf '<?php\n// app front controller\nrequire_once %s;\necho greet("app");\n' "'helpers.php'" > "$h/app/index.php"
+      printf '<?php\nfunction greet($who) { return "hello $who\\n"; }\n' > "$root/shared/helpers.php"
+      printf '<html><body>guide</body></html>\n' > "$h/docs/guide.html"
+      ;;
+    php-include-path-missing)
+      # a relative require: PHP looks for it along include_path (".:/usr/share/php") and finds it nowhere
+      mkdir -p "$h/portal"
+      printf '<?php\n// portal front page\nrequire %s;\necho "portal ok\\n";\n' "'inc/settings.php'" > "$h/portal/index.php"
+      mkdir -p "$h/portal/includes"
+      printf '<?php\n$title = "portal";\n' > "$h/portal/includes/settings.php"
       ;;
     parent-only)
       mkdir -p "$h/app"
@@ -409,6 +431,8 @@ requests_of() {
     directoryindex-healthy) printf '%s\n' "GET /site/" "GET /site/" ;;
     fpm-missing-include) printf '%s\n' "GET /index.html" "GET /app/" ;;
     parent-only) printf '%s\n' "GET /" "GET /app/index.html" ;;
+    fpm-healthy) printf '%s\n' "GET /app/" "GET /docs/guide" "GET /nope.php" "GET /app/" ;;
+    php-include-path-missing) printf '%s\n' "GET /index.html" "GET /portal/" ;;
   esac
 }
 
@@ -428,7 +452,9 @@ write_expected() { # CASE FILE
       line=$(grep -n "auto_prepend_file" "$BASE/$c/htdocs/.htaccess" | cut -d: -f1) ;;
     php-permission-include) anchor=http_error class=permission culprit=htdocs/shop/config/settings.php line= ;;
     htaccess-unreadable-403) anchor=http_error status=403 class=permission culprit=htdocs/blog/.htaccess line= ;;
-    authz-denied-403|directoryindex-healthy) anchor=none class= culprit= line= ;;
+    php-include-path-missing) anchor=http_error class=missing-include culprit=htdocs/portal/index.php
+      line=$(grep -n "inc/settings.php" "$BASE/$c/htdocs/portal/index.php" | cut -d: -f1) ;;
+    authz-denied-403|directoryindex-healthy|fpm-healthy) anchor=none class= culprit= line= ;;
     parent-only) anchor=none class= culprit= line= hint="only one process" ;;
     fpm-missing-include)
       anchor=http_error class=missing-include culprit=htdocs/app/index.php
@@ -486,7 +512,7 @@ record_one() { # CASE TRACEFILE REQLOG ERRLOG strace-args...
   restrict_case "$c" "$root"
   # Deployed files are old.  (It matters: opcache refuses to cache a script modified less than
   # opcache.file_update_protection = 2 s ago, which would hide the warm-cache behaviour.)
-  find "$root/conf" "$root/htdocs" -exec touch -h -d '3 days ago' {} +
+  find "$root/conf" "$root/htdocs" $([ -d "$root/shared" ] && echo "$root/shared") -exec touch -h -d '3 days ago' {} +
 
   # Clean, fixed environment; core files off; the usual 8 MiB stack (the overflow case depends on it).
   ulimit -c 0
@@ -558,6 +584,8 @@ snapshot() { # CASE DEST
   rm -rf "$dest"
   mkdir -p "$dest$root"
   cp -a "$root/conf" "$root/htdocs" "$dest$root/"
+  [ -d "$root/shared" ] && cp -a "$root/shared" "$dest$root/"
+  return 0
 }
 
 for c in "${CASES[@]}"; do
