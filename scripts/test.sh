@@ -21,6 +21,7 @@ apache=()
 { command -v apache2 || [ -x /usr/sbin/apache2 ]; } >/dev/null 2>&1 || apache+=(apache2)
 command -v apxs >/dev/null 2>&1 || apache+=(apache2-dev)
 compgen -G '/usr/lib/apache2/modules/libphp*.so' >/dev/null || apache+=(libapache2-mod-php)
+compgen -G '/usr/sbin/php-fpm*' >/dev/null || apache+=(php-fpm)
 command -v curl >/dev/null 2>&1 || apache+=(curl)
 command -v ab   >/dev/null 2>&1 || apache+=(apache2-utils)
 # Optional: elfutils (eu-readelf, eu-stack), the reference the core-file tests compare with on the

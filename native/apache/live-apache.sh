@@ -16,13 +16,19 @@
 # server-level <Location> with `CrashConfHandler proxxy`: crashes in the fixups hook) and typo/
 # (.htaccess line 2: `RewriteEngin On`, a 500 that the error log names). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
 # caller's `ulimit -c` allows).
+# LIVE_APACHE_FPM=1 (event only): a php-fpm pool (php-fpm8.2, daemonized, pid DIR/run/php-fpm.pid) serves *.php under
+# htdocs/fpm/ through DIR/run/php-fpm.sock; fpm/index.php line 3 requires lib/templates.php, which is missing (a 500);
+# fpm/ok.php is fine. `stop` stops the pool too.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
 APACHE=/usr/sbin/apache2
+PHPFPM=$(ls /usr/sbin/php-fpm* 2>/dev/null | head -n 1 || true)
 MODDIR=/usr/lib/apache2/modules
 CRASHCONF=$REPO/native/build/mod_crashconf.so
+# shellcheck source=php-fpm-pool.sh
+. "$HERE/php-fpm-pool.sh"
 
 die() { echo "live-apache: $*" >&2; exit 1; }
 usage() { die "usage: live-apache.sh start DIR PORT [prefork|event] | stop DIR | pid DIR"; }
@@ -93,6 +99,15 @@ MinSpareThreads 8
 MaxSpareThreads 24
 MaxRequestWorkers 24"
   fi
+  if [ "${LIVE_APACHE_FPM:-0}" = 1 ]; then
+    php="LoadModule proxy_module $MODDIR/mod_proxy.so
+LoadModule proxy_fcgi_module $MODDIR/mod_proxy_fcgi.so
+<Directory \"$dir/htdocs/fpm\">
+    <FilesMatch \"\\.php\$\">
+        SetHandler \"proxy:unix:$dir/run/php-fpm.sock|fcgi://localhost\"
+    </FilesMatch>
+</Directory>"
+  fi
   local crash="# mod_crashconf not built (make -C native needs apxs from apache2-dev)"
   [ -f "$CRASHCONF" ] && crash="LoadModule crashconf_module $CRASHCONF"
 
@@ -159,6 +174,27 @@ APP
   fi
 }
 
+write_fpm() { # DIR: the pool's config and its site
+  local dir=$1 h=$1/htdocs/fpm
+  mkdir -p "$dir/run" "$h/lib"
+  write_fpm_pool "$dir" yes
+  printf '<?php\n// fpm app front controller\nrequire_once __DIR__ . %s;\necho render();\n' "'/lib/templates.php'" > "$h/index.php"
+  printf '<?php\necho "ok from php-fpm\\n";\n' > "$h/ok.php"
+  printf '<?php\nfunction render() { return "ok\\n"; }\n' > "$h/lib/views.php"
+}
+
+fpm_stop() { # DIR
+  local pf=$1/run/php-fpm.pid pid end
+  [ -s "$pf" ] || return 0
+  pid=$(tr -dc '0-9' < "$pf")
+  [ -n "$pid" ] && [ -d "/proc/$pid" ] && grep -qa "$1/conf/php-fpm.conf" "/proc/$pid/cmdline" || return 0
+  kill -QUIT "$pid" 2>/dev/null || true
+  end=$((SECONDS + 10))
+  while [ -d "/proc/$pid" ] && [ "$SECONDS" -lt "$end" ]; do sleep 0.1; done
+  [ -d "/proc/$pid" ] && kill -KILL "$pid" 2>/dev/null || true
+  return 0
+}
+
 write_htdocs() { # DIR
   local h=$1/htdocs
   mkdir -p "$h/crash" "$h/crash-late" "$h/crash-loc" "$h/typo"
@@ -192,10 +228,15 @@ cmd_start() { # DIR PORT MPM
   # `apache2 -k start` would just say "already running" and exit 0.
   [ -z "$pid" ] || die "a server for $dir is already running (pid $pid); stop it first"
 
-  rm -rf "$dir/conf" "$dir/htdocs" "$dir/logs"
+  rm -rf "$dir/conf" "$dir/htdocs" "$dir/logs" "$dir/run"
   mkdir -p "$dir/conf" "$dir/htdocs" "$dir/logs" "$dir/cores"
+  if [ "${LIVE_APACHE_FPM:-0}" = 1 ]; then
+    [ "$mpm" = event ] || die "LIVE_APACHE_FPM=1 needs the event MPM"
+    [ -n "$PHPFPM" ] || die "missing php-fpm (apt-get install php8.2-fpm)"
+  fi
   write_conf "$dir" "$port" "$mpm"
   write_htdocs "$dir"
+  [ "${LIVE_APACHE_FPM:-0}" = 1 ] && write_fpm "$dir"
   # Children run as www-data: they must reach htdocs (a JUnit @TempDir is mode 700) and write cores.
   chmod a+rx "$dir"
   chmod -R a+rX "$dir/conf" "$dir/htdocs"
@@ -204,6 +245,19 @@ cmd_start() { # DIR PORT MPM
     die "www-data cannot read $dir/htdocs (a parent directory is not world-searchable)"
   fi
 
+  if [ "${LIVE_APACHE_FPM:-0}" = 1 ]; then
+    fpm_stop "$dir"
+    ( for fd in /proc/self/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-" 2>/dev/null || true
+      done
+      exec setsid -w env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C \
+        "$PHPFPM" -y "$dir/conf/php-fpm.conf" </dev/null >"$dir/logs/fpm-startup.log" 2>&1
+    ) || { cat "$dir/logs/fpm-startup.log" >&2; die "php-fpm did not start"; }
+    local fend=$((SECONDS + 10))
+    while [ ! -S "$dir/run/php-fpm.sock" ] && [ "$SECONDS" -lt "$fend" ]; do sleep 0.1; done
+    [ -S "$dir/run/php-fpm.sock" ] || die "php-fpm did not listen on $dir/run/php-fpm.sock"
+  fi
   # setsid: a session and process group of its own (prefork signals its whole group on shutdown).
   # Fds above 2 are closed and 0-2 redirected so the daemon holds none of the caller's pipes
   # (a Java ProcessBuilder or a `$(...)` would otherwise wait for the daemon to exit).
@@ -245,6 +299,7 @@ cmd_start() { # DIR PORT MPM
 cmd_stop() { # DIR
   local dir pid pids
   dir=$(cd "$1" 2>/dev/null && pwd) || die "no such directory $1"
+  fpm_stop "$dir"
   pid=$(parent_pid "$dir")
   # SIGTERM to the parent is what `apache2 -k stop` does; it stops its children itself.
   [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true

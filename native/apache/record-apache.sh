@@ -31,6 +31,8 @@ if [ $# -gt 0 ]; then CASES=("$@"); else CASES=("${ALL_CASES[@]}"); fi
 MODDIR=/usr/lib/apache2/modules
 APACHE=/usr/sbin/apache2
 PHPFPM=/usr/sbin/php-fpm8.2
+# shellcheck source=php-fpm-pool.sh
+. "$HERE/php-fpm-pool.sh"
 
 die() { echo "record-apache: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root (apache2 switches its children to www-data)"
@@ -178,29 +180,8 @@ extra_conf() { # CASE ROOT
 
 # php-fpm's own configuration for the fpm cases: one static pool of two workers on a unix socket
 write_fpm_conf() { # ROOT
-  local root=$1
-  cat > "$root/conf/php-fpm.conf" <<FPM
-; faultline fixture php-fpm: foreground, one pool on a unix socket only
-[global]
-pid = $root/run/php-fpm.pid
-error_log = $root/logs/fpm-error.log
-daemonize = no
-
-[www]
-user = www-data
-group = www-data
-listen = $root/run/php-fpm.sock
-listen.owner = www-data
-listen.group = www-data
-listen.mode = 0660
-pm = static
-pm.max_children = 2
-catch_workers_output = yes
-; shared helpers are found through include_path, after a miss in "."
-php_admin_value[include_path] = ".:$root/shared"
-php_admin_flag[log_errors] = on
-php_admin_value[display_errors] = off
-FPM
+  # shared helpers are found through include_path, after a miss in "."
+  write_fpm_pool "$1" no ".:$1/shared"
 }
 
 # ---------------------------------------------------------------- cases

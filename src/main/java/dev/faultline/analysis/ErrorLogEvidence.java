@@ -127,6 +127,41 @@ public final class ErrorLogEvidence {
         return out;
     }
 
+    /**
+     * Live: the incidents a log watch made, joined to the traced incidents of the same request (same process, the
+     * same thread when the log names a kernel tid): the trace's incident keeps its evidence and takes the log's
+     * culprit when it had none. Returns the log's incidents that matched none, to report on their own.
+     */
+    public static List<Incident> mergeInto(List<Incident> traced, List<Incident> fromLog) {
+        List<Incident> alone = new ArrayList<>();
+        java.util.Set<Incident> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Incident log : fromLog) {
+            Incident match = null;
+            for (Incident t : traced) {
+                if (!used.contains(t) && !t.fromErrorLog && t.kind == log.kind && t.pid == log.pid
+                        && (log.tid == log.pid || t.tid == log.tid)) {
+                    match = t;
+                    break;
+                }
+            }
+            if (match == null) {
+                alone.add(log);
+                continue;
+            }
+            used.add(match);
+            match.relate(log.source, log.line, log.text);
+            if ((match.verdict == null || match.verdict.culprit == null) && log.verdict != null && log.verdict.culprit != null) {
+                List<Candidate> cands = new ArrayList<>(log.verdict.candidates);
+                if (match.verdict != null) {
+                    cands.addAll(match.verdict.candidates);
+                }
+                match.verdict = new Verdict(log.verdict.kind, log.verdict.confidence, log.verdict.culprit, log.verdict.reason, cands);
+            }
+            match.notes.add("the error log names this request's cause too (" + log.source + ":" + log.line + ")");
+        }
+        return alone;
+    }
+
     /** The same cause named again (a 500 storm): one incident, counted. */
     private static boolean duplicate(List<Incident> out, Finding f) {
         for (Incident i : out) {

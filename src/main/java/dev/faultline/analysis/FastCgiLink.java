@@ -156,7 +156,8 @@ final class FastCgiLink {
             if (ends != null && theirs != null && ends[0].equals(theirs[1]) && ends[1].equals(theirs[0])) {
                 return new Match(w, "the same connection: " + ends[0] + "->" + ends[1]);
             }
-            if (address.equals(w.begin.path)) {
+            // a worker attached live took its listening socket before the attach: its address is unknown, not other
+            if (address.equals(w.begin.path) || w.begin.path == null) {
                 sameAddress.add(w);
             }
         }

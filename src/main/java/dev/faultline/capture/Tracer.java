@@ -56,6 +56,11 @@ public final class Tracer implements Runnable {
         public boolean recordAll;
         /** Reads the crashed process's own state at the signal stop (null: nothing to read). */
         public CrashStopReader atCrashStop;
+        /**
+         * attach: more servers to trace with the first, each with its processes and threads (the php-fpm pools behind
+         * an httpd). One that cannot be seized is a note, never the end of the attach.
+         */
+        public List<Integer> alsoAttach = List.of();
     }
 
     private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;
@@ -283,7 +288,27 @@ public final class Tracer implements Runnable {
         if (attachPid == Ptrace.ownPid()) {
             throw new AttachException(AttachException.Reason.SELF, "refusing to trace faultline's own process (" + attachPid + ")");
         }
-        ServerProcesses server = discover(attachPid);
+        seizeTree(attachPid);
+        if (tracees.isEmpty()) {
+            throw new AttachException(AttachException.Reason.GONE, "process " + attachPid + " exited before it could be attached");
+        }
+        for (int other : opt.alsoAttach) {
+            if (tracees.containsKey(other)) {
+                continue;
+            }
+            int before = seized;
+            try {
+                seizeTree(other);
+                notes.add("also attached to process " + other + " and its children (" + (seized - before) + " task(s))");
+            } catch (AttachException e) {
+                notes.add("not attached to process " + other + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Seizes {@code top}'s server: its processes and threads, rescanning for those born meanwhile. */
+    private void seizeTree(int top) throws NativeCallException, AttachException {
+        ServerProcesses server = discover(top);
         for (int pid : server.pids()) {
             if (pid == Ptrace.ownPid()) {
                 throw new AttachException(AttachException.Reason.SELF, "refusing to trace faultline's own process (" + pid + ")");
@@ -303,9 +328,6 @@ public final class Tracer implements Runnable {
             }
             // rescan: children forked or threads started while we were seizing
             server = discover(server.topPid());
-        }
-        if (tracees.isEmpty()) {
-            throw new AttachException(AttachException.Reason.GONE, "process " + attachPid + " exited before it could be attached");
         }
     }
 

@@ -63,7 +63,12 @@ final class LiveRun {
             boolean redact, Path root, String banner) throws Exception {
         ProcFs proc = ProcFs.system();
         // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
-        ErrorLogWatch watch = command == null ? errorLogOf(proc, pid, root) : null;
+        dev.faultline.httpd.HttpdContext server = command == null ? serverContext(proc, pid, root) : null;
+        ErrorLogWatch watch = server == null ? null : errorLogOf(server, root);
+        List<String> backends = new java.util.ArrayList<>();
+        if (server != null && opt.alsoAttach.isEmpty()) {
+            opt.alsoAttach = fastCgiServers(proc, server, backends);
+        }
         BlockingQueue<List<LiveRecord>> queue = new ArrayBlockingQueue<>(256);
         Analyzer analyzer = new Analyzer(new FileSource(root));
         Tracer tracer = command == null
@@ -106,6 +111,9 @@ final class LiveRun {
             }
             if (banner != null) {
                 System.err.println(banner);
+                for (String b : backends) {
+                    System.err.println("faultline: " + b);
+                }
             }
             if (watch != null) {
                 int limit = opt.stopWhenNamed || opt.maxCrashes <= 0 ? 1 : opt.maxCrashes;
@@ -155,7 +163,7 @@ final class LiveRun {
             List<Incident> incidents = new java.util.ArrayList<>(analyzer.finish());
             if (watch != null) {
                 watch.stop();
-                incidents.addAll(watch.incidents());
+                incidents.addAll(dev.faultline.analysis.ErrorLogEvidence.mergeInto(incidents, watch.incidents()));
             }
             Report report = new Report(List.of(command == null ? "attach:" + pid : "run:" + String.join(" ", command)), incidents, stats);
             report.droppedIncidents = analyzer.droppedIncidents();
@@ -181,28 +189,55 @@ final class LiveRun {
         }
     }
 
-    /**
-     * attach: the server's ErrorLog (from its own command line and configuration), to follow so that a sentinel sees
-     * a 5xx whose cause httpd logs; the first such incident ends the attach like a crash that names its file. Null
-     * when the server is no httpd or its log cannot be read.
-     */
-    private static ErrorLogWatch errorLogOf(ProcFs proc, int pid, Path root) {
+    /** attach: the configuration of the httpd behind {@code pid}, from its own command line; null for another server. */
+    private static dev.faultline.httpd.HttpdContext serverContext(ProcFs proc, int pid, Path root) {
         try {
             List<String> argv = proc.cmdline(pid);
             if (!dev.faultline.httpd.HttpdExecutable.isServer(argv)) {
                 return null;
             }
-            dev.faultline.httpd.HttpdContext ctx = dev.faultline.httpd.HttpdContexts.load(
-                    new dev.faultline.httpd.ServerEvidence(argv, null, java.util.Map.of()), null, root);
+            return dev.faultline.httpd.HttpdContexts.load(new dev.faultline.httpd.ServerEvidence(argv, null, java.util.Map.of()), null, root);
+        } catch (IOException | RuntimeException e) {
+            return null; // the Apache knowledge is a bonus: the tracer goes on without it
+        }
+    }
+
+    /**
+     * attach: the server's ErrorLog, to follow so that a sentinel sees a 5xx whose cause httpd logs; the first such
+     * incident ends the attach like a crash that names its file. Null when its log cannot be read.
+     */
+    private static ErrorLogWatch errorLogOf(dev.faultline.httpd.HttpdContext ctx, Path root) {
+        try {
             String server = ctx.errorLog();
             Path log = server == null ? null : new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
             if (log == null || !Files.isRegularFile(log)) {
                 return null;
             }
             return new ErrorLogWatch(log, server, new dev.faultline.analysis.ErrorLogEvidence(root));
-        } catch (IOException | RuntimeException e) {
-            return null; // the watch is a bonus: the tracer goes on without it
+        } catch (RuntimeException e) {
+            return null;
         }
+    }
+
+    /**
+     * attach: the processes of the FastCGI servers (php-fpm pools) the configuration passes requests to, found by
+     * who listens on each address; what was found is said in {@code said}. A request's failing open is in those.
+     */
+    private static List<Integer> fastCgiServers(ProcFs proc, dev.faultline.httpd.HttpdContext ctx, List<String> said) {
+        java.util.Set<Integer> pids = new java.util.TreeSet<>();
+        for (dev.faultline.httpd.FastCgiBackends.Backend b : dev.faultline.httpd.FastCgiBackends.of(ctx)) {
+            try {
+                List<Integer> holders = dev.faultline.capture.proc.SocketListeners.holders(proc,
+                        dev.faultline.capture.proc.SocketListeners.inodes(proc, b.address()));
+                said.add(holders.isEmpty()
+                        ? "nothing listens on " + b.address() + " (" + b.file() + ":" + b.line() + "): its FastCGI server is down"
+                        : "tracing the FastCGI server on " + b.address() + " (" + b.file() + ":" + b.line() + ") too: pids " + holders);
+                pids.addAll(holders);
+            } catch (IOException | RuntimeException e) {
+                said.add("the FastCGI server on " + b.address() + " could not be found: " + e.getMessage());
+            }
+        }
+        return new java.util.ArrayList<>(pids);
     }
 
     /** Lets the report be printed before a Ctrl-C'd JVM halts; called by the commands after printing. */

@@ -71,6 +71,25 @@ public final class LiveApache implements AutoCloseable {
     /** The same, on a free port in {@code portMin..portMax} (test classes that may run beside others get their own range). */
     public static LiveApache start(Path dir, String mpm, boolean cores, int portMin, int portMax)
             throws IOException, InterruptedException {
+        return start(dir, mpm, cores ? Map.of("LIVE_APACHE_CORES", "1") : Map.of(), portMin, portMax);
+    }
+
+    /** True when php-fpm is installed (the FastCGI tests need it). */
+    public static boolean fpmAvailable() {
+        try (var s = Files.list(Path.of("/usr/sbin"))) {
+            return s.anyMatch(p -> p.getFileName().toString().startsWith("php-fpm"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** An event server with a php-fpm pool behind htdocs/fpm/ (LIVE_APACHE_FPM=1 in live-apache.sh). */
+    public static LiveApache startWithFpm(Path dir, int portMin, int portMax) throws IOException, InterruptedException {
+        return start(dir, "event", Map.of("LIVE_APACHE_FPM", "1"), portMin, portMax);
+    }
+
+    private static LiveApache start(Path dir, String mpm, Map<String, String> env, int portMin, int portMax)
+            throws IOException, InterruptedException {
         Path abs = dir.toAbsolutePath();
         Files.createDirectories(abs);
         int range = portMax - portMin + 1;
@@ -83,7 +102,7 @@ public final class LiveApache implements AutoCloseable {
                 continue;
             }
             attempts++; // another process may take the port between the probe and apache2's bind
-            Result r = script(cores ? Map.of("LIVE_APACHE_CORES", "1") : Map.of(), "start", abs.toString(), Integer.toString(port), mpm);
+            Result r = script(env, "start", abs.toString(), Integer.toString(port), mpm);
             if (r.exit == 0) {
                 return new LiveApache(abs, port, Integer.parseInt(r.out.strip()));
             }
