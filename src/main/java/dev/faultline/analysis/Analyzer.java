@@ -492,6 +492,18 @@ public final class Analyzer {
         captures.clear();
     }
 
+    /** The processes whose crash the trace shows dumping core (killed "(core dumped)") and that have no core joined yet. */
+    public List<Integer> crashesThatDumpedCore() {
+        List<Integer> out = new ArrayList<>();
+        for (Incident inc : incidents) {
+            if (inc.kind == Incident.Kind.CRASH && inc.core == null && inc.outcome != null && inc.outcome.contains("core dumped")
+                    && !out.contains(inc.pid)) {
+                out.add(inc.pid);
+            }
+        }
+        return out;
+    }
+
     /** Scores every incident and returns them, dropping crashes the process survived (a handled fault). */
     public List<Incident> finish() {
         joinCaptures();

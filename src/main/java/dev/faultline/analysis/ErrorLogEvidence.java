@@ -44,8 +44,8 @@ public final class ErrorLogEvidence {
         findings.add(new Finding(source, e, f));
     }
 
-    /** An AH00051 entry: pid N dumped core, possibly in DIR. */
-    public record CoreHint(int pid, String dir, String source, long line) {
+    /** An AH00051 entry: pid N dumped core, possibly in DIR; the entry's time when the log has one. */
+    public record CoreHint(int pid, String dir, String source, long line, java.util.Optional<java.time.ZonedDateTime> time) {
     }
 
     /** Where httpd said the cores of its crashed children may be (AH00051), one per pid. */
@@ -54,7 +54,8 @@ public final class ErrorLogEvidence {
         for (Finding f : findings) {
             if (f.finding().kind() == ErrorLogFinding.Kind.CRASH && f.finding().coreDir().isPresent() && f.finding().crashedPid().isPresent()
                     && out.stream().noneMatch(h -> h.pid() == f.finding().crashedPid().getAsLong())) {
-                out.add(new CoreHint((int) f.finding().crashedPid().getAsLong(), f.finding().coreDir().get(), f.source(), f.entry().logLine()));
+                out.add(new CoreHint((int) f.finding().crashedPid().getAsLong(), f.finding().coreDir().get(), f.source(), f.entry().logLine(),
+                        f.entry().time()));
             }
         }
         return out;

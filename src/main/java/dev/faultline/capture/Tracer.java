@@ -466,7 +466,7 @@ public final class Tracer implements Runnable {
             }
             handle(pid, s);
             if (waitAfterCrashFor > 0 && !tracees.containsKey(waitAfterCrashFor)) {
-                requestStop("stopped after " + crashes + " crash" + (crashes == 1 ? "" : "es") + " (--max-crashes)");
+                requestStop("stopped after " + crashes + " crash" + (crashes == 1 ? "" : "es") + " (--max-incidents)");
             }
         }
         if (stopReason == null) {
@@ -633,7 +633,7 @@ public final class Tracer implements Runnable {
             }
             if (opt.maxCrashes > 0 && crashes >= opt.maxCrashes || opt.stopWhenNamed && namesConfigFile(c)) {
                 waitAfterCrashFor = t.tgid; // let the signal through, see the process die, then stop
-                scheduleStop(2000, "stopped 2 s after crash " + crashes + " (--max-crashes)");
+                scheduleStop(2000, "stopped 2 s after crash " + crashes + " (--max-incidents)");
             }
         }
         // re-inject: faultline caused none of these signals

@@ -156,14 +156,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 notes.add(h.source() + ":" + h.line() + ": AH00051 names pid " + h.pid() + "; " + f.path() + " is another process's core, not used");
                 return null;
             }
+            if (h.time().isPresent()) {
+                // the kernel writes the core as the child dies, and httpd logs AH00051 when it reaps it (within a second
+                // or so): a core much older is of an earlier process that had the same pid
+                java.time.Instant written = Files.getLastModifiedTime(f.path()).toInstant();
+                java.time.Duration apart = java.time.Duration.between(written, h.time().get().toInstant()).abs();
+                if (apart.compareTo(CORE_TIME_SLACK) > 0) {
+                    notes.add(h.source() + ":" + h.line() + ": AH00051 names pid " + h.pid() + "; " + f.path() + " was written at " + written
+                            + ", " + apart.toMinutes() + " min from the crash: an earlier process with the same pid, not used");
+                    return null;
+                }
+            }
             notes.add(h.source() + ":" + h.line() + ": AH00051 led to the core of pid " + h.pid() + ": " + f.path() + " (" + f.how() + ")");
             return r;
-        } catch (UserError | dev.faultline.core.CoreInputException e) {
+        } catch (UserError | dev.faultline.core.CoreInputException | IOException e) {
             notes.add(h.source() + ":" + h.line() + ": AH00051 says pid " + h.pid() + " dumped core, possibly in " + h.dir()
                     + ", but no usable core was found: " + e.getMessage());
             return null;
         }
     }
+
+    /**
+     * How far a core's write time may be from its AH00051 entry: the log's time is local (--tz) and a big core takes
+     * a while to write, so generous; pid reuse is hours or days apart, not minutes.
+     */
+    static final java.time.Duration CORE_TIME_SLACK = java.time.Duration.ofMinutes(10);
 
     /** The error log alone: its entries are the incidents; a crash's core (AH00051) is joined and analyzed. */
     private static Report logsOnly(dev.faultline.analysis.ErrorLogEvidence logs, List<String> names, List<CoreCommand.Read> cores,

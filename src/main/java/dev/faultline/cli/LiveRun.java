@@ -160,6 +160,7 @@ final class LiveRun {
             if (partial != null) {
                 Files.move(partial, strace, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
+            List<String> coreNotes = joinCores(analyzer, server, root);
             List<Incident> incidents = new java.util.ArrayList<>(analyzer.finish());
             if (watch != null) {
                 watch.stop();
@@ -168,6 +169,7 @@ final class LiveRun {
             Report report = new Report(List.of(command == null ? "attach:" + pid : "run:" + String.join(" ", command)), incidents, stats);
             report.droppedIncidents = analyzer.droppedIncidents();
             report.warnings.addAll(tracer.notes());
+            report.warnings.addAll(coreNotes);
             out.report = report;
             out.stopReason = tracer.stopReason();
             out.crashes = tracer.crashes();
@@ -187,6 +189,33 @@ final class LiveRun {
                 // already shutting down: the hook is running
             }
         }
+    }
+
+    /**
+     * A crash that dumped core: its core (in httpd's CoreDumpDirectory, systemd-coredump, or where core_pattern
+     * says) is read as {@code analyze --core} would, so the verdict gets its backtrace. Each outcome is a note.
+     */
+    private static List<String> joinCores(Analyzer analyzer, dev.faultline.httpd.HttpdContext server, Path root) {
+        List<String> notes = new java.util.ArrayList<>();
+        List<Path> dirs = new java.util.ArrayList<>();
+        if (server != null && server.coreDumpDirectory() != null) {
+            dirs.add(new dev.faultline.httpd.config.ConfigFiles(root).locate(server.coreDumpDirectory()));
+        }
+        for (int pid : analyzer.crashesThatDumpedCore()) {
+            try {
+                CoreLocatorBridge.Found f = CoreLocatorBridge.find(pid, dirs);
+                CoreCommand.Read r = CoreCommand.read(f.path(), null, false, root);
+                if (r.report().process() == null || r.report().process().pid() != pid) {
+                    notes.add("pid " + pid + " dumped core, but " + f.path() + " is another process's: not used");
+                    continue;
+                }
+                analyzer.addCore(r.report(), r.httpd());
+                notes.add("pid " + pid + " dumped core: " + f.path() + " (" + f.how() + ") is read for its backtrace");
+            } catch (UserError | dev.faultline.core.CoreInputException e) {
+                notes.add("pid " + pid + " dumped core, but it was not found or not readable: " + e.getMessage());
+            }
+        }
+        return notes;
     }
 
     /** attach: the configuration of the httpd behind {@code pid}, from its own command line; null for another server. */

@@ -96,19 +96,35 @@ public final class HttpdContext {
 
     /** The server-level ErrorLog as the server names it (relative paths under ServerRoot); null for a pipe or syslog. */
     public String errorLog() {
-        if (config == null) {
-            return null;
-        }
-        String log = null;
-        for (ConfigNode n : tree) {
-            if (n.key().equals("errorlog") && !n.argList().isEmpty()) {
-                log = n.argList().get(0); // the last one at server level wins, as with any server directive
-            }
-        }
+        String log = serverLevel("errorlog");
         if (log == null || log.startsWith("|") || log.startsWith("syslog")) {
             return null;
         }
-        return log.startsWith("/") ? log : config.serverRoot() + "/" + log;
+        return underServerRoot(log);
+    }
+
+    /** The server-level CoreDumpDirectory (where httpd's children chdir() before they dump core), or null. */
+    public String coreDumpDirectory() {
+        String dir = serverLevel("coredumpdirectory");
+        return dir == null ? null : underServerRoot(dir);
+    }
+
+    /** The first argument of the last server-level {@code key} directive: the one that wins, as with any server directive. */
+    private String serverLevel(String key) {
+        if (config == null) {
+            return null;
+        }
+        String value = null;
+        for (ConfigNode n : tree) {
+            if (n.key().equals(key) && !n.argList().isEmpty()) {
+                value = n.argList().get(0);
+            }
+        }
+        return value;
+    }
+
+    private String underServerRoot(String path) {
+        return path.startsWith("/") ? path : config.serverRoot() + "/" + path;
     }
 
     /** Things worth telling the reader about the context itself (a config that could not be read, and why). */

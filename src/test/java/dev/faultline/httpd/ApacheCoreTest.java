@@ -46,6 +46,15 @@ class ApacheCoreTest {
             httpd.curl("/crash/"); // crash/.htaccess line 3: CrashConfParse statc
             assertEquals(0, fl.waitFor(30), fl.stderr());
             core = LiveApache.awaitCore(httpd.dir().resolve("cores"));
+            // the attach itself found the core the crash left (CoreDumpDirectory) and read it
+            JsonNode live = null;
+            for (JsonNode i : JSON.readTree(fl.stdout()).get("incidents")) {
+                if (i.has("core") && !i.get("core").isNull()) {
+                    live = i;
+                }
+            }
+            assertTrue(live != null && live.get("core").get("backtrace").size() > 3, "the attach joined its core: " + fl.stdout() + fl.stderr());
+            assertTrue(fl.stderr().contains("dumped core: " + core), fl.stderr());
         }
         Cli r = Cli.run("core", core.toString(), "--format", "json");
         assertEquals(0, r.exit, r.err);

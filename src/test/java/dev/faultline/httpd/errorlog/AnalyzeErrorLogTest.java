@@ -154,6 +154,16 @@ class AnalyzeErrorLogTest {
         assertEquals("request", v.get("phase").asText(), v.toString());
         assertEquals(conf.toString(), v.get("culprit").get("path").asText(), v.toString());
         assertEquals(5, v.get("culprit").get("line").asInt(), v.toString());
+
+        // the same core, as if written an hour before the crash: an earlier process with the same pid, not used
+        Path core = LiveApache.awaitCore(log.getParent().resolveSibling("cores"));
+        Files.setLastModifiedTime(core, java.nio.file.attribute.FileTime.from(Files.getLastModifiedTime(core).toInstant().minusSeconds(3600)));
+        Cli stale = Cli.run("analyze", "--format", "json", "--error-log", log.toString());
+        assertEquals(0, stale.exit, stale.err);
+        assertTrue(stale.err.contains("an earlier process with the same pid, not used"), stale.err);
+        for (JsonNode i : JSON.readTree(stale.out).get("incidents")) {
+            assertTrue(!i.has("core") || i.get("core").isNull(), "no core joined: " + i);
+        }
     }
 
     @Test
