@@ -249,6 +249,9 @@ public final class Analyzer {
             Incident inc = newIncident(Incident.Kind.HTTP_ERROR, t, e);
             if (inc != null) {
                 inc.status = a.httpStatus;
+                if (onHttpError != null) {
+                    onHttpError.accept(inc);
+                }
             }
         } else if ((e.name.equals("wait4") || e.name.equals("waitpid")) && e.result > 0 && e.argText != null
                 && e.argText.contains("WTERMSIG(s) == SIG")) {
@@ -504,6 +507,64 @@ public final class Analyzer {
         return out;
     }
 
+    /** Loads the server's configuration (once the trace showed an httpd) and tunes the scorer to it; null without one. */
+    private ApacheCrashRule loadApacheRule() {
+        dev.faultline.httpd.HttpdContext httpd = null;
+        if (httpdContexts != null && httpdSeen) {
+            try {
+                httpd = httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
+            } catch (RuntimeException e) {
+                // the Apache knowledge is an addition: without it the generic verdicts still stand
+                contextFailure = "the server's configuration could not be read (" + e + "): verdicts without Apache knowledge";
+            }
+        }
+        this.httpdContext = httpd;
+        if (httpd != null && httpd.owners() instanceof dev.faultline.httpd.modules.DirectiveCatalog catalog) {
+            scorer.catalog(catalog);
+        }
+        if (httpd != null) {
+            java.util.Set<String> index = new java.util.HashSet<>(Scorer.DEFAULT_DIRECTORY_INDEX);
+            for (dev.faultline.httpd.config.ConfigNode n : httpd.allDirectives()) {
+                if (n.key().equals("directoryindex")) {
+                    n.argList().forEach(a -> index.add(a.toLowerCase(java.util.Locale.ROOT)));
+                }
+            }
+            scorer.directoryIndex(index);
+        }
+        return httpd == null ? null : new ApacheCrashRule(httpd);
+    }
+
+    private ApacheCrashRule earlyRule;
+    private boolean earlyRuleLoaded;
+
+    /**
+     * A verdict for one HTTP error now, while the trace goes on (a live capture reports each incident the moment it
+     * is known); {@link #finish()} decides again with everything. Its FastCGI worker, if traced, is joined first.
+     */
+    public Verdict verdictNow(Incident inc) {
+        if (!earlyRuleLoaded) {
+            earlyRule = loadApacheRule();
+            earlyRuleLoaded = true;
+        }
+        fastcgi.link(List.of(inc));
+        return decide(inc, earlyRule);
+    }
+
+    /** Live: the attached server's own command line (from /proc), as an exec line in the trace would give it. */
+    public void serverArgv(List<String> argv) {
+        if (serverArgv == null && dev.faultline.httpd.HttpdExecutable.isServer(argv)) {
+            serverArgv = List.copyOf(argv);
+            httpdSeen = true;
+        }
+    }
+
+    /** Called with each HTTP error incident the moment the trace shows its answer (on the thread that feeds events). */
+    public void onHttpError(java.util.function.Consumer<Incident> listener) {
+        this.onHttpError = listener;
+    }
+
+    private java.util.function.Consumer<Incident> onHttpError;
+
     /** Scores every incident and returns them, dropping crashes the process survived (a handled fault). */
     public List<Incident> finish() {
         joinCaptures();
@@ -534,29 +595,7 @@ public final class Analyzer {
                 }
             }
         }
-        dev.faultline.httpd.HttpdContext httpd = null;
-        if (httpdContexts != null && httpdSeen) {
-            try {
-                httpd = httpdContexts.apply(new dev.faultline.httpd.ServerEvidence(serverArgv, serverConfigHint, model.fileTexts()));
-            } catch (RuntimeException e) {
-                // the Apache knowledge is an addition: without it the generic verdicts still stand
-                contextFailure = "the server's configuration could not be read (" + e + "): verdicts without Apache knowledge";
-            }
-        }
-        this.httpdContext = httpd;
-        ApacheCrashRule apache = httpd == null ? null : new ApacheCrashRule(httpd);
-        if (httpd != null && httpd.owners() instanceof dev.faultline.httpd.modules.DirectiveCatalog catalog) {
-            scorer.catalog(catalog);
-        }
-        if (httpd != null) {
-            java.util.Set<String> index = new java.util.HashSet<>(Scorer.DEFAULT_DIRECTORY_INDEX);
-            for (dev.faultline.httpd.config.ConfigNode n : httpd.allDirectives()) {
-                if (n.key().equals("directoryindex")) {
-                    n.argList().forEach(a -> index.add(a.toLowerCase(java.util.Locale.ROOT)));
-                }
-            }
-            scorer.directoryIndex(index);
-        }
+        ApacheCrashRule apache = loadApacheRule();
         for (Incident inc : incidents) {
             if (inc.survived) {
                 continue;

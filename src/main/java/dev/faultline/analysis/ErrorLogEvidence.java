@@ -141,8 +141,15 @@ public final class ErrorLogEvidence {
             for (Incident t : traced) {
                 if (!used.contains(t) && !t.fromErrorLog && t.kind == log.kind && t.pid == log.pid
                         && (log.tid == log.pid || t.tid == log.tid)) {
-                    match = t;
-                    break;
+                    // a threaded child serves many requests at once: the one blaming the same file is this one
+                    boolean sameCause = t.verdict != null && t.verdict.culprit != null && log.verdict != null
+                            && log.verdict.culprit != null && t.verdict.culprit.path.equals(log.verdict.culprit.path);
+                    if (match == null || sameCause) {
+                        match = t;
+                    }
+                    if (sameCause) {
+                        break;
+                    }
                 }
             }
             if (match == null) {

@@ -100,7 +100,8 @@ final class FastCgiLink {
             close(tid, Long.MAX_VALUE);
         }
         for (Incident inc : incidents) {
-            if (inc.kind != Incident.Kind.HTTP_ERROR || inc.timeline == null || inc.fromErrorLog) {
+            if (inc.kind != Incident.Kind.HTTP_ERROR || inc.timeline == null || inc.fromErrorLog
+                    || inc.backend != null && inc.backend.workerPid() > 0) { // linked already (a live early verdict)
                 continue;
             }
             FileActivity connect = null;

@@ -30,6 +30,7 @@ final class ErrorLogWatch implements Runnable {
     private final ErrorLogEvidence evidence;
     private final ErrorLogParser parser = new ErrorLogParser(ZoneId.systemDefault());
     private volatile IntConsumer onIncident = n -> { };
+    private volatile boolean announce = true;
     private final List<Incident> incidents = new ArrayList<>();
     private volatile boolean stopped;
     /** The log's size when the watch was made, before the attach: entries written from then on are watched. */
@@ -46,6 +47,11 @@ final class ErrorLogWatch implements Runnable {
             // read from the start once it appears
         }
         this.startSize = size;
+    }
+
+    /** Whether each incident is said on stderr the moment it is found (not when the trace says it already). */
+    void announce(boolean on) {
+        this.announce = on;
     }
 
     /** Called with the count of incidents so far, each time one is found. */
@@ -135,6 +141,9 @@ final class ErrorLogWatch implements Runnable {
         ErrorLogEntry e = parser.parseLine(lineNo, line).orElse(null);
         Incident inc = e == null ? null : evidence.incidentFor(source, e);
         if (inc != null) {
+            if (announce) {
+                System.err.println("faultline: " + dev.faultline.report.TextReport.summaryLine(inc, inc.verdict) + " (from the error log)");
+            }
             int n;
             synchronized (this) {
                 incidents.add(inc);

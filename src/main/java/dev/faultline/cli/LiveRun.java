@@ -76,6 +76,24 @@ final class LiveRun {
                 : Tracer.launch(command, opt, proc, r -> put(queue, r, analyzer));
         analyzer.threadGroups(tracer::threadGroupOf);
         analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, null, root));
+        if (server != null) {
+            try {
+                analyzer.serverArgv(proc.cmdline(pid));
+            } catch (IOException gone) {
+                // the attach below says so
+            }
+        }
+        // --max-incidents: 0 is no limit; a default sentinel stops at the first incident whose cause is named
+        int limit = opt.maxCrashes == 0 ? 0 : opt.stopWhenNamed ? 1 : opt.maxCrashes;
+        boolean full = opt.mode == Tracer.Mode.FULL;
+        int[] httpErrors = {0};
+        // each 5xx is said the moment the trace shows it; the full report comes when the capture ends
+        analyzer.onHttpError(inc -> {
+            System.err.println("faultline: " + dev.faultline.report.TextReport.summaryLine(inc, analyzer.verdictNow(inc)));
+            if (command == null && full && limit > 0 && ++httpErrors[0] >= limit) {
+                tracer.requestStop("stopped after " + httpErrors[0] + " HTTP error(s) (--max-incidents): detached");
+            }
+        });
         Outcome out = new Outcome();
         CountDownLatch reported = new CountDownLatch(1);
         out.printed = reported;
@@ -116,9 +134,10 @@ final class LiveRun {
                 }
             }
             if (watch != null) {
-                int limit = opt.stopWhenNamed || opt.maxCrashes <= 0 ? 1 : opt.maxCrashes;
+                // in full mode the trace itself sees every 5xx (and says it); the log only adds its words at the end
+                watch.announce(!full);
                 watch.onIncident(n -> {
-                    if (n >= limit) {
+                    if (!full && limit > 0 && n >= limit) {
                         tracer.requestStop("the error log named the cause of " + n + " incident(s): detached");
                     }
                 });

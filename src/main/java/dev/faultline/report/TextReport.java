@@ -128,6 +128,18 @@ public final class TextReport {
         }
     }
 
+    /**
+     * One line for an incident the moment it is known (attach and run print it on stderr while they go on; the full
+     * report comes when they end): "HTTP 500 pid 123: missing-include /srv/app/index.php:4".
+     */
+    public static String summaryLine(Incident inc, dev.faultline.analysis.Verdict v) {
+        String head = inc.kind == Incident.Kind.CRASH ? "crash " + inc.signal : "HTTP " + inc.status;
+        String what = v == null ? "no verdict yet"
+                : v.culprit == null ? v.kind.label() + ": no config culprit"
+                : v.kind.label() + " " + v.culprit.path + (v.culprit.line != null ? ":" + v.culprit.line : "");
+        return Terminal.escape(head + " pid " + inc.pid + (inc.requestLine != null ? " (" + clip(inc.requestLine) + ")" : "") + ": " + what);
+    }
+
     private static String clip(String s) {
         return s.length() > 160 ? s.substring(0, 160) + "…" : s;
     }

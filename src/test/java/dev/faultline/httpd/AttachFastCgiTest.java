@@ -61,11 +61,16 @@ class AttachFastCgiTest {
             assertEquals(200, httpd.curl("/fpm/ok.php"), "the pool serves");
             List<Integer> pool = poolPids(httpd.dir());
             assertTrue(pool.size() >= 2, "a master and its workers: " + pool);
-            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--mode", "full", "--duration", "8", "--format", "json",
-                    Integer.toString(httpd.parentPid()));
+            // no limit: the attach goes on after the 500, and says it the moment it is known
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--mode", "full", "--max-incidents", "0",
+                    "--duration", "30", "--format", "json", Integer.toString(httpd.parentPid()));
             FaultlineProcess.waitUntil(20, () -> pool.stream().allMatch(p -> FaultlineProcess.tracerPid(p) > 0), "the php-fpm pool traced too");
             assertEquals(500, httpd.curl("/fpm/")); // fpm/index.php line 3 requires lib/templates.php, which is missing
-            assertEquals(0, fl.waitFor(30), fl.stderr());
+            String said = "missing-include " + httpd.dir().resolve("htdocs/fpm/index.php") + ":3";
+            FaultlineProcess.waitUntil(5, () -> fl.stderr().contains(said), "the 500 said while attached");
+            assertTrue(fl.process.isAlive(), "still attached when the 500 was reported: " + fl.stderr());
+            FaultlineProcess.signal("INT", fl.process.pid());
+            assertEquals(130, fl.waitFor(30), "Ctrl-C: detached, report printed, exit 130; " + fl.stderr());
             assertTrue(fl.stderr().contains("tracing the FastCGI server on unix:" + httpd.dir().resolve("run/php-fpm.sock")), fl.stderr());
             JsonNode incidents = new ObjectMapper().readTree(fl.stdout()).get("incidents");
             assertEquals(1, incidents.size(), fl.stdout());
