@@ -47,6 +47,10 @@ public final class Analyzer {
     /** Builds the Apache knowledge at the end, from the server's argv as the trace showed it (null when not seen). */
     private java.util.function.Function<dev.faultline.httpd.ServerEvidence, dev.faultline.httpd.HttpdContext> httpdContexts;
     private List<String> serverArgv;
+    /** For the hints: one task only (strace -p without -f), and whether the trace began with an exec (a launch). */
+    private int firstTid = Integer.MIN_VALUE;
+    private boolean manyTasks;
+    private boolean execSeen;
     /** For the hints: whether any task took a connection or read a request, and error-log writes strace cut. */
     private boolean connectionsSeen;
     private boolean requestSeen;
@@ -128,9 +132,17 @@ public final class Analyzer {
             default:
                 break;
         }
+        if (firstTid == Integer.MIN_VALUE) {
+            firstTid = e.tid;
+        } else if (e.tid != firstTid) {
+            manyTasks = true;
+        }
         FileActivity a = model.apply(e);
         if (e.kind != TraceEvent.Kind.SYSCALL) {
             return;
+        }
+        if (e.name.startsWith("execve")) {
+            execSeen = true;
         }
         if (a != null) {
             fastcgi.activity(model.existing(e.tid), a, e.timeNs);
@@ -673,10 +685,16 @@ public final class Analyzer {
         String all = "strace -f -tt -T -yy -s 1024 -o trace.txt $(pgrep apache2 | sed 's/^/-p /')";
         // a parent's maintenance loop and not one connection taken: the trace holds httpd's parent alone
         boolean parentOnly = reapPolls > 0 && !connectionsSeen;
-        if ((httpdSeen || parentOnly) && !requestSeen && incidents.stream().noneMatch(i -> i.kind == Incident.Kind.CRASH)) {
+        boolean noCrash = incidents.stream().noneMatch(i -> i.kind == Incident.Kind.CRASH);
+        if ((httpdSeen || parentOnly) && !requestSeen && noCrash) {
             out.add(parentOnly
                     ? "only one process is in the trace and it read no request: httpd's parent never serves one; trace every process and thread: " + all
                     : "no thread in the trace read an HTTP request, so no 5xx can be explained: trace the children too, while the failing request is sent: " + all);
+        } else if (firstTid != Integer.MIN_VALUE && !manyTasks && !execSeen && !requestSeen && noCrash && incidents.isEmpty()) {
+            // strace -p PID without -f: one thread. An event or worker child's main thread only waits on its pipe;
+            // its requests are read and answered by the other threads
+            out.add("only one thread is in the trace (strace -p without -f) and it read no request: httpd serves requests in the "
+                    + "worker threads of its children; trace every process and thread: " + all);
         }
         if (noCoreCrashes > 0) {
             out.add(CORE_HINT);

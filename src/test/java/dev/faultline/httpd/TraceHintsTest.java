@@ -47,6 +47,30 @@ class TraceHintsTest {
         assertTrue(text.out.contains("hint: only one process"), text.out);
     }
 
+    /** strace -p of an event child without -f: its main thread only waits on its pipe while other threads serve. */
+    @Test
+    void aTraceOfAnEventChildsMainThreadAloneSaysToTraceEveryThread() throws Exception {
+        LiveApache.assumeTraceable(dir);
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
+        Path trace = dir.resolve("main-thread.txt");
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "event")) {
+            int child = httpd.childPids().get(0);
+            Process strace = new ProcessBuilder("strace", "-tt", "-o", trace.toString(), "-p", Integer.toString(child))
+                    .redirectErrorStream(true).start();
+            dev.faultline.capture.FaultlineProcess.waitUntil(10,
+                    () -> dev.faultline.capture.FaultlineProcess.tracerPid(child) > 0, "strace attached");
+            for (int i = 0; i < 4; i++) {
+                assertEquals(500, httpd.curl("/typo/"));
+            }
+            strace.destroy();
+            assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+        }
+        JsonNode root = JSON.readTree(Cli.run("analyze", "--format", "json", trace.toString()).out);
+        assertEquals(0, root.get("incidents").size(), "the main thread answers no request: " + root);
+        String hints = root.get("hints").toString();
+        assertTrue(hints.contains("only one thread") && hints.contains("strace -f"), hints);
+    }
+
     /** AH00052: the child died without a core; the hint gives the line that lets the next one dump. */
     @Test
     void aChildThatCouldNotDumpGetsTheCoreDumpDirectoryLine() throws Exception {
