@@ -39,17 +39,12 @@ class DirectoryIndexNoiseTest {
             Files.writeString(app.resolve(".htaccess"), "DirectoryIndex index.html index.php\n");
             Files.writeString(app.resolve("index.php"), "<?php\nno_such_function();\n");
             Assumptions.assumeTrue(httpd.curl("/ok.php") == 200, "mod_php is not loaded");
-            List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-tt", "-yy", "-s", "256", "-o", trace.toString()));
-            cmd.addAll(List.of("-p", Integer.toString(httpd.parentPid())));
-            for (int p : httpd.childPids()) {
-                cmd.addAll(List.of("-p", Integer.toString(p)));
-            }
-            Process strace = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            FaultlineProcess.waitUntil(10, () -> httpd.childPids().stream().allMatch(p -> FaultlineProcess.tracerPid(p) > 0), "strace attached");
+            List<Integer> all = new ArrayList<>(List.of(httpd.parentPid()));
+            all.addAll(httpd.childPids());
+            Process strace = LiveApache.strace(trace, all, "-f", "-tt", "-yy", "-s", "256");
             assertEquals(500, httpd.curl("/app500/"));
             Thread.sleep(300);
-            strace.destroy();
-            assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+            LiveApache.stop(strace);
         }
         String t = Files.readString(trace);
         assumeProbed(t);

@@ -74,6 +74,30 @@ public final class LiveApache implements AutoCloseable {
         return start(dir, mpm, cores ? Map.of("LIVE_APACHE_CORES", "1") : Map.of(), portMin, portMax);
     }
 
+    /**
+     * Starts the real strace on {@code pids} ({@code -p} each) with {@code flags}, writing {@code out}, and returns once
+     * every pid shows it as its tracer. Skips the test when strace is not installed.
+     */
+    public static Process strace(Path out, List<Integer> pids, String... flags) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
+        List<String> cmd = new java.util.ArrayList<>(List.of("strace"));
+        cmd.addAll(List.of(flags));
+        cmd.addAll(List.of("-o", out.toString()));
+        for (int p : pids) {
+            cmd.addAll(List.of("-p", Integer.toString(p)));
+        }
+        Process strace = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        dev.faultline.capture.FaultlineProcess.waitUntil(10,
+                () -> pids.stream().allMatch(p -> dev.faultline.capture.FaultlineProcess.tracerPid(p) > 0), "strace attached");
+        return strace;
+    }
+
+    /** Stops a strace started by {@link #strace}: it detaches and finishes its output. */
+    public static void stop(Process strace) throws InterruptedException {
+        strace.destroy();
+        org.junit.jupiter.api.Assertions.assertTrue(strace.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "strace stopped");
+    }
+
     /** True when php-fpm is installed (the FastCGI tests need it). */
     public static boolean fpmAvailable() {
         try (var s = Files.list(Path.of("/usr/sbin"))) {

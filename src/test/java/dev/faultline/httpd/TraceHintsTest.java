@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.Cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -24,18 +25,13 @@ class TraceHintsTest {
     @Test
     void aTraceOfTheParentAloneSaysHowToTraceTheChildren() throws Exception {
         LiveApache.assumeTraceable(dir);
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
         Path trace = dir.resolve("parent.txt");
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
-            Process strace = new ProcessBuilder("strace", "-tt", "-o", trace.toString(), "-p", Integer.toString(httpd.parentPid()))
-                    .redirectErrorStream(true).start();
-            dev.faultline.capture.FaultlineProcess.waitUntil(10,
-                    () -> dev.faultline.capture.FaultlineProcess.tracerPid(httpd.parentPid()) > 0, "strace attached");
+            Process strace = LiveApache.strace(trace, List.of(httpd.parentPid()), "-tt");
             httpd.curl("/index.html");
             httpd.curl("/crash-late/");
             Thread.sleep(1500); // the parent reaps the crashed child in its once-a-second loop
-            strace.destroy();
-            assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+            LiveApache.stop(strace);
         }
         Cli r = Cli.run("analyze", "--format", "json", trace.toString());
         assertEquals(0, r.exit, r.err);
@@ -51,19 +47,14 @@ class TraceHintsTest {
     @Test
     void aTraceOfAnEventChildsMainThreadAloneSaysToTraceEveryThread() throws Exception {
         LiveApache.assumeTraceable(dir);
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
         Path trace = dir.resolve("main-thread.txt");
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "event")) {
             int child = httpd.childPids().get(0);
-            Process strace = new ProcessBuilder("strace", "-tt", "-o", trace.toString(), "-p", Integer.toString(child))
-                    .redirectErrorStream(true).start();
-            dev.faultline.capture.FaultlineProcess.waitUntil(10,
-                    () -> dev.faultline.capture.FaultlineProcess.tracerPid(child) > 0, "strace attached");
+            Process strace = LiveApache.strace(trace, List.of(child), "-tt");
             for (int i = 0; i < 4; i++) {
                 assertEquals(500, httpd.curl("/typo/"));
             }
-            strace.destroy();
-            assertTrue(strace.waitFor(10, TimeUnit.SECONDS));
+            LiveApache.stop(strace);
         }
         JsonNode root = JSON.readTree(Cli.run("analyze", "--format", "json", trace.toString()).out);
         assertEquals(0, root.get("incidents").size(), "the main thread answers no request: " + root);
