@@ -173,8 +173,9 @@ extra_conf() { # CASE ROOT
       # MultiViews: /docs/guide is negotiated to guide.html (mod_negotiation reads the directory)
       printf 'LoadModule negotiation_module %s/mod_negotiation.so\n<Directory "%s/htdocs/docs">\n    Options +MultiViews\n</Directory>\n' "$MODDIR" "$2" ;;
     fpm-missing-include)
-      # httpd's documented example format, with the source location (%F) and the OS error (%E)
-      printf '%s\n' 'ErrorLogFormat "[%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\ %a] %M% ,\ referer\ %{Referer}i"' ;;
+      # httpd's documented example format, with the source location always (%F, not %7F: that is for LogLevel
+      # debug only) and the OS error (%E)
+      printf '%s\n' 'ErrorLogFormat "[%{u}t] [%-m:%l] [pid %P:tid %T] %F: %E: [client\ %a] %M% ,\ referer\ %{Referer}i"' ;;
   esac
 }
 
