@@ -23,10 +23,12 @@
 # server-level <Location> in conf/conf.d/50-app.conf line 5, a file the child never reads. Reports the
 # milliseconds from the request to faultline's first stdout line, to its line naming the culprit file,
 # and to its exit; $LATENCY_RUNS times. LATENCY_CASE=http500: GET /typo/ answers 500 (typo/.htaccess line 2,
-# `RewriteEngin On`); no crash: the sentinel sees it through the error log it follows.
+# `RewriteEngin On`); no crash: the sentinel sees it through the error log it follows. LATENCY_CASE=fpm: an event
+# server with a php-fpm pool (LIVE_APACHE_FPM=1); GET /fpm/ answers 500 because fpm/index.php line 3 requires a
+# missing file; the sentinel traces the pool too and names the line from httpd's AH01071 entry.
 #
 # Environment: ROUNDS (3; the rows are measured in ROUNDS interleaved rounds, best per row), REQUESTS (20000), CONCURRENCY (8), PORT (18290; 18291 for --crash-latency),
-# LATENCY_RUNS (3), LATENCY_CASE (htaccess|location|http500), LATENCY_MPM (prefork|event), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
+# LATENCY_RUNS (3), LATENCY_CASE (htaccess|location|http500|fpm), LATENCY_MPM (prefork|event), WORK (/tmp/faultline-bench-attach). Needs root, apache2, ab, curl, strace.
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -282,11 +284,16 @@ crash_latency() {
     htaccess) url=/crash/; want="crash/.htaccess"; line_no=3 ;;
     location) url=/crash-loc/; want="conf.d/50-app.conf"; line_no=5 ;;
     http500) url=/typo/; want="typo/.htaccess"; line_no=2 ;;
-    *) die "LATENCY_CASE must be htaccess, location or http500" ;;
+    fpm) url=/fpm/; want="fpm/index.php"; line_no=3; mpm=event ;;
+    *) die "LATENCY_CASE must be htaccess, location, http500 or fpm" ;;
   esac
   want_re=$(printf '%s' "$want" | sed 's/[.]/\\./g')
   build_faultline
-  start_server "$mpm"
+  if [ "${LATENCY_CASE:-}" = fpm ]; then
+    PARENT=$(LIVE_APACHE_FPM=1 "$LIVE" start "$SRV" "$PORT" event) || die "could not start apache2 + php-fpm on 127.0.0.1:$PORT"
+  else
+    start_server "$mpm"
+  fi
   log "$mpm server, parent $PARENT, port $PORT, case ${LATENCY_CASE:-htaccess} ($url -> $want:$line_no)"
   local run results=() t0 t_first t_named t_exit line ms_first ms_named ms_exit i verdict
   for run in $(seq 1 "$LATENCY_RUNS"); do
