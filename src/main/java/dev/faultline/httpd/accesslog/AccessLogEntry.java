@@ -13,8 +13,9 @@ import java.time.Instant;
  * @param method         "GET", from {@code %r} or {@code %m}
  * @param path           the URL path without its query string, from {@code %r} (as sent) or {@code %U}
  * @param pid            the child's pid ({@code %P}), 0 when absent
- * @param tid            the serving thread as httpd names it ({@code %{tid}P}: APR's thread id, the same number
- *                       as the error log's {@code tid}, not the kernel's), 0 when absent
+ * @param tid            the serving thread as {@code %{tid}P} names it, 0 when absent. This is APR's thread id
+ *                       (pthread_self), NOT the kernel tid that httpd 2.4.71's error log and strace show on Linux:
+ *                       equal numbers mean the same thread, but it never equals an error-log tid
  * @param durationMicros {@code %D}, or {@code %T} in seconds scaled, -1 when absent
  * @param vhost          {@code %v} (the ServerName), else {@code %V}
  * @param client         {@code %a} (the client IP), else {@code %h}

@@ -157,7 +157,7 @@ public final class AccessLogFormat {
     }
 
     // the directives mod_log_config registers (log_pre_config plus mod_logio's I, O, S, ^FU, ^FB), by how their value looks
-    private static final String NUMBER_DIRECTIVES = "bBDIkOpPST";
+    private static final String NUMBER_DIRECTIVES = "bBDIkOpPsST";
     private static final String TOKEN_DIRECTIVES = "aAhHlLmqRvVX";
     private static final String TEXT_DIRECTIVES = "CefinoruU";
     private static final String NUMBER = "(-?\\d+|-)";
