@@ -181,6 +181,8 @@ public final class AccessLogFormat {
             String d = f.directive();
             if (d.equals("t")) {
                 regex.append(timeRegex(f, times, warnings));
+            } else if (d.equals("q")) {
+                regex.append("(\\?\\S*|)"); // "" or "?query": lets "%U%q" split where the query starts
             } else if (d.equals("P") && f.argument().equals("hextid")) {
                 regex.append("([0-9a-fA-F]+|-)");
             } else if (d.length() == 1 && NUMBER_DIRECTIVES.contains(d)) {

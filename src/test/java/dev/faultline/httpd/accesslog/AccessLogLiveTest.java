@@ -52,6 +52,9 @@ class AccessLogLiveTest {
     private static final int PORT_MIN = 18950;
     private static final int PORT_MAX = 18959;
     private static final String CUSTOM_FORMAT = "%h %P %{tid}P %D %{%Y-%m-%d %H:%M:%S}t \\\"%r\\\" %>s %v";
+    /** Modifiers and the rarer time and thread forms, as a site tuning its logs might write them. */
+    private static final String EXOTIC_FORMAT = "%<s %{begin:%d/%b/%Y:%H:%M:%S}t.%{msec_frac}t %{hextid}P %{ms}T"
+            + " %m %U%q %H %400,501{User-Agent}i %!200{Referer}i %% %{end:usec}t %a";
     /** The requests to the main server, in order, with the status each must get. */
     private static final List<String> PATHS = List.of("/index.html", "/missing", "/boom");
     private static final List<Integer> STATUSES = List.of(200, 404, 500);
@@ -108,6 +111,7 @@ class AccessLogLiveTest {
                 "CustomLog logs/common.log common",
                 "CustomLog logs/combined.log combined",
                 "CustomLog logs/custom.log \"" + CUSTOM_FORMAT + "\"",
+                "CustomLog logs/exotic.log \"" + EXOTIC_FORMAT + "\"",
                 "CustomLog \"|/bin/cat >/dev/null\" common env=never_set",
                 "RewriteEngine On",
                 "RewriteRule ^/boom$ - [R=500]",
@@ -144,6 +148,7 @@ class AccessLogLiveTest {
         awaitLines("common.log", PATHS.size());
         awaitLines("combined.log", PATHS.size());
         awaitLines("custom.log", PATHS.size());
+        awaitLines("exotic.log", PATHS.size());
         awaitLines("vhost.log", 1);
         childPids = children(server.pid());
         config = parseConfig(conf);
@@ -165,7 +170,7 @@ class AccessLogLiveTest {
         CustomLogs logs = CustomLogs.of(config);
         assertEquals(List.of(), logs.warnings());
         List<CustomLogs.CustomLog> all = logs.logs();
-        assertEquals(5, all.size(), all.toString());
+        assertEquals(6, all.size(), all.toString());
         assertEquals(root + "/logs/common.log", all.get(0).target());
         assertEquals("common", all.get(0).format().nickname());
         assertEquals("%h %l %u %t \"%r\" %>s %O", all.get(0).format().format());
@@ -174,12 +179,13 @@ class AccessLogLiveTest {
         assertEquals("combined", all.get(1).format().nickname());
         assertNull(all.get(2).format().nickname());
         assertEquals(CUSTOM_FORMAT.replace("\\\"", "\""), all.get(2).format().format());
-        CustomLogs.CustomLog piped = all.get(3);
+        assertEquals(EXOTIC_FORMAT, all.get(3).format().format());
+        CustomLogs.CustomLog piped = all.get(4);
         assertTrue(piped.piped() && piped.conditional());
         assertEquals("/bin/cat >/dev/null", piped.target());
         assertEquals("env=never_set", piped.condition());
         assertFalse(piped.unreadable().isEmpty());
-        CustomLogs.CustomLog transfer = all.get(4);
+        CustomLogs.CustomLog transfer = all.get(5);
         assertEquals("TransferLog", transfer.directive().name());
         assertEquals(root + "/logs/vhost.log", transfer.target());
         assertNotNull(transfer.virtualHost());
@@ -240,6 +246,27 @@ class AccessLogLiveTest {
                 assertEquals(kernelTids.get(i).equals(kernelTids.get(j)), entries.get(i).tid() == entries.get(j).tid(),
                         "requests " + i + " and " + j + ": kernel tids " + kernelTids + ", %{tid}P " + entries);
             }
+        }
+    }
+
+    @Test
+    void modifiersFractionsAndHexThreadsReadTheSameRequests() throws Exception {
+        List<AccessLogEntry> custom = new ArrayList<>();
+        parse(root + "/logs/custom.log", AccessLogFormat.compile(CUSTOM_FORMAT.replace("\\\"", "\"")), custom);
+        List<AccessLogEntry> exotic = new ArrayList<>();
+        AccessLogFormat format = AccessLogFormat.compile(EXOTIC_FORMAT);
+        assertEquals(List.of(), format.warnings());
+        AccessLogParser.Stats stats = parse(root + "/logs/exotic.log", format, exotic);
+        assertEquals(0, stats.unparsed + stats.otherFormat);
+        assertEquals(PATHS.size(), exotic.size());
+        for (int i = 0; i < exotic.size(); i++) {
+            AccessLogEntry e = exotic.get(i);
+            assertEquals(STATUSES.get(i), e.status(), "%<s: no internal redirect here, so the original status is the final one");
+            assertEquals(PATHS.get(i), e.path());
+            assertEquals("GET", e.method());
+            assertEquals(custom.get(i).tid(), e.tid(), "%{hextid}P is %{tid}P in hex");
+            assertTrue(e.durationMicros() >= 0 && e.durationMicros() % 1000 == 0, "%{ms}T in micros: " + e);
+            assertEquals(custom.get(i).time().getEpochSecond(), e.time().getEpochSecond(), "the begin time wins over end:usec");
         }
     }
 
@@ -343,9 +370,9 @@ class AccessLogLiveTest {
     }
 
     private static void truncateLogs() throws IOException {
-        for (String log : List.of("common.log", "combined.log", "custom.log", "vhost.log")) {
+        awaitLinesQuietly(root.resolve("logs/common.log"), 1);
+        for (String log : List.of("common.log", "combined.log", "custom.log", "exotic.log", "vhost.log")) {
             Path p = root.resolve("logs").resolve(log);
-            awaitLinesQuietly(p, 1);
             Files.write(p, new byte[0]); // httpd appends (O_APPEND), so it goes on writing at the new end
         }
     }
