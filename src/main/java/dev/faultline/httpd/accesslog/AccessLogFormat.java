@@ -61,7 +61,7 @@ public final class AccessLogFormat {
         return DEBIAN_DEFAULTS;
     }
 
-    /** Compiles a format string as LogFormat holds it after httpd's own quote handling ({@code "%r"}, not {@code \"%r\"}). */
+    /** Compiles a format string, as LogFormat holds it ({@code "%r"}) or as written in the config ({@code \"%r\"}). */
     public static AccessLogFormat compile(String format) {
         return build(format == null ? "" : format, null);
     }
@@ -105,8 +105,12 @@ public final class AccessLogFormat {
 
     /** Reads one line (no line end); empty when the line is not in this format. Local times are read in {@code zone}. */
     public Optional<AccessLogEntry> match(long lineNumber, String text, ZoneId zone) {
-        Matcher m = line.matcher(text);
-        if (!m.matches()) {
+        Matcher m = line.matcher(new MatchBudget(text));
+        try {
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+        } catch (MatchBudget.Exhausted backtrackingTooLong) {
             return Optional.empty();
         }
         return Optional.of(new EntryFields(this, m, zone).toEntry(lineNumber));
@@ -245,7 +249,10 @@ public final class AccessLogFormat {
         while (i < s.length()) {
             char c = s.charAt(i);
             if (c == '\\' && i + 1 < s.length() && (s.charAt(i + 1) == 'n' || s.charAt(i + 1) == 't')) {
-                literal.append(s.charAt(i + 1) == 'n' ? '\n' : '\t'); // the only escapes httpd reads; others stay as written
+                literal.append(s.charAt(i + 1) == 'n' ? '\n' : '\t'); // the escapes mod_log_config reads
+                i += 2;
+            } else if (c == '\\' && i + 1 < s.length() && s.charAt(i + 1) == '"') {
+                literal.append('"'); // \" as written in the config file; httpd's quote handling makes it " before LogFormat sees it
                 i += 2;
             } else if (c != '%') {
                 literal.append(c);
