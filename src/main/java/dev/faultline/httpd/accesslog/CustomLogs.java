@@ -43,7 +43,8 @@ public final class CustomLogs {
         }
     }
 
-    private static final Set<String> LOG_DIRECTIVES = Set.of("customlog", "transferlog", "globallog");
+    private static final String GLOBAL_LOG = "globallog";
+    private static final Set<String> LOG_DIRECTIVES = Set.of("customlog", "transferlog", GLOBAL_LOG);
     private static final String LOG_FORMAT = "logformat";
     private static final String VIRTUAL_HOST = "virtualhost";
 
@@ -74,6 +75,10 @@ public final class CustomLogs {
         for (ConfigNode n : all) {
             if (LOG_DIRECTIVES.contains(n.key()) && out.placed(n)) {
                 ConfigNode host = virtualHostOf(n);
+                if (host != null && n.key().equals(GLOBAL_LOG)) {
+                    out.warn(n, "GlobalLog is for the main server only, not inside <VirtualHost>; httpd refuses it");
+                    continue;
+                }
                 Formats own = host == null ? null : hosts.get(host);
                 out.add(n, host, config.serverRoot(), server, own);
             }
@@ -113,6 +118,7 @@ public final class CustomLogs {
     private void add(ConfigNode n, ConfigNode host, String serverRoot, Formats server, Formats own) {
         List<String> args = n.argList();
         boolean transfer = n.key().equals("transferlog");
+        // GlobalLog takes CustomLog's arguments; at server level it is also written for hosts with logs of their own
         if (transfer ? args.size() != 1 : args.size() < 2 || args.size() > 3) {
             warn(n, n.name() + " takes " + (transfer ? "a file" : "a file, a format and an optional env=/expr= condition")
                     + "; httpd refuses this line");

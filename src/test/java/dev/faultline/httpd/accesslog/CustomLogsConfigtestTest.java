@@ -45,7 +45,9 @@ class CustomLogsConfigtestTest {
                 "LogFormat \"%h %>s %D\"",
                 "<VirtualHost 127.0.0.1:18959>",
                 "  LogFormat \"%v %>s\" short",
-                "  CustomLog logs/host.log short",
+                "  <IfModule log_config_module>",
+                "    CustomLog logs/host.log short",
+                "  </IfModule>",
                 "  TransferLog logs/host-transfer.log",
                 "</VirtualHost>",
                 "CustomLog logs/server.log short",
@@ -53,6 +55,7 @@ class CustomLogsConfigtestTest {
         List<CustomLogs.CustomLog> all = logs.logs();
         assertEquals(4, all.size());
         assertEquals("%v %>s", all.get(0).format().format(), "the host's own nickname");
+        assertEquals("VirtualHost", all.get(0).virtualHost().name(), "an <IfModule> that holds is no scope of its own");
         assertEquals("%h %>s %D", all.get(1).format().format(), "the server's nicknameless LogFormat, inherited");
         assertEquals("%h %>s", all.get(2).format().format(), "the server's nickname");
         assertTrue(all.get(3).piped());
@@ -62,6 +65,11 @@ class CustomLogsConfigtestTest {
     @Test
     void aLogInsideDirectoryIsRefused() throws Exception {
         check(false, "<Directory /tmp>", "  CustomLog logs/x.log common", "</Directory>");
+    }
+
+    @Test
+    void aGlobalLogInsideAVirtualHostIsRefused() throws Exception {
+        check(false, "<VirtualHost 127.0.0.1:18959>", "  GlobalLog logs/x.log common", "</VirtualHost>");
     }
 
     @Test
