@@ -100,7 +100,8 @@ public final class AccessLogFormat {
 
     /** Whether lines of this format carry a status and a time: the formats worth trying on a line of unknown format. */
     public boolean carriesStatusAndTime() {
-        return groups.stream().anyMatch(f -> f.directive().equals("s")) && !times.isEmpty();
+        return groups.stream().anyMatch(f -> f.directive().equals("s"))
+                && groups.stream().anyMatch(f -> f.directive().equals("t"));
     }
 
     /** Reads one line (no line end); empty when the line is not in this format. Local times are read in {@code zone}. */

@@ -1,5 +1,6 @@
 package dev.faultline.httpd.accesslog;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -39,7 +40,8 @@ final class EntryFields {
         switch (f.directive()) {
             case "t" -> readTime(format, f, value, zone);
             case "s" -> {
-                int s = (int) number(value, 0);
+                long n = number(value, 0);
+                int s = n >= 100 && n <= 999 ? (int) n : 0; // an HTTP status has three digits
                 if (f.request() == '>') {
                     finalStatus = s;
                 } else if (anyStatus == 0) {
@@ -86,22 +88,10 @@ final class EntryFields {
         boolean end = f.argument().startsWith("end");
         String kind = f.argument().replaceFirst("^(begin|end):?", "");
         Instant t;
-        switch (kind) {
-            case "sec" -> t = Instant.ofEpochSecond(number(value, 0));
-            case "msec" -> t = Instant.ofEpochMilli(number(value, 0));
-            case "usec" -> {
-                long us = number(value, 0);
-                t = Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000);
-            }
-            case "msec_frac" -> {
-                fractionNanos = number(value, 0) * 1_000_000;
-                return;
-            }
-            case "usec_frac" -> {
-                fractionNanos = number(value, 0) * 1_000;
-                return;
-            }
-            default -> t = format.time(f, value.startsWith("[") ? value.substring(1, value.length() - 1) : value, zone);
+        try {
+            t = readInstant(format, f, kind, value, zone);
+        } catch (DateTimeException outOfRange) {
+            return; // "%{sec}t" of 99999999999999999
         }
         if (t == null) {
             return;
@@ -111,6 +101,29 @@ final class EntryFields {
         } else {
             beginTime = beginTime == null ? t : beginTime;
         }
+    }
+
+    /** The instant a time field names; null for a fraction (kept aside) or a time that cannot be read. */
+    private Instant readInstant(AccessLogFormat format, AccessLogFormat.Field f, String kind, String value, ZoneId zone) {
+        Instant t;
+        switch (kind) {
+            case "sec" -> t = Instant.ofEpochSecond(number(value, 0));
+            case "msec" -> t = Instant.ofEpochMilli(number(value, 0));
+            case "usec" -> {
+                long us = number(value, 0);
+                t = Instant.ofEpochSecond(us / 1_000_000, (us % 1_000_000) * 1_000);
+            }
+            case "msec_frac" -> {
+                fractionNanos = Math.floorMod(number(value, 0), 1_000L) * 1_000_000;
+                t = null;
+            }
+            case "usec_frac" -> {
+                fractionNanos = Math.floorMod(number(value, 0), 1_000_000L) * 1_000;
+                t = null;
+            }
+            default -> t = format.time(f, value.startsWith("[") ? value.substring(1, value.length() - 1) : value, zone);
+        }
+        return t;
     }
 
     AccessLogEntry toEntry(long lineNumber) {
