@@ -108,6 +108,8 @@ public final class CustomLogs {
                 out.warn(n, "LogFormat takes a format and an optional nickname; ignored");
             } else if (args.size() == 2) {
                 nicknames.put(args.get(1), args.get(0));
+                // httpd checks a nicknamed format where it is defined, used or not
+                AccessLogFormat.compile(args.get(0)).warnings().forEach(w -> out.warn(n, w));
             } else {
                 // the one-argument form may name an earlier nickname instead of spelling a format
                 defaultFormat = nicknames.getOrDefault(args.get(0), args.get(0));
@@ -141,7 +143,8 @@ public final class CustomLogs {
             warn(n, w);
         }
         String condition = !transfer && args.size() > 2 ? args.get(2) : "";
-        if (!condition.isEmpty() && !condition.startsWith("env=") && !condition.startsWith("expr=")) {
+        if (!condition.isEmpty() && !condition.regionMatches(true, 0, "env=", 0, 4)
+                && !condition.regionMatches(true, 0, "expr=", 0, 5)) {
             warn(n, "the third argument must be env=... or expr=...; httpd refuses \"" + condition + "\"");
         }
         String where = args.get(0);

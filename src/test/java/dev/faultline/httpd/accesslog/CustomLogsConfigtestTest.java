@@ -80,6 +80,7 @@ class CustomLogsConfigtestTest {
     @Test
     void anUnknownDirectiveInAFormatIsRefused() throws Exception {
         check(false, "LogFormat \"%h %Z\" odd", "CustomLog logs/x.log odd");
+        check(false, "LogFormat \"%h %Z\" unused");
     }
 
     @Test
