@@ -24,7 +24,7 @@ public final class AccessLogFormat {
     /** mod_log_config's built-in format (DEFAULT_LOG_FORMAT), known as nickname CLF and used when no nicknameless LogFormat is set. */
     public static final String HTTPD_DEFAULT_FORMAT = "%h %l %u %t \"%r\" %>s %b";
     /** The nickname mod_log_config itself defines for {@link #HTTPD_DEFAULT_FORMAT}. */
-    public static final String HTTPD_DEFAULT_NICKNAME = "CLF";
+    static final String HTTPD_DEFAULT_NICKNAME = "CLF";
 
     // Debian 12's /etc/apache2/apache2.conf, lines 212-216, after httpd's quote handling (\" is ")
     private static final Map<String, String> DEBIAN_DEFAULTS;
@@ -99,7 +99,7 @@ public final class AccessLogFormat {
     }
 
     /** Whether lines of this format carry a status and a time: the formats worth trying on a line of unknown format. */
-    public boolean carriesStatusAndTime() {
+    boolean carriesStatusAndTime() {
         return groups.stream().anyMatch(f -> f.directive().equals("s"))
                 && groups.stream().anyMatch(f -> f.directive().equals("t"));
     }
