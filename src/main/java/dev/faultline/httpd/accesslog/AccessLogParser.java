@@ -1,0 +1,124 @@
+package dev.faultline.httpd.accesslog;
+
+import dev.faultline.httpd.errorlog.ErrorLogParser;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Streams an Apache access log line by line, handing each request to a consumer, so memory stays bounded
+ * whatever the log's size. A line that does not match the expected format is tried against Debian's
+ * formats that carry a status and a time (vhost_combined, combined, common: many sites log combined whatever
+ * the config is believed to say) and is counted unparsed only when none matches. Binary lines, lines cut
+ * short and lines over {@link #MAX_LINE_BYTES} are counted in {@link Stats} and skipped; nothing throws.
+ */
+public final class AccessLogParser {
+
+    /** A line longer than this is skipped (counted as too long); the rest of the log is still read. */
+    public static final int MAX_LINE_BYTES = 64 * 1024;
+
+    /** What the parse saw besides the entries it handed out. */
+    public static final class Stats {
+        public long lines;
+        public long entries;
+        /** Entries read with one of the other Debian formats, not the one the parser was given. */
+        public long otherFormat;
+        public long unparsed;
+        public long tooLong;
+        public long binary;
+    }
+
+    private final AccessLogFormat format;
+    private final List<AccessLogFormat> others = new ArrayList<>();
+    private final ZoneId zone;
+
+    /** {@code zone} is the server's: formats without an offset ({@code %{%H:%M}t}) are local times. */
+    public AccessLogParser(AccessLogFormat format, ZoneId zone) {
+        this.format = format;
+        this.zone = zone;
+        for (String nickname : AccessLogFormat.debianDefaults().keySet()) {
+            AccessLogFormat other = AccessLogFormat.resolve(nickname, AccessLogFormat.debianDefaults());
+            if (other.carriesStatusAndTime() && !other.format().equals(format.format())) {
+                others.add(other);
+            }
+        }
+    }
+
+    /** Opens a log as the error-log side does: {@code -} is stdin; gzip and zstd are told by their magic bytes. */
+    public static InputStream open(String fileOrDash) throws IOException {
+        return ErrorLogParser.open(fileOrDash);
+    }
+
+    /** Reads {@code in} to its end; an I/O error part way ends the parse with what was read. */
+    public Stats parse(InputStream raw, Consumer<AccessLogEntry> sink) {
+        Stats stats = new Stats();
+        InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 1 << 16);
+        byte[] line = new byte[4096];
+        int length = 0;
+        boolean overflow = false;
+        try {
+            int b;
+            while ((b = in.read()) != -1) {
+                if (b == '\n') {
+                    finishLine(line, length, overflow, stats, sink);
+                    length = 0;
+                    overflow = false;
+                } else if (length >= MAX_LINE_BYTES) {
+                    overflow = true;
+                } else {
+                    if (length == line.length) {
+                        line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_BYTES));
+                    }
+                    line[length++] = (byte) b;
+                }
+            }
+        } catch (IOException cutShort) {
+            // a truncated compressed log: what was read stands
+        }
+        if (length > 0 || overflow) {
+            finishLine(line, length, overflow, stats, sink);
+        }
+        return stats;
+    }
+
+    private void finishLine(byte[] bytes, int length, boolean overflow, Stats stats, Consumer<AccessLogEntry> sink) {
+        stats.lines++;
+        if (overflow) {
+            stats.tooLong++;
+            return;
+        }
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] == 0) {
+                stats.binary++;
+                return;
+            }
+        }
+        if (length > 0 && bytes[length - 1] == '\r') {
+            length--;
+        }
+        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
+        Optional<AccessLogEntry> entry = format.match(stats.lines, text, zone);
+        for (int i = 0; entry.isEmpty() && i < others.size(); i++) {
+            entry = others.get(i).match(stats.lines, text, zone);
+            if (entry.isPresent()) {
+                stats.otherFormat++;
+                if (i > 0) {
+                    others.add(0, others.remove(i)); // a log that switched format keeps to it: try that one first
+                }
+            }
+        }
+        if (entry.isPresent()) {
+            stats.entries++;
+            sink.accept(entry.get());
+        } else {
+            stats.unparsed++;
+        }
+    }
+}
