@@ -12,6 +12,7 @@
 #   f_o.txt               strace -f -o ...            (second, independent run of the same case)
 #   snapshot/             the case's ServerRoot (conf + htdocs) mirrored at its absolute path
 #   error.log             Apache's error log of the f_tt_T_yy_s1024 run (error-f_o.log: of the f_o run)
+#   access.log            its access log (common format) of the same run (access-f_o.log: of the f_o run)
 #   requests.txt          requests sent and the status each got, for both runs
 #   expected.properties   what `faultline analyze` must conclude
 # php-fpm cases (event MPM + mod_proxy_fcgi over a unix socket) also get fpm_<name>.txt: the php-fpm master
@@ -407,7 +408,7 @@ requests_of() {
     php-stack-overflow) printf '%s\n' "GET /index.html" "GET /deep/walk.php" ;;
     not-found-404) printf '%s\n' "GET /index.html" "GET /nope.html" ;;
     htaccess-prepend-inherited) printf '%s\n' "GET /app/index.html" "GET /app/index.php" ;;
-    php-permission-include) printf '%s\n' "GET /index.html" "GET /shop/" ;;
+    php-permission-include) printf '%s\n' "GET /index.html" "GET /shop/" "GET /shop/" "GET /index.html" "GET /shop/" ;;
     htaccess-unreadable-403) printf '%s\n' "GET /index.html" "GET /blog/" ;;
     authz-denied-403) printf '%s\n' "GET /index.html" "GET /private/report.txt" ;;
     directoryindex-healthy) printf '%s\n' "GET /site/" "GET /site/" ;;
@@ -559,6 +560,7 @@ record_one() { # CASE TRACEFILE REQLOG ERRLOG strace-args...
     cp "$root/logs/fpm-error.log" "$(dirname "$errlog")/fpm-$(basename "$errlog")"
   fi
   cp "$root/logs/error.log" "$errlog"
+  cp "$root/logs/access.log" "$(dirname "$errlog")/access$(basename "$errlog" | sed 's/^error//')"
 }
 
 snapshot() { # CASE DEST

@@ -178,7 +178,8 @@ public final class ErrorLogEvidence {
             if (i.text.equals(f.entry().message()) || named != null && f.finding().file().isPresent()
                     && (named.path.equals(f.finding().file().get()) && i.verdict.kind == kindOf(f.finding())
                     // PHP's fatal "Failed opening required" after its warning that the file was denied: one failure
-                    || named.includer != null && named.includer.equals(fileLine) && i.pid == f.entry().pid())) {
+                    // (the same cause, whichever child served this request)
+                    || named.includer != null && named.includer.equals(fileLine))) {
                 i.notes.add("the error log names it again at " + f.source() + ":" + f.entry().logLine());
                 return true;
             }

@@ -35,6 +35,8 @@ public final class Incident {
     public String requestLine;
     /** The anchor's time as the trace gives it, or TraceEvent.NO_TIME. */
     public long timeNs = dev.faultline.trace.TraceEvent.NO_TIME;
+    /** From the access log: how many answers of the same request failed in the window, and when. */
+    public AccessLogImpact.Impact impact;
     /** The FastCGI server this request was passed to, and the worker that served it when its trace was given. */
     public FastCgiLink.Backend backend;
     public final List<String> notes = new ArrayList<>();

@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--error-log", paramLabel = "FILE",
             description = "Apache's error log (repeatable; - for stdin; .gz/.zst): its entries are evidence, and alone they give verdicts")
     List<String> errorLogs = new java.util.ArrayList<>();
+
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "Apache's access log (repeatable; - for stdin; .gz/.zst): each incident's impact (its request's 5xx count) and the window's totals")
+    List<String> accessLogs = new java.util.ArrayList<>();
+
+    @Option(names = "--no-auto-access-log", negatable = false,
+            description = "do not read the server's own access logs (its CustomLog lines) for the trace's window")
+    boolean noAutoAccessLog;
 
     @Option(names = "--no-auto-error-log", negatable = false,
             description = "do not read the server's own ErrorLog (found from its configuration) to join its entries to the trace's incidents")
@@ -99,7 +108,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
         }
         Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm)
-                : analyze(traces, root, coreReports, config, confirm, errorLogs.isEmpty() && !noAutoErrorLog);
+                : analyze(traces, root, coreReports, config, confirm, errorLogs.isEmpty() && !noAutoErrorLog, (w, ctx) -> {
+                    traceWindow = w;
+                    contextForLogs = ctx;
+                });
         report.warnings.addAll(coreNotes);
         for (String h : logs.hints()) {
             if (!report.hints.contains(h)) {
@@ -109,6 +121,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (!traces.isEmpty()) {
             report.incidents.addAll(logs.apply(report.incidents));
         }
+        readAccessLogs(report, zone);
         emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
@@ -116,19 +129,25 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void readErrorLog(String log, java.time.ZoneId zone, dev.faultline.analysis.ErrorLogEvidence logs) {
-        if (!log.equals("-")) {
-            Path p = Path.of(log);
-            if (Files.isDirectory(p)) {
-                throw new UserError(ExitCodes.IS_DIRECTORY, "--error-log " + log + " is a directory");
-            }
-            if (!Files.exists(p)) {
-                throw new UserError(ExitCodes.NOT_FOUND, "--error-log " + log + ": no such file");
-            }
-            if (!Files.isReadable(p)) {
-                throw new UserError(ExitCodes.NO_PERMISSION, "--error-log " + log + ": permission denied");
-            }
+    /** A log the user named must be a readable file (or - for stdin): else one line and its exit code. */
+    private static void checkLogFile(String option, String file) {
+        if (file.equals("-")) {
+            return;
         }
+        Path p = Path.of(file);
+        if (Files.isDirectory(p)) {
+            throw new UserError(ExitCodes.IS_DIRECTORY, option + " " + file + " is a directory");
+        }
+        if (!Files.exists(p)) {
+            throw new UserError(ExitCodes.NOT_FOUND, option + " " + file + ": no such file");
+        }
+        if (!Files.isReadable(p)) {
+            throw new UserError(ExitCodes.NO_PERMISSION, option + " " + file + ": permission denied");
+        }
+    }
+
+    private static void readErrorLog(String log, java.time.ZoneId zone, dev.faultline.analysis.ErrorLogEvidence logs) {
+        checkLogFile("--error-log", log);
         String name = log.equals("-") ? "<stdin>" : log;
         dev.faultline.httpd.errorlog.ErrorLogParser.Stats stats;
         try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(log)) {
@@ -142,6 +161,106 @@ public final class AnalyzeCommand implements Callable<Integer> {
                     + " lines" + (stats.binary > 0 ? ", " + stats.binary + " of binary data" : "") + ")");
         }
     }
+
+    /**
+     * The access logs: the ones given, else the server's own (its CustomLog files) when the trace has times. Entries
+     * are counted in the trace's window (from its first to its last timestamp, placed by the trace file's mtime,
+     * a minute of slack each side); with no trace, the whole log.
+     */
+    private void readAccessLogs(Report report, java.time.ZoneId zone) {
+        // a log the user names is counted whole unless the trace's times are epoch times (-ttt): a time of day placed
+        // by a file's mtime is good enough to pick the server's own fresh log, not to cut one copied from elsewhere
+        AccessWindow span = accessLogs.isEmpty() || traceWindow != null && traceWindow.epoch() ? traceWindow : null;
+        List<String> files = new java.util.ArrayList<>(accessLogs);
+        Map<String, dev.faultline.httpd.accesslog.AccessLogFormat> formats = new java.util.HashMap<>();
+        dev.faultline.httpd.HttpdContext ctx = contextForLogs;
+        if (ctx != null && ctx.config != null && !ctx.configGuessed) {
+            for (dev.faultline.httpd.accesslog.CustomLogs.CustomLog l : dev.faultline.httpd.accesslog.CustomLogs.of(ctx.config).logs()) {
+                if (l.piped() || !l.unreadable().isEmpty()) {
+                    continue;
+                }
+                Path p = new dev.faultline.httpd.config.ConfigFiles(root).locate(l.target());
+                if (p == null) {
+                    continue;
+                }
+                formats.putIfAbsent(p.toString(), l.format());
+                formats.putIfAbsent(l.target(), l.format());
+                // the server's own logs hold other days too: read only for a trace whose window is known
+                if (accessLogs.isEmpty() && !noAutoAccessLog && span != null && !report.incidents.isEmpty()
+                        && Files.isRegularFile(p) && Files.isReadable(p)
+                        && !files.contains(p.toString())) {
+                    files.add(p.toString());
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            return;
+        }
+        dev.faultline.analysis.AccessLogImpact impact = new dev.faultline.analysis.AccessLogImpact(
+                span == null ? null : new dev.faultline.analysis.AccessLogImpact.Window(span.from(), span.to()));
+        for (String f : files) {
+            checkLogFile("--access-log", f);
+            // the format the configuration gives this file, else Debian's combined (the parser tries the others too)
+            dev.faultline.httpd.accesslog.AccessLogFormat format = formats.getOrDefault(f,
+                    dev.faultline.httpd.accesslog.AccessLogFormat.resolve("combined", dev.faultline.httpd.accesslog.AccessLogFormat.debianDefaults()));
+            dev.faultline.httpd.accesslog.AccessLogParser.Stats st;
+            try (java.io.InputStream in = dev.faultline.httpd.accesslog.AccessLogParser.open(f)) {
+                st = new dev.faultline.httpd.accesslog.AccessLogParser(format, zone).parse(in, impact::accept);
+            } catch (IOException e) {
+                throw new UserError(ExitCodes.IO_ERROR, "--access-log " + f + ": " + e.getMessage());
+            }
+            if (st.entries == 0 && st.lines > 0) {
+                throw new UserError(ExitCodes.NOT_A_TRACE, "--access-log " + f + ": no line of an Apache access log (" + st.lines + " lines"
+                        + (st.binary > 0 ? ", " + st.binary + " of binary data" : "") + ")");
+            }
+            impact.source(f.equals("-") ? "<stdin>" : f);
+        }
+        impact.apply(report.incidents);
+        report.accessLog = impact;
+    }
+
+    /**
+     * The real time a trace spans. Epoch times (-ttt) are that; times of day (-t, -tt) and -r sums are placed by the
+     * trace files' last modification, which is when strace wrote its last line. Null with no times or no file.
+     */
+    private static AccessWindow window(List<String> traces, long firstNs, long lastNs) {
+        if (firstNs == TraceEvent.NO_TIME) {
+            return null;
+        }
+        java.time.Instant from;
+        java.time.Instant to;
+        boolean epoch = firstNs >= 100_000_000L * 1_000_000_000L;
+        if (epoch) {
+            from = java.time.Instant.ofEpochSecond(0, firstNs);
+            to = java.time.Instant.ofEpochSecond(0, lastNs);
+        } else {
+            java.time.Instant written = null;
+            for (String t : traces) {
+                if (t.equals("-")) {
+                    return null;
+                }
+                try {
+                    java.time.Instant m = Files.getLastModifiedTime(Path.of(t)).toInstant();
+                    written = written == null || m.isAfter(written) ? m : written;
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+            to = written;
+            from = written.minusNanos(lastNs - firstNs);
+        }
+        return new AccessWindow(from.minus(ACCESS_WINDOW_SLACK), to.plus(ACCESS_WINDOW_SLACK), epoch);
+    }
+
+    /** The trace's span of real time, for reading the access logs: null when the trace has no times. */
+    record AccessWindow(java.time.Instant from, java.time.Instant to, boolean epoch) {
+    }
+
+    private AccessWindow traceWindow;
+    private dev.faultline.httpd.HttpdContext contextForLogs;
+
+    /** Access-log windows get this much slack each side: a log's second-granular times, a file's mtime a bit late. */
+    static final java.time.Duration ACCESS_WINDOW_SLACK = java.time.Duration.ofMinutes(1);
 
     /**
      * AH00051 says pid N dumped core, possibly in DIR: look there (and in systemd-coredump, core_pattern), and take the
@@ -219,6 +338,14 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm,
             boolean autoErrorLog) throws Exception {
+        return analyze(traces, root, cores, config, confirm, autoErrorLog, (w, ctx) -> { });
+    }
+
+    /** @param seen told the trace's window of real time (null when it has no times) and the server's configuration (or null) */
+    static Report analyze(List<String> traces, Path root, List<CoreCommand.Read> cores, String config, boolean confirm,
+            boolean autoErrorLog, java.util.function.BiConsumer<AccessWindow, dev.faultline.httpd.HttpdContext> seen) throws Exception {
+        long firstNs = TraceEvent.NO_TIME;
+        long lastNs = TraceEvent.NO_TIME;
         ParseStats stats;
         List<Incident> incidents;
         List<String> hints;
@@ -236,6 +363,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             while ((e = set.next()) != null) {
                 analyzer.accept(e);
                 events++;
+                if (e.timeNs != TraceEvent.NO_TIME) {
+                    firstNs = firstNs == TraceEvent.NO_TIME ? e.timeNs : Math.min(firstNs, e.timeNs);
+                    lastNs = Math.max(lastNs, e.timeNs);
+                }
             }
             stats = set.stats();
             if (events == 0 && stats.unknownLines > 0) {
@@ -251,9 +382,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
             dropped = analyzer.droppedIncidents();
             unmatched = analyzer.unmatchedCores();
         }
+        seen.accept(window(traces, firstNs, lastNs), httpdContext);
         Report report = new Report(names, incidents, stats);
         report.hints.addAll(hints);
-        if (autoErrorLog && httpdContext != null && !incidents.isEmpty()) {
+        if (autoErrorLog && httpdContext != null && !httpdContext.configGuessed && !incidents.isEmpty()) {
             joinServersErrorLog(httpdContext, root, report);
         }
         report.droppedIncidents = dropped;

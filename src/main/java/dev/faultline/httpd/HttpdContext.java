@@ -22,6 +22,12 @@ public final class HttpdContext {
      */
     public java.util.function.Function<List<dev.faultline.httpd.configtest.CandidateCheck.Line>,
             dev.faultline.httpd.configtest.CandidateCheck.Outcome> confirmer;
+    /**
+     * Nothing named the configuration (no --config, no command line, no config file read in the trace): it is httpd's
+     * compiled-in default, which may not be the traced server's. Good enough for directive knowledge; not for
+     * reading that server's logs.
+     */
+    public boolean configGuessed;
     /** The parsed configuration when the tree came from files (null from memory only). */
     public dev.faultline.httpd.config.ApacheConfig config;
 

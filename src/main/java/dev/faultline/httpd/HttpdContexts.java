@@ -92,6 +92,7 @@ public final class HttpdContexts {
                 },
                 (path, text) -> new ApacheConfigParser(files, opt).parseHtaccess(path, text, cfg));
         ctx.config = cfg;
+        ctx.configGuessed = config == null && argv == null && hint == null;
         Path filesRoot = files.locate(cfg.serverRoot());
         Path exePath = files.locate(exe);
         if (confirm && filesRoot != null && java.nio.file.Files.isDirectory(filesRoot) && java.nio.file.Files.isExecutable(Path.of(exe))) {

@@ -36,11 +36,44 @@ public final class JsonReport {
         r.warnings.forEach(warnings::add);
         ArrayNode hints = root.putArray("hints");
         r.hints.forEach(hints::add);
+        root.set("access_log", r.accessLog == null ? null : accessLog(r.accessLog));
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static ObjectNode accessLog(dev.faultline.analysis.AccessLogImpact a) {
+        ObjectNode o = MAPPER.createObjectNode();
+        ArrayNode files = o.putArray("files");
+        a.sources().forEach(files::add);
+        if (a.window() == null) {
+            o.putNull("window");
+        } else {
+            ObjectNode w = o.putObject("window");
+            w.put("from", String.valueOf(a.window().from()));
+            w.put("to", String.valueOf(a.window().to()));
+        }
+        o.put("requests", a.requests());
+        o.put("outside_window", a.outside());
+        ObjectNode by = o.putObject("failures_by_status");
+        a.failuresByStatus().forEach((k, v) -> by.put(Integer.toString(k), v));
+        ArrayNode worst = o.putArray("worst");
+        a.worst(10).forEach(i -> worst.add(impact(i)));
+        o.put("untracked_failures", a.untracked());
+        return o;
+    }
+
+    private static ObjectNode impact(dev.faultline.analysis.AccessLogImpact.Impact i) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("request", i.request());
+        o.put("errors", i.errors());
+        ObjectNode by = o.putObject("by_status");
+        new java.util.TreeMap<>(i.byStatus()).forEach((k, v) -> by.put(Integer.toString(k), v));
+        o.put("first", i.first() == null ? null : i.first().toString());
+        o.put("last", i.last() == null ? null : i.last().toString());
+        return o;
     }
 
     static ObjectNode incident(Incident inc) {
@@ -66,6 +99,7 @@ public final class JsonReport {
             o.put("status", inc.status);
         }
         o.put("request", inc.requestLine);
+        o.set("impact", inc.impact == null ? null : impact(inc.impact));
         if (inc.backend == null) {
             o.putNull("fastcgi");
         } else {

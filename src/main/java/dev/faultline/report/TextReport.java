@@ -1,5 +1,7 @@
 package dev.faultline.report;
 
+import java.util.List;
+
 import dev.faultline.analysis.Candidate;
 import dev.faultline.analysis.Evidence;
 import dev.faultline.analysis.Incident;
@@ -41,6 +43,20 @@ public final class TextReport {
         if (r.droppedIncidents > 0) {
             sb.append("\n(").append(r.droppedIncidents).append(" more incidents not analyzed)\n");
         }
+        if (r.accessLog != null) {
+            dev.faultline.analysis.AccessLogImpact a = r.accessLog;
+            sb.append("\naccess log: ").append(a.requests()).append(" request(s)")
+                    .append(a.window() == null ? "" : " in the trace's window").append(", failures: ")
+                    .append(a.failuresByStatus().isEmpty() ? "none" : a.failuresByStatus().toString().replaceAll("[{}]", "").replace("=", "×"));
+            List<dev.faultline.analysis.AccessLogImpact.Impact> worst = a.worst(3);
+            if (!worst.isEmpty()) {
+                sb.append("; most: ");
+                for (int i = 0; i < worst.size(); i++) {
+                    sb.append(i > 0 ? ", " : "").append(Terminal.escape(worst.get(i).request())).append(" ").append(worst.get(i).errors());
+                }
+            }
+            sb.append('\n');
+        }
         for (String h : r.hints) {
             sb.append("hint: ").append(Terminal.escape(h)).append('\n');
         }
@@ -57,6 +73,11 @@ public final class TextReport {
                 .append("  at ").append(Terminal.escape(inc.source)).append(':').append(inc.line).append('\n');
         if (inc.requestLine != null) {
             sb.append("  request: ").append(Terminal.escape(inc.requestLine)).append('\n');
+        }
+        if (inc.impact != null) {
+            sb.append("  impact:  ").append(inc.impact.errors()).append(" failed answer(s) to ").append(Terminal.escape(inc.impact.request()))
+                    .append(" ").append(inc.impact.byStatus().toString().replaceAll("[{}]", "").replace("=", "×"))
+                    .append(inc.impact.first() == null ? "" : ", " + inc.impact.first() + " to " + inc.impact.last()).append(" (access log)\n");
         }
         if (inc.backend != null) {
             sb.append("  fastcgi: ").append(Terminal.escape(inc.backend.address()));
