@@ -14,7 +14,8 @@
 # while the .htaccess is parsed), crash-late/ (.htaccess line 2: `CrashConfHandler proxxy`,
 # crashes it later, in the fixups hook) and crash-loc/ (conf/conf.d/50-app.conf line 5, a
 # server-level <Location> with `CrashConfHandler proxxy`: crashes in the fixups hook) and typo/
-# (.htaccess line 2: `RewriteEngin On`, a 500 that the error log names). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
+# (.htaccess line 2: `RewriteEngin On`, a 500 that the error log names) and boom/ (.htaccess: `RewriteRule ^ - [R=500]`,
+# a 500 the error log says nothing about). Cores go to DIR/cores when LIVE_APACHE_CORES=1 (or the
 # caller's `ulimit -c` allows).
 # LIVE_APACHE_FPM=1 (event only): a php-fpm pool (php-fpm8.2, daemonized, pid DIR/run/php-fpm.pid) serves *.php under
 # htdocs/fpm/ through DIR/run/php-fpm.sock; fpm/index.php line 3 requires lib/templates.php, which is missing (a 500);
@@ -199,6 +200,10 @@ write_htdocs() { # DIR
   local h=$1/htdocs
   mkdir -p "$h/crash" "$h/crash-late" "$h/crash-loc" "$h/typo"
   printf '<html><body>typo</body></html>\n' > "$h/typo/index.html"
+  # boom/: mod_rewrite answers 500 by design ([R=500]) and the error log says nothing (an app's own 500)
+  mkdir -p "$h/boom"
+  printf '<html><body>boom</body></html>\n' > "$h/boom/index.html"
+  printf '# the app is down for maintenance: answer 500\nRewriteEngine On\nRewriteRule ^ - [R=500]\n' > "$h/boom/.htaccess"
   # line 2: the classic .htaccess typo; httpd answers 500 and logs "Invalid command 'RewriteEngin'"
   printf '# pretty URLs\nRewriteEngin On\n' > "$h/typo/.htaccess"
   printf '<html><body>crash-loc</body></html>\n' > "$h/crash-loc/index.html"

@@ -139,6 +139,21 @@ public final class AccessLogImpact {
         return out.size() > limit ? out.subList(0, limit) : out;
     }
 
+    /**
+     * Live: a 5xx the access log shows and the error log explains nowhere (an application's own 500, a backend's
+     * 502/503): an incident with no verdict but its request, so that it is reported and counted, never lost.
+     */
+    public static Incident unexplained(String source, AccessLogEntry e, String what) {
+        int pid = (int) Math.max(0, Math.min(Integer.MAX_VALUE, e.pid()));
+        Incident inc = new Incident(Incident.Kind.HTTP_ERROR, pid, pid, source, e.line(),
+                e.method() + " " + e.path() + " -> " + e.status());
+        inc.status = e.status();
+        inc.requestLine = e.method() + " " + e.path();
+        inc.verdict = new Verdict(Verdict.Kind.UNKNOWN, 0.1, null, "no config file implicated: the access log shows HTTP " + e.status()
+                + " for " + inc.requestLine + " and the error log names no cause; " + what, List.of());
+        return inc;
+    }
+
     /** Failing entries whose request was past {@link #MAX_REQUESTS} distinct ones: in the totals only. */
     public long untracked() {
         return untracked;

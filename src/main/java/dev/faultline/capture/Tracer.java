@@ -86,6 +86,8 @@ public final class Tracer implements Runnable {
         /** The launch shell, until the seccomp filter is injected at its first syscall stop. */
         boolean needsFilter;
         LiveRecord.Syscall pending;
+        /** Back to sentinel once the call it is in returns (a bounded full trace ended meanwhile). */
+        boolean sentinelAfterExit;
 
         Tracee(int tid, int tgid, boolean syscallMode) {
             this.tid = tid;
@@ -446,6 +448,11 @@ public final class Tracer implements Runnable {
             if (stopRequested) {
                 return;
             }
+            if (escalationRequest != null && !escalated) {
+                escalateOnRequest();
+            } else if (deescalationDue && escalated && crashes == 0) {
+                deescalate();
+            }
             int pid = pt.waitpid(-1, Ptrace.WALL | Ptrace.WNOHANG);
             if (pid == 0) {
                 flush(); // nothing pending: hand over what we have before blocking
@@ -684,9 +691,60 @@ public final class Tracer implements Runnable {
         }
     }
 
+    /**
+     * Sentinel: trace every syscall from now on for {@code millis} (a 5xx nobody explained: the next one comes with its
+     * history), then go back to stopping on signals only. Safe from any thread; a no-op once escalated.
+     */
+    public void requestEscalation(String why, long millis) {
+        if (opt.mode == Mode.SENTINEL && !escalated && escalationRequest == null) {
+            escalationRequest = why;
+            escalationMillis = millis;
+            wake();
+        }
+    }
+
+    private volatile String escalationRequest;
+    private volatile long escalationMillis;
+    private volatile boolean deescalationDue;
+
+    private void escalateOnRequest() {
+        String why = escalationRequest;
+        escalateAll(null, "escalated to full syscall tracing for " + escalationMillis / 1000 + " s: " + why);
+        Thread timer = new Thread(() -> {
+            try {
+                Thread.sleep(escalationMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            deescalationDue = true;
+            wake();
+        }, "faultline-escalation-timer");
+        timer.setDaemon(true);
+        timer.start();
+    }
+
+    /** Back to sentinel: each task is resumed without syscall stops at its next stop. */
+    private void deescalate() {
+        deescalationDue = false;
+        escalated = false;
+        escalationRequest = null;
+        for (Tracee o : tracees.values()) {
+            if (o.pending == null) {
+                o.syscallMode = false;
+            } else {
+                o.sentinelAfterExit = true; // in a call: its exit stop comes first, so its record is whole
+            }
+        }
+        notes.add("back to sentinel mode after the bounded full trace");
+    }
+
     private void escalate(Tracee current) {
+        escalateAll(current, "escalated to full syscall tracing after the first crash: the next crash will come with its history");
+    }
+
+    private void escalateAll(Tracee current, String note) {
         escalated = true;
-        notes.add("escalated to full syscall tracing after the first crash: the next crash will come with its history");
+        notes.add(note);
         for (Tracee o : tracees.values()) {
             if (!o.syscallMode) {
                 o.syscallMode = true;
@@ -748,6 +806,10 @@ public final class Tracer implements Runnable {
             t.awaitExit = false;
             LiveRecord.Syscall rec = t.pending;
             t.pending = null;
+            if (t.sentinelAfterExit) {
+                t.sentinelAfterExit = false;
+                t.syscallMode = escalated;
+            }
             if (rec == null) {
                 return; // attached in the middle of this call: strace would print only a resumed half
             }

@@ -65,6 +65,16 @@ final class LiveRun {
         // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
         dev.faultline.httpd.HttpdContext server = command == null ? serverContext(proc, pid, root) : null;
         ErrorLogWatch watch = server == null ? null : errorLogOf(server, root);
+        // the access logs too, for each incident's impact and the 5xx the error log does not explain
+        dev.faultline.analysis.AccessLogImpact impact = new dev.faultline.analysis.AccessLogImpact(
+                new dev.faultline.analysis.AccessLogImpact.Window(java.time.Instant.now().minusSeconds(1), null));
+        List<AccessLogWatch> accessWatches = new java.util.ArrayList<>();
+        List<Thread> accessThreads = new java.util.ArrayList<>();
+        Tracer[] escalator = new Tracer[1];
+        if (server != null) {
+            accessWatches = accessLogsOf(server, root, watch, impact,
+                    why -> escalator[0].requestEscalation(why, ESCALATION_MILLIS));
+        }
         List<String> backends = new java.util.ArrayList<>();
         if (server != null && opt.alsoAttach.isEmpty()) {
             opt.alsoAttach = fastCgiServers(proc, server, backends);
@@ -75,6 +85,7 @@ final class LiveRun {
                 ? Tracer.attach(pid, opt, proc, r -> put(queue, r, analyzer))
                 : Tracer.launch(command, opt, proc, r -> put(queue, r, analyzer));
         analyzer.threadGroups(tracer::threadGroupOf);
+        escalator[0] = tracer;
         analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, null, root));
         if (server != null) {
             try {
@@ -145,6 +156,14 @@ final class LiveRun {
                 t.setDaemon(true);
                 t.start();
             }
+            for (AccessLogWatch a : accessWatches) {
+                // full mode sees every 5xx in the trace: the access log only counts there
+                a.reportUnexplained(!full);
+                Thread t = new Thread(a, "faultline-access-log");
+                t.setDaemon(true);
+                t.start();
+                accessThreads.add(t);
+            }
             if (durationMs > 0) {
                 Thread timer = new Thread(() -> {
                     try {
@@ -185,10 +204,23 @@ final class LiveRun {
                 watch.stop();
                 incidents.addAll(dev.faultline.analysis.ErrorLogEvidence.mergeInto(incidents, watch.incidents()));
             }
+            for (int i = 0; i < accessThreads.size(); i++) {
+                AccessLogWatch a = accessWatches.get(i);
+                a.reportUnexplained(false); // the last lines only count: there is no time left to tell them apart
+                a.drain(accessThreads.get(i));
+                incidents.addAll(a.incidents());
+            }
             Report report = new Report(List.of(command == null ? "attach:" + pid : "run:" + String.join(" ", command)), incidents, stats);
             report.droppedIncidents = analyzer.droppedIncidents();
             report.warnings.addAll(tracer.notes());
             report.warnings.addAll(coreNotes);
+            if (!accessWatches.isEmpty()) {
+                synchronized (impact) {
+                    accessWatches.forEach(a -> impact.source(a.log.toString()));
+                    impact.apply(incidents);
+                    report.accessLog = impact;
+                }
+            }
             out.report = report;
             out.stopReason = tracer.stopReason();
             out.crashes = tracer.crashes();
@@ -265,6 +297,33 @@ final class LiveRun {
         } catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** How long a sentinel traces every syscall after a 5xx nobody explained. */
+    static final long ESCALATION_MILLIS = 30_000;
+
+    /** attach: a watch on each access log the configuration names (CustomLog files this machine can read). */
+    private static List<AccessLogWatch> accessLogsOf(dev.faultline.httpd.HttpdContext ctx, Path root, ErrorLogWatch errors,
+            dev.faultline.analysis.AccessLogImpact impact, java.util.function.Consumer<String> escalate) {
+        List<AccessLogWatch> out = new java.util.ArrayList<>();
+        if (ctx.config == null) {
+            return out;
+        }
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        try {
+            for (dev.faultline.httpd.accesslog.CustomLogs.CustomLog l : dev.faultline.httpd.accesslog.CustomLogs.of(ctx.config).logs()) {
+                if (l.piped() || !l.unreadable().isEmpty()) {
+                    continue;
+                }
+                Path p = new dev.faultline.httpd.config.ConfigFiles(root).locate(l.target());
+                if (p != null && Files.isRegularFile(p) && Files.isReadable(p) && seen.add(p) && out.size() < 8) {
+                    out.add(new AccessLogWatch(p, l.target(), l.format(), errors, escalate, impact));
+                }
+            }
+        } catch (RuntimeException e) {
+            // the access logs are a bonus: the attach goes on without them
+        }
+        return out;
     }
 
     /**

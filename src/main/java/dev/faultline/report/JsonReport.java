@@ -52,8 +52,8 @@ public final class JsonReport {
             o.putNull("window");
         } else {
             ObjectNode w = o.putObject("window");
-            w.put("from", String.valueOf(a.window().from()));
-            w.put("to", String.valueOf(a.window().to()));
+            w.put("from", a.window().from() == null ? null : a.window().from().toString());
+            w.put("to", a.window().to() == null ? null : a.window().to().toString());
         }
         o.put("requests", a.requests());
         o.put("outside_window", a.outside());

@@ -158,7 +158,7 @@ public final class TextReport {
         String what = v == null ? "no verdict yet"
                 : v.culprit == null ? v.kind.label() + ": no config culprit"
                 : v.kind.label() + " " + v.culprit.path + (v.culprit.line != null ? ":" + v.culprit.line : "");
-        return Terminal.escape(head + " pid " + inc.pid + (inc.requestLine != null ? " (" + clip(inc.requestLine) + ")" : "") + ": " + what);
+        return Terminal.escape(head + (inc.pid > 0 ? " pid " + inc.pid : "") + (inc.requestLine != null ? " (" + clip(inc.requestLine) + ")" : "") + ": " + what);
     }
 
     private static String clip(String s) {

@@ -1,0 +1,96 @@
+package dev.faultline.cli;
+
+import dev.faultline.analysis.AccessLogImpact;
+import dev.faultline.analysis.Incident;
+import dev.faultline.httpd.accesslog.AccessLogEntry;
+import dev.faultline.httpd.accesslog.AccessLogFormat;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Follows one of the attached server's access logs (a CustomLog file): every request is counted (the incidents'
+ * impact), and a 5xx that the error log explains nowhere becomes an incident of its own and asks for a bounded full
+ * trace, so that the next such answer comes with its history. Like the error-log watch it only reads a file.
+ */
+final class AccessLogWatch extends LogTail {
+    /** An access-log line is written when the answer is sent, after any error-log entry of the request. */
+    static final long GRACE_NANOS = 500_000_000L;
+    /** An error-log incident this recent explains a 5xx (both logs are polled, each every {@link #POLL_MS}). */
+    static final long EXPLAINED_WITHIN_NANOS = 3_000_000_000L;
+    /** Unexplained 5xx kept as incidents; the rest only counted. */
+    static final int MAX_INCIDENTS = 50;
+
+    private record Pending(AccessLogEntry entry, long seenNanos) {
+    }
+
+    private final String source;
+    private final AccessLogFormat format;
+    private final ZoneId zone = ZoneId.systemDefault();
+    private final ErrorLogWatch errors;
+    private final Consumer<String> escalate;
+    private final AccessLogImpact impact;
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final List<Incident> unexplained = new ArrayList<>();
+    private volatile boolean reportUnexplained = true;
+
+    /**
+     * @param errors   the error-log watch whose incidents explain a 5xx, or null
+     * @param escalate asks the tracer for a bounded full trace, with the reason
+     */
+    AccessLogWatch(Path log, String source, AccessLogFormat format, ErrorLogWatch errors, Consumer<String> escalate,
+            AccessLogImpact impact) {
+        super(log);
+        this.source = source;
+        this.format = format;
+        this.errors = errors;
+        this.escalate = escalate;
+        this.impact = impact;
+    }
+
+    /** Whether a 5xx the error log does not explain becomes an incident and asks for a bounded full trace (sentinel). */
+    void reportUnexplained(boolean on) {
+        this.reportUnexplained = on;
+    }
+
+    @Override
+    void line(long lineNo, String text) {
+        AccessLogEntry e = format.match(lineNo, text, zone).orElse(null);
+        if (e == null) {
+            return;
+        }
+        synchronized (impact) {
+            impact.accept(e);
+        }
+        if (reportUnexplained && e.status() >= 500 && e.status() <= 599) {
+            pending.addLast(new Pending(e, System.nanoTime()));
+        }
+    }
+
+    @Override
+    void polled() {
+        long now = System.nanoTime();
+        while (!pending.isEmpty() && now - pending.peekFirst().seenNanos() >= GRACE_NANOS) {
+            AccessLogEntry e = pending.removeFirst().entry();
+            if (errors != null && errors.explainedWithin(EXPLAINED_WITHIN_NANOS)) {
+                continue;
+            }
+            String what = "the requests of the next 30 s are traced in full, so the next one comes with its history";
+            Incident inc = AccessLogImpact.unexplained(source, e, what);
+            synchronized (this) {
+                if (unexplained.size() < MAX_INCIDENTS) {
+                    unexplained.add(inc);
+                }
+            }
+            System.err.println("faultline: " + dev.faultline.report.TextReport.summaryLine(inc, inc.verdict) + " (from the access log)");
+            escalate.accept("HTTP " + e.status() + " for " + e.method() + " " + e.path() + " with no cause in the error log");
+        }
+    }
+
+    synchronized List<Incident> incidents() {
+        return new ArrayList<>(unexplained);
+    }
+}
