@@ -93,14 +93,49 @@ public final class ErrorLogEvidence {
      */
     public void joinOnly(List<Incident> traced) {
         for (Finding f : findings) {
-            for (Incident inc : traced) {
-                if (f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
-                        || f.finding().kind() == ErrorLogFinding.Kind.CRASH)) {
-                    join(inc, f);
-                    break;
+            Incident match = sameRequest(traced, f);
+            if (match != null) {
+                join(match, f);
+            }
+        }
+    }
+
+    /**
+     * The traced incident an entry is about: the same process, and the same thread when the log names a kernel tid
+     * (a crash: any thread of the dead child). Among several (a threaded child, whose log names no usable tid), the
+     * one closest in time, when both have times: the log's local time against the trace's time of day (or epoch).
+     */
+    private Incident sameRequest(List<Incident> traced, Finding f) {
+        Incident match = null;
+        long best = Long.MAX_VALUE;
+        for (Incident inc : traced) {
+            if (f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
+                    || f.finding().kind() == ErrorLogFinding.Kind.CRASH)) {
+                long apart = apart(inc.timeNs, f.entry().time().orElse(null));
+                if (match == null || apart < best || apart == best && apart == Long.MAX_VALUE) {
+                    match = inc;
+                    best = apart;
                 }
             }
         }
+        return match;
+    }
+
+    private static final long DAY_NS = 86_400_000_000_000L;
+
+    /** How far apart a trace time and a log time are, in ns; MAX_VALUE when either is missing. */
+    static long apart(long traceNs, java.time.ZonedDateTime logTime) {
+        if (traceNs == dev.faultline.trace.TraceEvent.NO_TIME || logTime == null) {
+            return Long.MAX_VALUE;
+        }
+        if (traceNs >= 100_000_000L * 1_000_000_000L) { // -ttt: epoch
+            java.time.Instant t = logTime.toInstant();
+            return Math.abs(traceNs - (t.getEpochSecond() * 1_000_000_000L + t.getNano()));
+        }
+        // -t/-tt: a time of day on the traced host, as the log's local time is
+        long tod = logTime.toLocalTime().toNanoOfDay();
+        long d = Math.abs(Math.floorMod(traceNs, DAY_NS) - tod);
+        return Math.min(d, DAY_NS - d);
     }
 
     /**
@@ -110,13 +145,7 @@ public final class ErrorLogEvidence {
     public List<Incident> apply(List<Incident> traced) {
         List<Incident> out = new ArrayList<>();
         for (Finding f : findings) {
-            Incident match = null;
-            for (Incident inc : traced) {
-                if (f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
-                        || f.finding().kind() == ErrorLogFinding.Kind.CRASH)) {
-                    match = inc;
-                }
-            }
+            Incident match = sameRequest(traced, f);
             if (match != null) {
                 join(match, f);
             } else if (out.size() < MAX_LOG_INCIDENTS && !duplicate(out, f)) {
