@@ -247,6 +247,10 @@ public final class ErrorLogEvidence {
         Incident inc = new Incident(crash ? Incident.Kind.CRASH : Incident.Kind.HTTP_ERROR, pid, (int) Math.max(e.tid(), pid),
                 f.source(), e.logLine(), e.message());
         inc.fromErrorLog = true;
+        if (e.level().equals("stderr")) {
+            inc.notes.add("httpd wrote this at start-up (to stderr or the journal, before its ErrorLog was open): "
+                    + "the server does not start with this configuration; `apache2 -t` shows it too");
+        }
         if (crash) {
             inc.signal = signalOf(e.message());
             f.finding().coreDir().ifPresent(d -> inc.notes.add("httpd says a core may be in " + d + " (AH00051): `faultline core --pid "

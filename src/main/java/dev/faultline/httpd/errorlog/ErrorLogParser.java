@@ -165,7 +165,7 @@ public final class ErrorLogParser {
             at = bracket.end();
         }
         if (time.isEmpty() || level.isEmpty()) {
-            return Optional.empty();
+            return sawField ? Optional.empty() : startupLine(lineNumber, text);
         }
         String rest = text.substring(at);
         Optional<String> source = Optional.empty();
@@ -198,6 +198,61 @@ public final class ErrorLogParser {
         }
         return Optional.of(new ErrorLogEntry(lineNumber, time, module, level, pid, tid, client, ah, source,
                 osErrorText + rest.strip()));
+    }
+
+    // journalctl's default (short) format: "Dec 05 17:00:01 web1 apachectl[4121]: message"
+    private static final Pattern JOURNAL = Pattern.compile("^([A-Z][a-z]{2} [ \\d]\\d \\d{2}:\\d{2}:\\d{2}) \\S+ [\\w.@/-]+?(?:\\[(\\d{1,9})\\])?: (.*)$");
+    private static final DateTimeFormatter JOURNAL_TIME = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss yyyy", Locale.ROOT);
+    // what httpd writes to stderr before its ErrorLog is open: "AH00526: Syntax error on line 2 of F:",
+    // "apache2: Syntax error on line 2 of F: ..."
+    private static final Pattern STARTUP = Pattern.compile("^(?:[\\w.-]+: )?(?:AH\\d{5}: |Syntax error on line \\d+ of )");
+
+    /**
+     * A start-up error, which goes to stderr or the journal on a cold start, not to ErrorLog: a line of
+     * {@code journalctl -u apache2} (its own time and pid; an httpd log line inside is read as one), or a bare message
+     * of httpd's stderr that starts with an AH code or "Syntax error on line N of F". Level "stderr".
+     */
+    private Optional<ErrorLogEntry> startupLine(long lineNumber, String text) {
+        Matcher j = JOURNAL.matcher(text);
+        Optional<java.time.ZonedDateTime> time = Optional.empty();
+        long pid = -1;
+        String message = text;
+        if (j.matches()) {
+            message = j.group(3);
+            if (message.startsWith("[")) {
+                return parseLine(lineNumber, message);
+            }
+            pid = j.group(2) == null ? -1 : Long.parseLong(j.group(2));
+            time = journalTime(j.group(1));
+        }
+        if (!STARTUP.matcher(message).lookingAt()) {
+            return Optional.empty();
+        }
+        String program = "";
+        int colon = message.indexOf(": ");
+        if (!message.startsWith("AH") && !message.startsWith("Syntax") && colon > 0) {
+            program = message.substring(0, colon);
+            message = message.substring(colon + 2);
+        }
+        Optional<String> ah = Optional.empty();
+        Matcher ahMatch = AH.matcher(message);
+        if (ahMatch.lookingAt()) {
+            ah = Optional.of(ahMatch.group(1));
+            message = message.substring(ahMatch.end());
+        }
+        return Optional.of(new ErrorLogEntry(lineNumber, time, program, "stderr", pid, -1, Optional.empty(), ah, Optional.empty(),
+                message.strip()));
+    }
+
+    /** The journal's time has no year: this year, or last year when that would be more than a day ahead. */
+    private Optional<java.time.ZonedDateTime> journalTime(String field) {
+        java.time.ZonedDateTime now = java.time.ZonedDateTime.now(zone);
+        try {
+            java.time.ZonedDateTime t = LocalDateTime.parse(field + " " + now.getYear(), JOURNAL_TIME).atZone(zone);
+            return Optional.of(t.isAfter(now.plusDays(1)) ? t.minusYears(1) : t);
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
     }
 
     private Optional<java.time.ZonedDateTime> parseTime(String field) {

@@ -166,6 +166,31 @@ class AnalyzeErrorLogTest {
         }
     }
 
+    /** A cold start's syntax error goes to stderr (or the journal), not to ErrorLog: that text alone names file:line. */
+    @Test
+    void theStartupStderrOfAnApacheThatWillNotStartNamesTheLine() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/apache2")), "apache2 is not installed");
+        Path conf = dir.resolve("httpd.conf");
+        Path site = dir.resolve("site.conf");
+        Files.writeString(site, "# the app\nServerName app.example\nRewriteEngin On\n");
+        Files.writeString(conf, "ServerRoot " + dir + "\nLoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so"
+                + "\nListen 127.0.0.1:18399\nPidFile " + dir.resolve("httpd.pid")
+                + "\nErrorLog " + dir.resolve("error.log") + "\nInclude " + site + "\n");
+        Process p = new ProcessBuilder("/usr/sbin/apache2", "-t", "-f", conf.toString()).redirectErrorStream(true).start();
+        String stderr = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor() != 0, "apache2 -t refuses it: " + stderr);
+        Path captured = dir.resolve("stderr.txt");
+        Files.writeString(captured, stderr);
+        Cli r = Cli.run("analyze", "--format", "json", "--error-log", captured.toString());
+        assertEquals(0, r.exit, r.err + stderr);
+        JsonNode inc = JSON.readTree(r.out).get("incidents").get(0);
+        JsonNode v = inc.get("verdict");
+        assertEquals("config", v.get("class").asText(), v.toString());
+        assertEquals(site.toString(), v.get("culprit").get("path").asText());
+        assertEquals(3, v.get("culprit").get("line").asInt());
+        assertTrue(inc.get("notes").toString().contains("does not start"), inc.toString());
+    }
+
     @Test
     void anUnreadableHtaccessIsAPermission403() throws Exception {
         LiveApache.assumeTraceable(dir);
