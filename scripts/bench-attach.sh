@@ -10,7 +10,9 @@
 #   untraced            nothing attached
 #   strace -f           strace -f -qq -o /dev/null -p PARENT -p CHILD... (every server process)
 #   faultline full      ./faultline attach --mode full --duration 120 PARENT
-#   faultline sentinel  ./faultline attach --duration 120 PARENT        (sentinel is the default mode)
+#   faultline sentinel  ./faultline attach --duration 120 PARENT        (sentinel is the default mode; it follows the
+#                       server's error and access logs)
+#   --no-log-watch      the same sentinel without the log watches: the difference is what the 5xx watch costs
 # A tracer is started in the background; after 2 s (strace: once every thread shows it as TracerPid)
 # ab runs, then the tracer gets SIGINT and is waited for. Targets: full >= 1.0x strace, sentinel
 # >= 0.95x untraced. A faultline row that cannot attach prints "faultline attach failed: ..." and the
@@ -176,7 +178,7 @@ throughput() {
   ab_rps >/dev/null || die "warm-up failed: $AB_ERR"
 
   # ROUNDS rounds of the four rows, interleaved, best req/s per row: single ab runs vary by 15 % here
-  local untraced="" strace_rps="" full="" sentinel="" note_strace="" note_full="" note_sentinel="" rps round
+  local untraced="" strace_rps="" full="" sentinel="" bare="" note_strace="" note_full="" note_sentinel="" note_bare="" rps round
   for round in $(seq 1 "$ROUNDS"); do
     rps=$(ab_rps) || { log "untraced: $AB_ERR"; rps=""; }; untraced=$(best "$untraced" "$rps")
     log "round $round untraced: ${rps:-failed} req/s"
@@ -202,6 +204,9 @@ throughput() {
     check_server "faultline full" event
     if faultline_row sentinel; then sentinel=$(best "$sentinel" "$FL_RPS"); else note_sentinel="$FL_ERR"; fi
     check_server "faultline sentinel" event
+    # the same sentinel without following the error and access logs: what the 5xx watch costs
+    if faultline_row sentinel-nolog --no-log-watch; then bare=$(best "$bare" "$FL_RPS"); else note_bare="$FL_ERR"; fi
+    check_server "faultline sentinel --no-log-watch" event
   done
 
   local r_full r_sent
@@ -213,8 +218,10 @@ throughput() {
   printf '  %-20s %10s req/s  %s\n' "strace -f" "${strace_rps:--}" "$note_strace"
   printf '  %-20s %10s req/s  %s\n' "faultline full" "${full:--}" "$note_full"
   printf '  %-20s %10s req/s  %s\n' "faultline sentinel" "${sentinel:--}" "$note_sentinel"
+  printf '  %-20s %10s req/s  %s\n' "  --no-log-watch" "${bare:--}" "$note_bare"
   echo "  full / strace        = $r_full  (target >= 1.0: $(meets "$r_full" 1.0))"
   echo "  sentinel / untraced  = $r_sent  (target >= 0.95: $(meets "$r_sent" 0.95))"
+  echo "  sentinel without the log watch / untraced = $(ratio "$bare" "$untraced")"
 }
 
 # faultline_row NAME [ARGS...]: sets FL_RPS to the req/s under `./faultline attach ARGS --duration 120

@@ -81,6 +81,11 @@ public final class AccessLogImpact {
         }
     }
 
+    /** Live: one more request in the window, known to be no failure without being parsed. */
+    public void countRequest() {
+        requests++;
+    }
+
     /** A 5xx, or a 403 (which faultline explains when the server itself was refused a file). */
     static boolean isFailure(int status) {
         return status >= 500 && status <= 599 || status == 403;

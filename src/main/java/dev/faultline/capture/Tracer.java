@@ -61,6 +61,8 @@ public final class Tracer implements Runnable {
          * an httpd). One that cannot be seized is a note, never the end of the attach.
          */
         public List<Integer> alsoAttach = List.of();
+        /** attach: follow the server's error and access logs beside the trace (the cli reads this; the tracer does not). */
+        public boolean watchLogs = true;
     }
 
     private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;

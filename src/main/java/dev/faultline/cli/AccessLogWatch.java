@@ -57,6 +57,18 @@ final class AccessLogWatch extends LogTail {
     }
 
     @Override
+    boolean wanted(CharSequence buf, int start, int end) {
+        if (mayHoldFailure(buf, start, end)) {
+            return true;
+        }
+        // most lines are 200s: counted without a String or the format's regex, so a busy log costs little to follow
+        synchronized (impact) {
+            impact.countRequest();
+        }
+        return false;
+    }
+
+    @Override
     void line(long lineNo, String text) {
         AccessLogEntry e = format.match(lineNo, text, zone).orElse(null);
         if (e == null) {
@@ -88,6 +100,27 @@ final class AccessLogWatch extends LogTail {
             System.err.println("faultline: " + dev.faultline.report.TextReport.summaryLine(inc, inc.verdict) + " (from the access log)");
             escalate.accept("HTTP " + e.status() + " for " + e.method() + " " + e.path() + " with no cause in the error log");
         }
+    }
+
+    /** Whether the line has a token that could be a failing status: three digits, 5xx or 403, alone between spaces. */
+    static boolean mayHoldFailure(CharSequence line) {
+        return mayHoldFailure(line, 0, line.length());
+    }
+
+    static boolean mayHoldFailure(CharSequence s, int start, int end) {
+        for (int i = start; i + 4 <= end; i++) {
+            if (s.charAt(i) != ' ') {
+                continue;
+            }
+            int d = i + 1;
+            char c = s.charAt(d);
+            if ((c == '5' || c == '4') && (d + 3 == end || s.charAt(d + 3) == ' ')
+                    && Character.isDigit(s.charAt(d + 1)) && Character.isDigit(s.charAt(d + 2))
+                    && (c == '5' || s.charAt(d + 1) == '0' && s.charAt(d + 2) == '3')) {
+                return true;
+            }
+        }
+        return false;
     }
 
     synchronized List<Incident> incidents() {

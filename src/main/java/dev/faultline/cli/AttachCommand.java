@@ -25,6 +25,9 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--no-escalate", description = "sentinel mode: do not switch to full syscall tracing after the first crash")
     boolean noEscalate;
 
+    @Option(names = "--no-log-watch", description = "do not follow the server's error and access logs (a sentinel then sees crashes only)")
+    boolean noLogWatch;
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "detach after SECONDS (default: no limit)")
     double durationSeconds;
 
@@ -63,6 +66,7 @@ public final class AttachCommand implements Callable<Integer> {
         }
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.SENTINEL, 1);
         opt.escalate = !noEscalate;
+        opt.watchLogs = !noLogWatch;
         if (opt.escalate && opt.mode == Tracer.Mode.SENTINEL && live.maxCrashes == null) {
             // the first crash shows only the fd table; if that names no config file, trace fully and wait for the next
             opt.maxCrashes = 2;

@@ -64,14 +64,14 @@ final class LiveRun {
         ProcFs proc = ProcFs.system();
         // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
         dev.faultline.httpd.HttpdContext server = command == null ? serverContext(proc, pid, root) : null;
-        ErrorLogWatch watch = server == null ? null : errorLogOf(server, root);
+        ErrorLogWatch watch = server == null || !opt.watchLogs ? null : errorLogOf(server, root);
         // the access logs too, for each incident's impact and the 5xx the error log does not explain
         dev.faultline.analysis.AccessLogImpact impact = new dev.faultline.analysis.AccessLogImpact(
                 new dev.faultline.analysis.AccessLogImpact.Window(java.time.Instant.now().minusSeconds(1), null));
         List<AccessLogWatch> accessWatches = new java.util.ArrayList<>();
         List<Thread> accessThreads = new java.util.ArrayList<>();
         Tracer[] escalator = new Tracer[1];
-        if (server != null) {
+        if (server != null && opt.watchLogs) {
             accessWatches = accessLogsOf(server, root, watch, impact,
                     why -> escalator[0].requestEscalation(why, ESCALATION_MILLIS));
         }
