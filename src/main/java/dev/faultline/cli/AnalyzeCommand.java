@@ -309,7 +309,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
         cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
         analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, config, root, confirm));
         fromLog.forEach(analyzer::addExternal);
-        return new Report(names, new java.util.ArrayList<>(analyzer.finish()), new ParseStats());
+        Report report = new Report(names, new java.util.ArrayList<>(analyzer.finish()), new ParseStats());
+        report.traced = false;
+        return report;
     }
 
     static Report analyze(List<String> traces, Path root) throws Exception {

@@ -14,6 +14,8 @@ public final class Report {
     /** What the evidence cannot show, each with the command that would show it (docs/json.md, hints). */
     public final List<String> hints = new ArrayList<>();
     public long droppedIncidents;
+    /** False when only logs were read (analyze --error-log with no trace): there is no parse to tell of. */
+    public boolean traced = true;
     /** What the access logs say of the window: requests, failures, the worst requests; null when none was read. */
     public dev.faultline.analysis.AccessLogImpact accessLog;
 

@@ -60,7 +60,7 @@ public final class TextReport {
         for (String h : r.hints) {
             sb.append("hint: ").append(Terminal.escape(h)).append('\n');
         }
-        if (r.stats.lines > 0) { // not for logs alone: no trace was parsed
+        if (r.traced) {
             sb.append('\n').append(dim(String.format("parsed %d lines, %d calls, %d signals; %d unknown lines",
                     r.stats.lines, r.stats.syscalls, r.stats.signals, r.stats.unknownLines))).append('\n');
         }
