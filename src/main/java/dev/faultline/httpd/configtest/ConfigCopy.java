@@ -225,7 +225,9 @@ public final class ConfigCopy implements AutoCloseable {
         return true;
     }
 
-    private void delete() {
+    // synchronized: on Ctrl-C the hook and the main thread's close() both delete; one after the other, the second
+    // finds nothing, instead of two walks tripping over each other's deletions
+    private synchronized void delete() {
         try {
             // an edit in progress finishes (one apache2 -t run) and restores first; a stuck one is not waited for
             if (editing.tryLock(10, TimeUnit.SECONDS)) {
@@ -238,13 +240,20 @@ public final class ConfigCopy implements AutoCloseable {
         closed = true;
         // an apache2 -t still running (it was interrupted too) may write its output file while the tree goes:
         // walk again until the directory is gone
-        for (int attempt = 0; attempt < 20 && Files.exists(tempDir); attempt++) {
+        for (int attempt = 0; attempt < 100 && Files.exists(tempDir); attempt++) {
+            List<Path> all = new java.util.ArrayList<>();
             try (Stream<Path> s = Files.walk(tempDir)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                s.forEach(all::add);
+            } catch (IOException | java.io.UncheckedIOException ignored) {
+                // a file vanished under the walk: delete what was seen, the next attempt sees the rest
+            }
+            all.sort(Comparator.reverseOrder());
+            for (Path p : all) {
+                try {
                     Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // a directory that gained a file meanwhile: the next attempt
                 }
-            } catch (IOException ignored) {
-                // a file appeared or vanished under the walk: the next attempt sees the tree as it is now
             }
             if (Files.exists(tempDir)) {
                 try {
