@@ -30,7 +30,7 @@ final class AccessLogWatch extends LogTail {
     private final String source;
     private final AccessLogFormat format;
     private final ZoneId zone = ZoneId.systemDefault();
-    private final ErrorLogWatch errors;
+    private final java.util.function.LongPredicate errors;
     private final Consumer<String> escalate;
     private final AccessLogImpact impact;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -38,10 +38,10 @@ final class AccessLogWatch extends LogTail {
     private volatile boolean reportUnexplained = true;
 
     /**
-     * @param errors   the error-log watch whose incidents explain a 5xx, or null
+     * @param errors   whether an error-log watch found an incident within the given nanoseconds (which explains a 5xx)
      * @param escalate asks the tracer for a bounded full trace, with the reason
      */
-    AccessLogWatch(Path log, String source, AccessLogFormat format, ErrorLogWatch errors, Consumer<String> escalate,
+    AccessLogWatch(Path log, String source, AccessLogFormat format, java.util.function.LongPredicate errors, Consumer<String> escalate,
             AccessLogImpact impact) {
         super(log);
         this.source = source;
@@ -87,7 +87,7 @@ final class AccessLogWatch extends LogTail {
         long now = System.nanoTime();
         while (!pending.isEmpty() && now - pending.peekFirst().seenNanos() >= GRACE_NANOS) {
             AccessLogEntry e = pending.removeFirst().entry();
-            if (errors != null && errors.explainedWithin(EXPLAINED_WITHIN_NANOS)) {
+            if (errors.test(EXPLAINED_WITHIN_NANOS)) {
                 continue;
             }
             String what = "the requests of the next 30 s are traced in full, so the next one comes with its history";

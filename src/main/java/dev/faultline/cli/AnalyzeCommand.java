@@ -319,21 +319,22 @@ public final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /**
-     * The server's own ErrorLog (server level, from its configuration), read under --root or live: its entries of the
-     * traced processes join their incidents. A log faultline found itself adds no incident of its own.
+     * The server's own ErrorLogs (server level and each virtual host's, from its configuration), read under --root or
+     * live: their entries of the traced processes join their incidents. A log faultline found itself adds no incident
+     * of its own.
      */
     private static void joinServersErrorLog(dev.faultline.httpd.HttpdContext ctx, Path root, Report report) {
-        String server = ctx.errorLog();
-        Path p = server == null ? null : new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
-        if (p == null || !Files.isRegularFile(p) || !Files.isReadable(p)) {
-            return;
-        }
         dev.faultline.analysis.ErrorLogEvidence logs = new dev.faultline.analysis.ErrorLogEvidence(root);
-        try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(p.toString())) {
-            new dev.faultline.httpd.errorlog.ErrorLogParser(java.time.ZoneId.systemDefault()).parse(in, e -> logs.accept(server, e));
-        } catch (java.io.IOException e) {
-            report.warnings.add("the server's ErrorLog " + p + " could not be read: " + e.getMessage());
-            return;
+        for (String server : ctx.errorLogs()) {
+            Path p = new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
+            if (p == null || !Files.isRegularFile(p) || !Files.isReadable(p)) {
+                continue;
+            }
+            try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(p.toString())) {
+                new dev.faultline.httpd.errorlog.ErrorLogParser(java.time.ZoneId.systemDefault()).parse(in, e -> logs.accept(server, e));
+            } catch (java.io.IOException e) {
+                report.warnings.add("the server's ErrorLog " + p + " could not be read: " + e.getMessage());
+            }
         }
         logs.joinOnly(report.incidents);
     }

@@ -64,7 +64,7 @@ final class LiveRun {
         ProcFs proc = ProcFs.system();
         // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
         dev.faultline.httpd.HttpdContext server = command == null ? serverContext(proc, pid, root) : null;
-        ErrorLogWatch watch = server == null || !opt.watchLogs ? null : errorLogOf(server, root);
+        List<ErrorLogWatch> watches = server == null || !opt.watchLogs ? List.of() : errorLogsOf(server, root);
         // the access logs too, for each incident's impact and the 5xx the error log does not explain
         dev.faultline.analysis.AccessLogImpact impact = new dev.faultline.analysis.AccessLogImpact(
                 new dev.faultline.analysis.AccessLogImpact.Window(java.time.Instant.now().minusSeconds(1), null));
@@ -72,7 +72,7 @@ final class LiveRun {
         List<Thread> accessThreads = new java.util.ArrayList<>();
         Tracer[] escalator = new Tracer[1];
         if (server != null && opt.watchLogs) {
-            accessWatches = accessLogsOf(server, root, watch, impact,
+            accessWatches = accessLogsOf(server, root, nanos -> watches.stream().anyMatch(w -> w.explainedWithin(nanos)), impact,
                     why -> escalator[0].requestEscalation(why, ESCALATION_MILLIS));
         }
         List<String> backends = new java.util.ArrayList<>();
@@ -144,10 +144,12 @@ final class LiveRun {
                     System.err.println("faultline: " + b);
                 }
             }
-            if (watch != null) {
+            java.util.concurrent.atomic.AtomicInteger logIncidents = new java.util.concurrent.atomic.AtomicInteger();
+            for (ErrorLogWatch watch : watches) {
                 // in full mode the trace itself sees every 5xx (and says it); the log only adds its words at the end
                 watch.announce(!full);
-                watch.onIncident(n -> {
+                watch.onIncident(ignored -> {
+                    int n = logIncidents.incrementAndGet();
                     if (!full && limit > 0 && n >= limit) {
                         tracer.requestStop("the error log named the cause of " + n + " incident(s): detached");
                     }
@@ -200,7 +202,7 @@ final class LiveRun {
             }
             List<String> coreNotes = joinCores(analyzer, server, root);
             List<Incident> incidents = new java.util.ArrayList<>(analyzer.finish());
-            if (watch != null) {
+            for (ErrorLogWatch watch : watches) {
                 watch.stop();
                 incidents.addAll(dev.faultline.analysis.ErrorLogEvidence.mergeInto(incidents, watch.incidents()));
             }
@@ -283,27 +285,30 @@ final class LiveRun {
     }
 
     /**
-     * attach: the server's ErrorLog, to follow so that a sentinel sees a 5xx whose cause httpd logs; the first such
-     * incident ends the attach like a crash that names its file. Null when its log cannot be read.
+     * attach: the server's ErrorLogs (server level and each virtual host's), to follow so that a sentinel sees a 5xx
+     * whose cause httpd logs; the first such incident ends the attach like a crash that names its file. Logs this
+     * machine cannot read are left out.
      */
-    private static ErrorLogWatch errorLogOf(dev.faultline.httpd.HttpdContext ctx, Path root) {
+    private static List<ErrorLogWatch> errorLogsOf(dev.faultline.httpd.HttpdContext ctx, Path root) {
+        List<ErrorLogWatch> out = new java.util.ArrayList<>();
         try {
-            String server = ctx.errorLog();
-            Path log = server == null ? null : new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
-            if (log == null || !Files.isRegularFile(log)) {
-                return null;
+            for (String server : ctx.errorLogs()) {
+                Path log = new dev.faultline.httpd.config.ConfigFiles(root).locate(server);
+                if (log != null && Files.isRegularFile(log) && out.size() < 8) {
+                    out.add(new ErrorLogWatch(log, server, new dev.faultline.analysis.ErrorLogEvidence(root)));
+                }
             }
-            return new ErrorLogWatch(log, server, new dev.faultline.analysis.ErrorLogEvidence(root));
         } catch (RuntimeException e) {
-            return null;
+            // the watch is a bonus: the tracer goes on without it
         }
+        return out;
     }
 
     /** How long a sentinel traces every syscall after a 5xx nobody explained. */
     static final long ESCALATION_MILLIS = 30_000;
 
     /** attach: a watch on each access log the configuration names (CustomLog files this machine can read). */
-    private static List<AccessLogWatch> accessLogsOf(dev.faultline.httpd.HttpdContext ctx, Path root, ErrorLogWatch errors,
+    private static List<AccessLogWatch> accessLogsOf(dev.faultline.httpd.HttpdContext ctx, Path root, java.util.function.LongPredicate errors,
             dev.faultline.analysis.AccessLogImpact impact, java.util.function.Consumer<String> escalate) {
         List<AccessLogWatch> out = new java.util.ArrayList<>();
         if (ctx.config == null) {

@@ -109,6 +109,28 @@ public final class HttpdContext {
         return underServerRoot(log);
     }
 
+    /**
+     * Every ErrorLog the configuration names, as the server names them: the server-level one first, then each
+     * {@code <VirtualHost>}'s (whose requests log there instead); pipes and syslog left out, each file once.
+     */
+    public List<String> errorLogs() {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        String main = errorLog();
+        if (main != null) {
+            out.add(main);
+        }
+        for (ConfigNode n : allDirectives()) {
+            if (n.key().equals("errorlog") && !n.argList().isEmpty() && n.parent() != null
+                    && n.scopes().stream().anyMatch(sc -> sc.key().equals("virtualhost"))) {
+                String log = n.argList().get(0);
+                if (!log.startsWith("|") && !log.startsWith("syslog") && config != null) {
+                    out.add(underServerRoot(log));
+                }
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
     /** The server-level CoreDumpDirectory (where httpd's children chdir() before they dump core), or null. */
     public String coreDumpDirectory() {
         String dir = serverLevel("coredumpdirectory");
