@@ -473,7 +473,7 @@ public final class Analyzer {
     private static boolean sameSignal(Incident inc, dev.faultline.core.CoreReport core) {
         String coreSignal = core.signal() == null ? null : core.signal().name();
         if (core.fault() != null && core.fault().signal() > 0) {
-            coreSignal = dev.faultline.capture.LinuxNames.signal(core.fault().signal());
+            coreSignal = dev.faultline.linux.LinuxNames.signal(core.fault().signal());
         }
         return coreSignal == null || inc.signal == null || coreSignal.equals(inc.signal);
     }

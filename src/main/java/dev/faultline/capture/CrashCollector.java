@@ -1,6 +1,7 @@
 package dev.faultline.capture;
 
-import com.sun.jna.Memory;
+import dev.faultline.linux.LinuxNames;
+import dev.faultline.capture.jna.NativeBuffer;
 import dev.faultline.capture.jna.NativeCallException;
 import dev.faultline.capture.jna.Ptrace;
 import dev.faultline.capture.jna.UserRegs;
@@ -31,7 +32,7 @@ final class CrashCollector {
     }
 
     static CrashCapture collect(ProcFs proc, Ptrace pt, int tid, int tgid, int sig, int code, long siAddr,
-            Memory regs, long timeNs) {
+            NativeBuffer regs, long timeNs) {
         CrashCapture c = new CrashCapture();
         c.pid = tgid;
         c.tid = tid;

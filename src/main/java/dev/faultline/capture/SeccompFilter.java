@@ -1,6 +1,6 @@
 package dev.faultline.capture;
 
-import dev.faultline.capture.proc.SyscallTable;
+import dev.faultline.linux.SyscallTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.faultline.capture;
 
+import dev.faultline.linux.LinuxNames;
 import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.trace.Redactor;
 import dev.faultline.trace.StraceQuote;

@@ -1,6 +1,7 @@
 package dev.faultline.capture;
 
-import com.sun.jna.Memory;
+import dev.faultline.linux.LinuxNames;
+import dev.faultline.capture.jna.NativeBuffer;
 import dev.faultline.capture.jna.NativeCallException;
 import dev.faultline.capture.jna.Ptrace;
 import dev.faultline.capture.jna.SigInfo;
@@ -9,7 +10,7 @@ import dev.faultline.capture.jna.UserRegs;
 import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.capture.proc.ProcStatus;
 import dev.faultline.capture.proc.ServerProcesses;
-import dev.faultline.capture.proc.SyscallTable;
+import dev.faultline.linux.SyscallTable;
 import dev.faultline.model.CrashCapture;
 import dev.faultline.model.PathClass;
 import java.io.ByteArrayOutputStream;
@@ -122,10 +123,10 @@ public final class Tracer implements Runnable {
     private volatile String stopReason;
     private volatile int wakerPid;
     private Ptrace pt;
-    private Memory info;
-    private Memory sigInfo;
-    private Memory regs;
-    private Memory scratch;
+    private NativeBuffer info;
+    private NativeBuffer sigInfo;
+    private NativeBuffer regs;
+    private NativeBuffer scratch;
     private boolean escalated;
     private boolean filterInstalled;
     /** By syscall number: decode it (the engine reads it, or -o wants everything). */
@@ -216,10 +217,10 @@ public final class Tracer implements Runnable {
     @Override
     public void run() {
         pt = new Ptrace();
-        info = new Memory(SyscallInfo.SIZE);
-        sigInfo = new Memory(SigInfo.SIZE);
-        regs = new Memory(UserRegs.SIZE);
-        scratch = new Memory(64 * 1024);
+        info = new NativeBuffer(SyscallInfo.SIZE);
+        sigInfo = new NativeBuffer(SigInfo.SIZE);
+        regs = new NativeBuffer(UserRegs.SIZE);
+        scratch = new NativeBuffer(64 * 1024);
         decode = new boolean[1024];
         if (opt.recordAll) {
             Arrays.fill(decode, true);
@@ -835,14 +836,14 @@ public final class Tracer implements Runnable {
      */
     private void injectFilter(Tracee t) {
         int tid = t.tid;
-        Memory saved = new Memory(UserRegs.SIZE);
+        NativeBuffer saved = new NativeBuffer(UserRegs.SIZE);
         try {
             pt.registers(tid, saved);
             long rsp = saved.getLong(UserRegs.RSP);
             byte[] prog = SeccompFilter.program(SeccompFilter.tracedNumbers(table));
             long progAddr = (rsp - 16384 - prog.length) & ~15L; // well below the red zone, in mapped stack
             long fprogAddr = progAddr - 16;
-            Memory m = new Memory(prog.length + 16);
+            NativeBuffer m = new NativeBuffer(prog.length + 16);
             m.setShort(0, (short) (prog.length / 8));
             m.setLong(8, progAddr);
             m.write(16, prog, 0, prog.length);
@@ -873,9 +874,9 @@ public final class Tracer implements Runnable {
     }
 
     /** Runs one syscall in the stopped tracee and returns its result; leaves it at that call's exit stop. */
-    private long inject(int tid, Memory saved, boolean atEntry, long nr, long... args) throws NativeCallException {
-        Memory r = new Memory(UserRegs.SIZE);
-        r.write(0, saved.getByteArray(0, (int) r.size()), 0, (int) r.size());
+    private long inject(int tid, NativeBuffer saved, boolean atEntry, long nr, long... args) throws NativeCallException {
+        NativeBuffer r = new NativeBuffer(UserRegs.SIZE);
+        r.copyFrom(saved, (int) r.size());
         int[] argRegs = {UserRegs.RDI, UserRegs.RSI,
             UserRegs.RDX, UserRegs.R10,
             UserRegs.R8, UserRegs.R9};
@@ -900,9 +901,9 @@ public final class Tracer implements Runnable {
     }
 
     /** From an exit stop, rewinds onto the original syscall with its original number and arguments. */
-    private void restore(int tid, Memory saved) throws NativeCallException {
-        Memory r = new Memory(UserRegs.SIZE);
-        r.write(0, saved.getByteArray(0, (int) r.size()), 0, (int) r.size());
+    private void restore(int tid, NativeBuffer saved) throws NativeCallException {
+        NativeBuffer r = new NativeBuffer(UserRegs.SIZE);
+        r.copyFrom(saved, (int) r.size());
         r.setLong(UserRegs.RIP, saved.getLong(UserRegs.RIP) - 2);
         r.setLong(UserRegs.RAX, saved.getLong(UserRegs.ORIG_RAX));
         pt.setRegisters(tid, r);

@@ -1,6 +1,6 @@
 package dev.faultline.cli;
 
-import dev.faultline.capture.LinuxNames;
+import dev.faultline.linux.LinuxNames;
 import dev.faultline.capture.Tracer;
 import dev.faultline.capture.WaitStatus;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.faultline.core;
 
-import dev.faultline.capture.LinuxNames;
-import dev.faultline.capture.proc.SyscallTable;
+import dev.faultline.linux.LinuxNames;
+import dev.faultline.linux.SyscallTable;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

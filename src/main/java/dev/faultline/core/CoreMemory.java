@@ -1,5 +1,6 @@
 package dev.faultline.core;
 
+import dev.faultline.linux.Memory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

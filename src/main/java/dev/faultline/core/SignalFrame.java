@@ -1,5 +1,6 @@
 package dev.faultline.core;
 
+import dev.faultline.linux.Memory;
 import java.util.HashMap;
 import java.util.Map;
 

@@ -88,21 +88,25 @@ public final class Ptrace {
     }
 
     /** Fills {@code buf} (at least {@link SigInfo#SIZE} bytes) with the siginfo of the signal the tracee stopped for. */
-    public void sigInfo(int tid, Memory buf) throws NativeCallException {
+    public void sigInfo(int tid, NativeBuffer buffer) throws NativeCallException {
+        Memory buf = buffer.memory;
         call("PTRACE_GETSIGINFO", PTRACE_GETSIGINFO, tid, 0, Pointer.nativeValue(buf));
     }
 
     /** Fills {@code buf} (at least {@link UserRegs#SIZE} bytes) with the tracee's registers. */
-    public void registers(int tid, Memory buf) throws NativeCallException {
+    public void registers(int tid, NativeBuffer buffer) throws NativeCallException {
+        Memory buf = buffer.memory;
         call("PTRACE_GETREGS", PTRACE_GETREGS, tid, 0, Pointer.nativeValue(buf));
     }
 
-    public void setRegisters(int tid, Memory buf) throws NativeCallException {
+    public void setRegisters(int tid, NativeBuffer buffer) throws NativeCallException {
+        Memory buf = buffer.memory;
         call("PTRACE_SETREGS", PTRACE_SETREGS, tid, 0, Pointer.nativeValue(buf));
     }
 
     /** PTRACE_GET_SYSCALL_INFO into {@code buf} ({@link SyscallInfo#SIZE} bytes); returns the op byte. */
-    public int syscallInfo(int tid, Memory buf) throws NativeCallException {
+    public int syscallInfo(int tid, NativeBuffer buffer) throws NativeCallException {
+        Memory buf = buffer.memory;
         call("PTRACE_GET_SYSCALL_INFO", PTRACE_GET_SYSCALL_INFO, tid, SyscallInfo.SIZE, Pointer.nativeValue(buf));
         return buf.getByte(SyscallInfo.OP);
     }
@@ -135,7 +139,8 @@ public final class Ptrace {
      * Copies up to {@code len} bytes at {@code addr} in process {@code pid} into {@code dst}. Returns the count
      * copied, which is short when the range crosses into an unmapped page, or -1 when nothing could be read.
      */
-    public int readMemory(int pid, long addr, Memory dst, int len) {
+    public int readMemory(int pid, long addr, NativeBuffer dstBuffer, int len) {
+        Memory dst = dstBuffer.memory;
         localIov.setPointer(0, dst);
         localIov.setLong(8, len);
         remoteIov.setLong(0, addr);
@@ -147,7 +152,8 @@ public final class Ptrace {
         }
     }
 
-    public int writeMemory(int pid, long addr, Memory src, int len) {
+    public int writeMemory(int pid, long addr, NativeBuffer srcBuffer, int len) {
+        Memory src = srcBuffer.memory;
         localIov.setPointer(0, src);
         localIov.setLong(8, len);
         remoteIov.setLong(0, addr);

@@ -1,6 +1,6 @@
 package dev.faultline.capture.proc;
 
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

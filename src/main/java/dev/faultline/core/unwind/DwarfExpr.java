@@ -1,6 +1,6 @@
 package dev.faultline.core.unwind;
 
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

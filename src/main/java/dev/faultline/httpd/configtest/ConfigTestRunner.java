@@ -1,6 +1,6 @@
 package dev.faultline.httpd.configtest;
 
-import dev.faultline.capture.LinuxNames;
+import dev.faultline.linux.LinuxNames;
 import dev.faultline.capture.LiveRecord;
 import dev.faultline.capture.Tracer;
 import dev.faultline.capture.WaitStatus;

@@ -2,7 +2,7 @@ package dev.faultline.httpd.memory;
 
 import static dev.faultline.httpd.HttpdStructs.*;
 
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 import dev.faultline.httpd.config.ConfigNode;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,6 +1,6 @@
 package dev.faultline.httpd.memory;
 
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 import java.nio.charset.StandardCharsets;
 
 /** Bounded, checked reads of words and C strings from a {@link Memory}; an unreadable address gives null / -1. */

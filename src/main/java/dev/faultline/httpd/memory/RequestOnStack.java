@@ -1,6 +1,6 @@
 package dev.faultline.httpd.memory;
 
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 import dev.faultline.httpd.RequestScope;
 import java.nio.charset.StandardCharsets;
 import java.util.OptionalLong;

@@ -3,7 +3,6 @@ package dev.faultline.capture.jna;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.jna.Memory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,7 +48,7 @@ class PtraceBindingTest {
             }
             assertTrue(exec, "PTRACE_EVENT_EXEC reached");
 
-            Memory regs = new Memory(UserRegs.SIZE);
+            NativeBuffer regs = new NativeBuffer(UserRegs.SIZE);
             pt.registers(pid, regs);
             long rip = regs.getLong(UserRegs.RIP);
             long rsp = regs.getLong(UserRegs.RSP);
@@ -57,11 +56,11 @@ class PtraceBindingTest {
             String maps = Files.readString(Path.of("/proc/" + pid + "/maps"));
             assertTrue(maps.contains("ld-linux") || maps.contains("/sleep"), "the pc is in the new image");
 
-            Memory word = new Memory(8);
+            NativeBuffer word = new NativeBuffer(8);
             assertEquals(8, pt.readMemory(pid, rsp, word, 8), "process_vm_readv at the stack pointer");
             assertTrue(word.getLong(0) >= 1 && word.getLong(0) < 64, "argc of sleep 30 is on top of the stack: " + word.getLong(0));
 
-            Memory info = new Memory(SyscallInfo.SIZE);
+            NativeBuffer info = new NativeBuffer(SyscallInfo.SIZE);
             int op = pt.syscallInfo(pid, info);
             assertTrue(op >= 0 && op <= 3, "GET_SYSCALL_INFO answered with op " + op);
 

@@ -1,7 +1,7 @@
 package dev.faultline.core.unwind;
 
 import dev.faultline.core.Arch;
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 import dev.faultline.core.unwind.CfiUnwinder.Status;
 import dev.faultline.core.unwind.CfiUnwinder.StepResult;
 import org.junit.jupiter.api.BeforeAll;

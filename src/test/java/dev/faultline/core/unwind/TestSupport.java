@@ -1,6 +1,6 @@
 package dev.faultline.core.unwind;
 
-import dev.faultline.core.Memory;
+import dev.faultline.linux.Memory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

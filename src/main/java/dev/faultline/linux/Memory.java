@@ -1,8 +1,8 @@
-package dev.faultline.core;
+package dev.faultline.linux;
 
 import java.util.OptionalLong;
 
-/** The address space of the crashed process, as far as the core (and the modules on disk) can rebuild it. */
+/** A process's address space as bytes: a core's (with the modules on disk), or a live process's /proc/PID/mem. */
 public interface Memory {
     /**
      * Copies up to {@code len} bytes at virtual address {@code vaddr} into {@code dst}; returns how many were

@@ -1,4 +1,4 @@
-package dev.faultline.capture;
+package dev.faultline.linux;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.faultline.capture.proc;
+package dev.faultline.linux;
 
 import java.io.BufferedReader;
 import java.io.IOException;

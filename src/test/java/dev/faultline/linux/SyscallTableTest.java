@@ -1,4 +1,4 @@
-package dev.faultline.capture.proc;
+package dev.faultline.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
