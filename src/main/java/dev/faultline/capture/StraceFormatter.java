@@ -422,6 +422,14 @@ public final class StraceFormatter {
                     sb.append(", ").append(a[3]).append(", NULL, 0");
                 }
                 return true;
+            case "sendmsg":
+                // strace's form, with what the engine reads (the iovecs); the rest of the msghdr is not read
+                fd(tgid, a[0]);
+                sb.append(", {msg_name=NULL, msg_namelen=0, msg_iov=");
+                iov(r, false);
+                sb.append(", msg_iovlen=").append(r.argv == null ? 0 : r.argv.length)
+                        .append(", msg_controllen=0, msg_flags=0}, ").append(a[2]);
+                return true;
             case "readv": case "writev": case "preadv": case "pwritev": case "preadv2": case "pwritev2":
                 fd(tgid, a[0]);
                 sb.append(", ");

@@ -960,6 +960,14 @@ public final class Tracer implements Runnable {
             case "readv": case "preadv": case "preadv2": case "writev": case "pwritev": case "pwritev2":
                 readIov(tid, r, name.contains("read") ? r.rval : Long.MAX_VALUE, cap);
                 break;
+            case "sendmsg": {
+                // struct msghdr: msg_name, msg_namelen, msg_iov, msg_iovlen (x86_64 offsets 0, 8, 16, 24)
+                long[] hdr = readWords(tid, a[1], 4);
+                if (hdr != null) {
+                    readIov(tid, r, hdr[2], hdr[3], Long.MAX_VALUE, cap);
+                }
+                break;
+            }
             case "connect": case "bind":
                 r.buf = readBuf(tid, a[1], Math.min(a[2], 128), Integer.MAX_VALUE);
                 r.bufLen = a[2];
@@ -996,8 +1004,13 @@ public final class Tracer implements Runnable {
     }
 
     private void readIov(int tid, LiveRecord.Syscall r, long total, int cap) {
-        int count = (int) Math.min(r.args[2], 8);
-        long[] iov = readWords(tid, r.args[1], count * 2);
+        readIov(tid, r, r.args[1], r.args[2], total, cap);
+    }
+
+    /** The iovec array at {@code iovAddr} ({@code iovCount} entries, at most 8 read), as for readv/writev. */
+    private void readIov(int tid, LiveRecord.Syscall r, long iovAddr, long iovCount, long total, int cap) {
+        int count = (int) Math.max(0, Math.min(iovCount, 8));
+        long[] iov = readWords(tid, iovAddr, count * 2);
         if (iov == null) {
             return;
         }
