@@ -15,8 +15,6 @@ import java.util.TreeMap;
  * verdict. Memory stays bounded whatever the log's size.
  */
 public final class AccessLogImpact {
-    /** Distinct failing requests ("GET /app/") counted one by one; the rest only in the totals. */
-    static final int MAX_REQUESTS = 10_000;
 
     /** The span of time the entries are counted in; null ends are open. */
     public record Window(Instant from, Instant to) {
@@ -66,7 +64,7 @@ public final class AccessLogImpact {
         String key = key(e.method(), e.path());
         Bucket b = byRequest.get(key);
         if (b == null) {
-            if (byRequest.size() >= MAX_REQUESTS) {
+            if (byRequest.size() >= dev.faultline.Limits.ACCESS_LOG_REQUESTS) {
                 untracked++;
                 return;
             }
@@ -159,7 +157,7 @@ public final class AccessLogImpact {
         return inc;
     }
 
-    /** Failing entries whose request was past {@link #MAX_REQUESTS} distinct ones: in the totals only. */
+    /** Failing entries whose request was past {@link dev.faultline.Limits#ACCESS_LOG_REQUESTS} distinct ones: in the totals only. */
     public long untracked() {
         return untracked;
     }

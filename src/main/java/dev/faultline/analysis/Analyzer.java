@@ -17,7 +17,6 @@ import java.util.Set;
  */
 public final class Analyzer {
     /** Incidents kept in full; a crash loop or a 500 storm beyond this is counted, not stored. */
-    public static final int MAX_INCIDENTS = 200;
     private static final Set<String> FATAL = Set.of("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT", "SIGSYS", "SIGTRAP");
 
     private final TraceModel model = new TraceModel();
@@ -89,7 +88,7 @@ public final class Analyzer {
             inc.openFiles = new HashMap<>();
             inc.windowStartSeq = -1;
         }
-        if (incidents.size() < MAX_INCIDENTS) {
+        if (incidents.size() < dev.faultline.Limits.INCIDENTS) {
             incidents.add(inc);
         }
     }
@@ -223,7 +222,7 @@ public final class Analyzer {
     private void forgetDeadCrash(int pid) {
         crashByProcess.remove(pid);
         Incident stale = killedWithoutSignal.remove(pid);
-        if (stale != null && incidents.size() < MAX_INCIDENTS) {
+        if (stale != null && incidents.size() < dev.faultline.Limits.INCIDENTS) {
             incidents.add(stale);
         }
     }
@@ -388,7 +387,7 @@ public final class Analyzer {
     }
 
     private Incident newIncident(Incident.Kind kind, ThreadState t, TraceEvent e) {
-        if (incidents.size() >= MAX_INCIDENTS) {
+        if (incidents.size() >= dev.faultline.Limits.INCIDENTS) {
             droppedIncidents++;
             return null;
         }
@@ -487,7 +486,7 @@ public final class Analyzer {
                     match = inc;
                 }
             }
-            if (match == null && incidents.size() < MAX_INCIDENTS) {
+            if (match == null && incidents.size() < dev.faultline.Limits.INCIDENTS) {
                 match = new Incident(Incident.Kind.CRASH, c.pid, c.tid, "live", 0,
                         "--- " + c.signal + " {si_code=" + c.siCode + "} --- (captured live)");
                 match.signal = c.signal;
@@ -583,7 +582,7 @@ public final class Analyzer {
         joinCores();
         for (Map.Entry<Integer, Incident> k : killedWithoutSignal.entrySet()) {
             Incident signalled = crashByProcess.get(k.getKey());
-            if (signalled == null && incidents.size() < MAX_INCIDENTS) {
+            if (signalled == null && incidents.size() < dev.faultline.Limits.INCIDENTS) {
                 incidents.add(k.getValue());
             } else if (signalled != null && signalled.outcome == null) {
                 signalled.outcome = k.getValue().outcome;

@@ -15,8 +15,6 @@ import java.util.OptionalInt;
  * no traced incident matches, the entry is an incident of its own.
  */
 public final class ErrorLogEvidence {
-    /** Log-born incidents kept at most; a log of a 500 storm is counted past this. */
-    static final int MAX_LOG_INCIDENTS = 50;
 
     private final Path root;
     private final List<Finding> findings = new ArrayList<>();
@@ -37,7 +35,7 @@ public final class ErrorLogEvidence {
         if (f == null || f.kind() == ErrorLogFinding.Kind.LIFECYCLE) {
             return;
         }
-        if (findings.size() >= MAX_LOG_INCIDENTS * 4) {
+        if (findings.size() >= dev.faultline.Limits.LOG_INCIDENTS * 4) {
             dropped++;
             return;
         }
@@ -148,7 +146,7 @@ public final class ErrorLogEvidence {
             Incident match = sameRequest(traced, f);
             if (match != null) {
                 join(match, f);
-            } else if (out.size() < MAX_LOG_INCIDENTS && !duplicate(out, f)) {
+            } else if (out.size() < dev.faultline.Limits.LOG_INCIDENTS && !duplicate(out, f)) {
                 out.add(incidentOf(f));
             } else {
                 dropped++;

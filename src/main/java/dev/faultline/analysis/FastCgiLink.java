@@ -20,8 +20,6 @@ import java.util.Map;
  * that address. Anything less certain is no link: the incident then gets a hint to trace the FastCGI server too.
  */
 final class FastCgiLink {
-    /** Failing worker windows kept; a worker that serves millions of good requests keeps none. */
-    static final int MAX_WINDOWS = 256;
 
     /** One FastCGI request as a worker served it. */
     static final class Window {
@@ -85,7 +83,7 @@ final class FastCgiLink {
         w.activities = acts;
         w.endTimeNs = lastTimeNs;
         failing.addLast(w);
-        if (failing.size() > MAX_WINDOWS) {
+        if (failing.size() > dev.faultline.Limits.FASTCGI_WINDOWS) {
             failing.removeFirst();
         }
     }

@@ -73,8 +73,6 @@ public final class Tracer implements Runnable {
     private static final int MAX_ARGV = 64;
     private static final String NO_PERMISSION = "permission denied; ptrace needs root, or CAP_SYS_PTRACE, or the same "
             + "user with kernel.yama.ptrace_scope 0 (run: sudo faultline attach PID)";
-    /** Crash captures kept per session (a crash loop beyond this is still traced and logged). */
-    private static final int MAX_CAPTURES = 32;
 
     private static final class Tracee {
         final int tid;
@@ -627,7 +625,7 @@ public final class Tracer implements Runnable {
         boolean kernel = code > 0;
         boolean selfAbort = sig == LinuxNames.SIGABRT && code <= 0 && (int) u0 == t.tgid;
         if (LinuxNames.isFault(sig) && (kernel || selfAbort) && !crashedProcesses.contains(t.tgid)
-                && crashes < MAX_CAPTURES && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
+                && crashes < dev.faultline.Limits.CRASH_CAPTURES && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
             crashedProcesses.add(t.tgid);
             crashes++;
             CrashCapture c = CrashCollector.collect(proc, pt, t.tid, t.tgid, sig, code, u0, regs, now);

@@ -21,8 +21,6 @@ final class AccessLogWatch extends LogTail {
     static final long GRACE_NANOS = 500_000_000L;
     /** An error-log incident this recent explains a 5xx (both logs are polled, each every {@link #POLL_MS}). */
     static final long EXPLAINED_WITHIN_NANOS = 3_000_000_000L;
-    /** Unexplained 5xx kept as incidents; the rest only counted. */
-    static final int MAX_INCIDENTS = 50;
 
     private record Pending(AccessLogEntry entry, long seenNanos) {
     }
@@ -93,7 +91,7 @@ final class AccessLogWatch extends LogTail {
             String what = "the requests of the next 30 s are traced in full, so the next one comes with its history";
             Incident inc = AccessLogImpact.unexplained(source, e, what);
             synchronized (this) {
-                if (unexplained.size() < MAX_INCIDENTS) {
+                if (unexplained.size() < dev.faultline.Limits.LOG_INCIDENTS) {
                     unexplained.add(inc);
                 }
             }

@@ -14,8 +14,6 @@ import java.nio.file.Path;
 abstract class LogTail implements Runnable {
     /** How often the file is looked at: a line is seen at most this much after it was written. */
     static final long POLL_MS = 100;
-    /** A longer line is skipped (the parsers' own bound). */
-    static final int MAX_LINE = 64 * 1024;
 
     final Path log;
     private volatile boolean stopped;
@@ -109,13 +107,13 @@ abstract class LogTail implements Runnable {
                 int nl;
                 while ((nl = pending.indexOf("\n", start)) >= 0) {
                     lineNo++;
-                    if (nl - start <= MAX_LINE && wanted(pending, start, nl)) {
+                    if (nl - start <= dev.faultline.Limits.LOG_LINE_BYTES && wanted(pending, start, nl)) {
                         line(lineNo, pending.substring(start, nl));
                     }
                     start = nl + 1;
                 }
                 pending.delete(0, start);
-                if (pending.length() > MAX_LINE) {
+                if (pending.length() > dev.faultline.Limits.LOG_LINE_BYTES) {
                     pending.setLength(0); // a line with no end in sight: dropped
                 }
             }

@@ -30,8 +30,6 @@ public final class FileActivity {
     /** Position in the thread's sequence of activities. */
     public long seq;
 
-    /** Evidence text kept per activity: enough to show, small enough for thousands of threads. */
-    public static final int MAX_TEXT = 400;
 
     public FileActivity(Kind kind, String path, String errno, String source, long line, String text, OpenFile file) {
         this.kind = kind;
@@ -46,6 +44,6 @@ public final class FileActivity {
     }
 
     public static String clip(String text) {
-        return text == null || text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT) + "...";
+        return text == null || text.length() <= dev.faultline.Limits.ACTIVITY_TEXT_CHARS ? text : text.substring(0, dev.faultline.Limits.ACTIVITY_TEXT_CHARS) + "...";
     }
 }

@@ -4,8 +4,6 @@ import java.nio.charset.StandardCharsets;
 
 /** One open file description as the trace shows it: what it is, who read how much, and what they read. */
 public final class OpenFile {
-    /** Content kept per suspect file; enough for any config file, bounded for a trace of huge files. */
-    public static final int MAX_CONTENT = 256 * 1024;
 
     public enum Kind { FILE, SOCKET, PIPE, OTHER }
 
@@ -81,7 +79,7 @@ public final class OpenFile {
             if (content == null) {
                 content = new StringBuilder();
             }
-            if (content.length() + text.length() > MAX_CONTENT) {
+            if (content.length() + text.length() > dev.faultline.Limits.FILE_CONTENT_CHARS) {
                 contentComplete = false;
             } else {
                 content.append(text);

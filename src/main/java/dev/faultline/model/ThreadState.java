@@ -6,8 +6,6 @@ import java.util.List;
 
 /** One thread and a bounded timeline of what it did with files. */
 public final class ThreadState {
-    /** Activities kept per thread; reads are merged, so this spans many requests or a whole config load. */
-    public static final int MAX_ACTIVITIES = 4096;
 
     public final int tid;
     public ProcessState process;
@@ -28,7 +26,7 @@ public final class ThreadState {
     public void add(FileActivity a) {
         a.seq = seq++;
         timeline.addLast(a);
-        if (timeline.size() > MAX_ACTIVITIES) {
+        if (timeline.size() > dev.faultline.Limits.TIMELINE_ACTIVITIES) {
             timeline.removeFirst();
         }
     }

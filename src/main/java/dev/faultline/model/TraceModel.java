@@ -14,15 +14,11 @@ import java.util.Map;
  * exit are dropped, so memory follows the number of live threads, not the length of the trace.
  */
 public final class TraceModel {
-    /** Decoded log or socket data kept per activity. */
-    static final int MAX_DATA = 4096;
 
     private final Map<Integer, ThreadState> threads = new HashMap<>();
     /** Whole configuration files as the trace showed them read (the last complete read of each), bounded. */
     private final Map<String, String> fileTexts = new java.util.LinkedHashMap<>();
     private long fileTextChars;
-    /** The configuration text kept from read buffers, at most (a -s 1024 trace of a real server holds far less). */
-    static final long MAX_FILE_TEXT_CHARS = 8L << 20;
 
     /**
      * Configuration files the trace showed being read whole (strace printed every byte, up to EOF), by path: the
@@ -37,7 +33,7 @@ public final class TraceModel {
             return;
         }
         String text = f.content();
-        if (text == null || fileTextChars + text.length() > MAX_FILE_TEXT_CHARS) {
+        if (text == null || fileTextChars + text.length() > dev.faultline.Limits.CONFIG_TEXT_CHARS) {
             return;
         }
         String old = fileTexts.put(f.path, text);
@@ -486,7 +482,7 @@ public final class TraceModel {
                 t.requestStartSeq = a.seq;
                 return a;
             }
-            String text = data == null ? "" : new String(data, 0, Math.min(data.length, MAX_DATA), StandardCharsets.ISO_8859_1);
+            String text = data == null ? "" : new String(data, 0, Math.min(data.length, dev.faultline.Limits.ACTIVITY_DATA_CHARS), StandardCharsets.ISO_8859_1);
             if (looksLikeRequest(text)) {
                 int eol = text.indexOf('\r');
                 t.requestLine = eol > 0 ? text.substring(0, eol) : text.length() > 200 ? text.substring(0, 200) : text;
@@ -523,7 +519,7 @@ public final class TraceModel {
         FdRef ref = FdRef.parse(e.arg(0));
         OpenFile f = fileOf(p, e.arg(0), e);
         byte[] data = buf == null ? null : CString.bytes(buf);
-        String text = data == null ? "" : new String(data, 0, Math.min(data.length, MAX_DATA), StandardCharsets.UTF_8);
+        String text = data == null ? "" : new String(data, 0, Math.min(data.length, dev.faultline.Limits.ACTIVITY_DATA_CHARS), StandardCharsets.UTF_8);
         boolean socket = (f != null && f.kind == OpenFile.Kind.SOCKET) || ref.isSocket();
         if (socket) {
             learnSocket(f, ref, data);
@@ -646,7 +642,7 @@ public final class TraceModel {
         StringBuilder out = new StringBuilder();
         boolean truncated = false;
         int i = arg.indexOf('"');
-        while (i >= 0 && out.length() < MAX_DATA) {
+        while (i >= 0 && out.length() < dev.faultline.Limits.ACTIVITY_DATA_CHARS) {
             int end = CallText.skipString(arg, i);
             String s = arg.substring(i, end);
             out.append(s, 1, Math.max(1, s.length() - 1));

@@ -14,11 +14,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * Streams the lines of a plain, gzip-compressed or stdin trace with bounded memory. Lines are decoded as
  * ISO-8859-1 (a byte-for-byte copy: strace escapes what it prints, and {@link CString} turns escapes and raw
- * bytes back into UTF-8 text). A line longer than {@link #MAX_LINE} keeps its first MAX_LINE characters and is
+ * bytes back into UTF-8 text). A line longer than {@link dev.faultline.Limits#TRACE_LINE_BYTES} keeps its first TRACE_LINE_BYTES characters and is
  * flagged, so a 10 MB line never costs 10 MB of heap per copy.
  */
 public final class LineSource implements Closeable {
-    public static final int MAX_LINE = 1 << 20;
     private static final int BUF = 1 << 16;
 
     private final InputStream in;
@@ -154,10 +153,10 @@ public final class LineSource implements Closeable {
             int end = nl < 0 ? limit : nl;
             int chunk = end - start;
             if (!oversized) {
-                int room = MAX_LINE - len;
+                int room = dev.faultline.Limits.TRACE_LINE_BYTES - len;
                 int take = Math.min(room, chunk);
                 if (len + take > line.length) {
-                    byte[] bigger = new byte[Math.min(MAX_LINE, Math.max(line.length * 2, len + take))];
+                    byte[] bigger = new byte[Math.min(dev.faultline.Limits.TRACE_LINE_BYTES, Math.max(line.length * 2, len + take))];
                     System.arraycopy(line, 0, bigger, 0, len);
                     line = bigger;
                 }

@@ -5,8 +5,6 @@ import java.util.List;
 
 /** What a parse saw, line by line: nothing is dropped silently. */
 public final class ParseStats {
-    /** Cap on remembered unknown lines; the count keeps going. */
-    public static final int MAX_SAMPLES = 20;
 
     public long lines;
     public long blankLines;
@@ -35,7 +33,7 @@ public final class ParseStats {
 
     void unknown(String source, long lineNo, String text) {
         unknownLines++;
-        if (unknownSamples.size() < MAX_SAMPLES) {
+        if (unknownSamples.size() < dev.faultline.Limits.UNKNOWN_SAMPLES) {
             String t = text.length() > 160 ? text.substring(0, 160) + "…" : text;
             unknownSamples.add(source + ":" + lineNo + ": " + t);
         }
@@ -66,7 +64,7 @@ public final class ParseStats {
         }
         cutCompressedSources.addAll(o.cutCompressedSources);
         for (String s : o.unknownSamples) {
-            if (unknownSamples.size() < MAX_SAMPLES) {
+            if (unknownSamples.size() < dev.faultline.Limits.UNKNOWN_SAMPLES) {
                 unknownSamples.add(s);
             }
         }

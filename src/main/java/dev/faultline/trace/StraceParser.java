@@ -20,8 +20,6 @@ import java.util.Set;
  * is traced), {@code "N<comm> "} with -Y, and absent with -ff (the pid is in the file name).
  */
 public final class StraceParser implements Closeable {
-    /** Events held while the pid of unprefixed lines is unknown, before giving up and reporting them as tid 0. */
-    private static final int MAX_UNRESOLVED = 100_000;
 
     private final LineSource src;
     private final String sourceName;
@@ -557,7 +555,7 @@ public final class StraceParser implements Closeable {
         frameTarget = e;
         if (fixedPid == 0 && (e.tid == 0 || !unresolved.isEmpty())) {
             unresolved.add(e);
-            if (unresolved.size() > MAX_UNRESOLVED) {
+            if (unresolved.size() > dev.faultline.Limits.UNRESOLVED_CALLS) {
                 flushUnresolved();
             }
         } else {

@@ -428,13 +428,13 @@ class StraceParserFuzzTest {
             }
             csv.flush();
             ParseStats stats = set.stats();
-            assertTrue(stats.unknownSamples.size() <= ParseStats.MAX_SAMPLES);
+            assertTrue(stats.unknownSamples.size() <= dev.faultline.Limits.UNKNOWN_SAMPLES);
             if (!anyGzip) {
                 // each line yields at most two events (a call plus one it displaced), plus what was pending at the end
                 assertTrue(events <= 2 * physicalLines + 2, events + " events from " + physicalLines + " lines");
             }
             List<Incident> incidents = analyzer.finish();
-            assertTrue(incidents.size() <= Analyzer.MAX_INCIDENTS);
+            assertTrue(incidents.size() <= dev.faultline.Limits.INCIDENTS);
             for (Incident inc : incidents) {
                 assertNotNull(inc.verdict, "every reported incident has a verdict");
             }

@@ -17,12 +17,10 @@ import java.util.function.Consumer;
  * whatever the log's size. A line that does not match the expected format is tried against Debian's
  * formats that carry a status and a time (vhost_combined, combined, common: many sites log combined whatever
  * the config is believed to say) and is counted unparsed only when none matches. Binary lines, lines cut
- * short and lines over {@link #MAX_LINE_BYTES} are counted in {@link Stats} and skipped; nothing throws.
+ * short and lines over {@link dev.faultline.Limits#LOG_LINE_BYTES} are counted in {@link Stats} and skipped; nothing throws.
  */
 public final class AccessLogParser {
 
-    /** A line longer than this is skipped (counted as too long); the rest of the log is still read. */
-    public static final int MAX_LINE_BYTES = 64 * 1024;
 
     /** What the parse saw besides the entries it handed out. */
     public static final class Stats {
@@ -70,11 +68,11 @@ public final class AccessLogParser {
                     finishLine(line, length, overflow, stats, sink);
                     length = 0;
                     overflow = false;
-                } else if (length >= MAX_LINE_BYTES) {
+                } else if (length >= dev.faultline.Limits.LOG_LINE_BYTES) {
                     overflow = true;
                 } else {
                     if (length == line.length) {
-                        line = Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_BYTES));
+                        line = Arrays.copyOf(line, Math.min(line.length * 2, dev.faultline.Limits.LOG_LINE_BYTES));
                     }
                     line[length++] = (byte) b;
                 }

@@ -24,12 +24,10 @@ import org.apache.commons.compress.compressors.zstandard.ZstdCompressorInputStre
  * ErrorLogFormat, so its logs are in it) and formats with httpd's source location ({@code %F: } as in
  * {@code [%{u}t] [%-m:%l] [pid %P:tid %T] %7F: %E: [client\ %a] %M}): bracketed fields come first and
  * whichever of them a line has are read. Lines that are not error-log lines (binary, cut short,
- * over {@link #MAX_LINE_BYTES}) are counted in {@link Stats} and skipped; nothing throws for bad input.
+ * over {@link dev.faultline.Limits#LOG_LINE_BYTES}) are counted in {@link Stats} and skipped; nothing throws for bad input.
  */
 public final class ErrorLogParser {
 
-    /** A line longer than this is skipped (counted as too long); the rest of the log is still read. */
-    public static final int MAX_LINE_BYTES = 64 * 1024;
 
     /** What the parse saw besides the entries it handed out. */
     public static final class Stats {
@@ -91,11 +89,11 @@ public final class ErrorLogParser {
                     finishLine(line, length, overflow, stats, sink);
                     length = 0;
                     overflow = false;
-                } else if (length >= MAX_LINE_BYTES) {
+                } else if (length >= dev.faultline.Limits.LOG_LINE_BYTES) {
                     overflow = true;
                 } else {
                     if (length == line.length) {
-                        line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, MAX_LINE_BYTES));
+                        line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, dev.faultline.Limits.LOG_LINE_BYTES));
                     }
                     line[length++] = (byte) b;
                 }

@@ -120,7 +120,7 @@ class ErrorLogParserTest {
         bytes.writeBytes("not a log line\n".getBytes());
         bytes.writeBytes(new byte[] {1, 0, 2, '\n'});
         bytes.writeBytes("[Tue Nov 24 06:47:17 2026] [core:error] [pid 1] ".getBytes());
-        bytes.writeBytes("x".repeat(ErrorLogParser.MAX_LINE_BYTES + 10).getBytes());
+        bytes.writeBytes("x".repeat(dev.faultline.Limits.LOG_LINE_BYTES + 10).getBytes());
         bytes.writeBytes("\n[Tue Nov 24 06:47:17 2026] [core:error] [pid 3] cut".getBytes());
         ErrorLogParser.Stats[] stats = new ErrorLogParser.Stats[1];
         List<ErrorLogEntry> entries = read(new ByteArrayInputStream(bytes.toByteArray()), stats);
