@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Finds the anchors in a stream of events (crashes and HTTP 5xx answers), snapshots the anchoring thread's
@@ -17,7 +16,6 @@ import java.util.Set;
  */
 public final class Analyzer {
     /** Incidents kept in full; a crash loop or a 500 storm beyond this is counted, not stored. */
-    private static final Set<String> FATAL = Set.of("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT", "SIGSYS", "SIGTRAP");
 
     private final TraceModel model = new TraceModel();
     private final List<Incident> incidents = new ArrayList<>();
@@ -315,11 +313,10 @@ public final class Analyzer {
             }
             return;
         }
-        if (!FATAL.contains(e.signal)) {
+        if (!dev.faultline.linux.CrashSignals.isFault(e.signal)) {
             return;
         }
-        boolean kernel = code.equals("SI_KERNEL") || code.startsWith("SEGV_") || code.startsWith("BUS_")
-                || code.startsWith("ILL_") || code.startsWith("FPE_") || code.startsWith("TRAP_") || code.startsWith("SYS_");
+        boolean kernel = dev.faultline.linux.CrashSignals.kernelGenerated(code);
         Incident existing = crashByProcess.get(tgid);
         if (existing != null) {
             if (existing.tid == e.tid && code.equals("SI_KERNEL") && "SIGSEGV".equals(e.signal)) {
@@ -334,8 +331,7 @@ public final class Analyzer {
             markDying(existing, e);
             return;
         }
-        boolean selfSent = !kernel && (parseInt(si.get("si_pid")) == tgid || parseInt(si.get("si_pid")) == e.tid);
-        if (!kernel && !selfSent) {
+        if (!dev.faultline.linux.CrashSignals.isCrash(true, kernel, parseInt(si.get("si_pid")), tgid, e.tid)) {
             return; // someone else sent a fatal signal: not a crash of this process's own making
         }
         ThreadState t = model.thread(e.tid);
@@ -356,7 +352,7 @@ public final class Analyzer {
 
     private void killed(TraceEvent e, int tgid) {
         Incident inc = crashByProcess.get(tgid);
-        if (inc == null && threadGroups == null && FATAL.contains(e.signal) && sameDeath(e)
+        if (inc == null && threadGroups == null && dev.faultline.linux.CrashSignals.isFault(e.signal) && sameDeath(e)
                 && model.joinProcess(e.tid, dying.pid)) {
             // no clone line placed this thread, but it died with the crashing process: it was one of its threads
             inc = dying;
@@ -364,10 +360,10 @@ public final class Analyzer {
             inc.burstThreads.add(e.tid);
             joinedByDeath.put(e.tid, inc);
         }
-        if (inc != null && FATAL.contains(e.signal)) {
+        if (inc != null && dev.faultline.linux.CrashSignals.isFault(e.signal)) {
             markDying(inc, e);
         }
-        if (inc == null && FATAL.contains(e.signal)) {
+        if (inc == null && dev.faultline.linux.CrashSignals.isFault(e.signal)) {
             inc = killedWithoutSignal.get(tgid);
             if (inc == null) {
                 // No signal line yet: -e signal filtering, -qq, or a -ff file set read one file at a time, where the

@@ -622,9 +622,10 @@ public final class Tracer implements Runnable {
         if (!t.beforeExec || sig != LinuxNames.SIGCONT) {
             emit(new LiveRecord.Signal(t.tid, now, sig, code, errno, u0, u1));
         }
-        boolean kernel = code > 0;
-        boolean selfAbort = sig == LinuxNames.SIGABRT && code <= 0 && (int) u0 == t.tgid;
-        if (LinuxNames.isFault(sig) && (kernel || selfAbort) && !crashedProcesses.contains(t.tgid)
+        // si_pid is the first word of the union for a signal some process sent
+        boolean crash = dev.faultline.linux.CrashSignals.isCrash(dev.faultline.linux.CrashSignals.isFault(sig),
+                dev.faultline.linux.CrashSignals.kernelGenerated(code), (int) u0, t.tgid, t.tid);
+        if (crash && !crashedProcesses.contains(t.tgid)
                 && crashes < dev.faultline.Limits.CRASH_CAPTURES && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
             crashedProcesses.add(t.tgid);
             crashes++;

@@ -37,7 +37,7 @@ public final class RunCommand implements Callable<Integer> {
         }
         if (WaitStatus.signaled(s)) {
             int sig = WaitStatus.termSig(s);
-            if (LinuxNames.isFault(sig)) {
+            if (dev.faultline.linux.CrashSignals.isFault(sig)) {
                 System.err.println("faultline: the command crashed: killed by " + LinuxNames.signal(sig)
                         + (WaitStatus.coreDumped(s) ? " (core dumped)" : ""));
                 return ExitCodes.CRASHED;

@@ -97,12 +97,6 @@ public final class LinuxNames {
         return errno >= 512 && errno <= 516;
     }
 
-    /** True for signals whose default action dumps core: the ones a crash is made of. */
-    public static boolean isFault(int sig) {
-        return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE || sig == SIGABRT || sig == SIGSYS
-                || sig == SIGTRAP;
-    }
-
     public static String siCode(int sig, int code) {
         switch (code) {
             case 0: return "SI_USER";

@@ -102,7 +102,7 @@ public final class ConfigTestRunner {
         if (WaitStatus.signaled(status)) {
             int sig = WaitStatus.termSig(status);
             String name = LinuxNames.signal(sig);
-            if (LinuxNames.isFault(sig)) {
+            if (dev.faultline.linux.CrashSignals.isFault(sig)) {
                 return new ConfigTestResult(ConfigTestResult.Outcome.CRASHED, 128 + sig, name, firstFault(crashes), output);
             }
             return new ConfigTestResult(ConfigTestResult.Outcome.FAILED, 128 + sig, name, null, output);
