@@ -1,6 +1,5 @@
 package dev.faultline.cli;
 
-import dev.faultline.trace.TraceInputException;
 
 /** Exit codes of every faultline command; documented in docs/cli.md (the one numbered table), README.md and docs/json.md. */
 public final class ExitCodes {
@@ -43,39 +42,23 @@ public final class ExitCodes {
     private ExitCodes() {
     }
 
-    public static int of(dev.faultline.capture.AttachException.Reason reason) {
-        switch (reason) {
-            case PERMISSION: return NO_PERMISSION;
+    /** The one mapping from why an input could not be used to the exit code that says so. */
+    public static int of(dev.faultline.InputFailure failure) {
+        switch (failure) {
+            case NOT_FOUND: case GONE: return NOT_FOUND;
+            case NO_PERMISSION: return NO_PERMISSION;
+            case IS_DIRECTORY: return IS_DIRECTORY;
+            case EMPTY: return EMPTY;
+            case NOT_A_TRACE: return NOT_A_TRACE;
             case ALREADY_TRACED: return ALREADY_TRACED;
             case SELF: return USAGE;
-            default: return NOT_FOUND;
-        }
-    }
-
-    public static int of(dev.faultline.core.CoreInputException.Reason reason) {
-        switch (reason) {
-            case NOT_FOUND: return NOT_FOUND;
-            case NO_PERMISSION: return NO_PERMISSION;
-            case IS_DIRECTORY: return IS_DIRECTORY;
-            case EMPTY: return EMPTY;
             case NOT_ELF: return NOT_ELF;
-            case NOT_CORE: return NOT_A_CORE;
-            case TRUNCATED: return CORE_TRUNCATED;
-            case CORRUPT: return CORE_CORRUPT;
+            case NOT_A_CORE: return NOT_A_CORE;
+            case CORE_TRUNCATED: return CORE_TRUNCATED;
+            case CORE_CORRUPT: return CORE_CORRUPT;
             case WRONG_ARCH: return WRONG_ARCH;
             case DECOMPRESS: return DECOMPRESS;
-            default: return IO_ERROR;
-        }
-    }
-
-    public static int of(TraceInputException.Reason reason) {
-        switch (reason) {
-            case NOT_FOUND: return NOT_FOUND;
-            case NO_PERMISSION: return NO_PERMISSION;
-            case IS_DIRECTORY: return IS_DIRECTORY;
-            case EMPTY: return EMPTY;
-            case BINARY: return NOT_A_TRACE;
-            default: return IO_ERROR;
+            case IO: default: return IO_ERROR;
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.faultline.cli;
 
 import dev.faultline.report.Terminal;
-import dev.faultline.trace.TraceInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -68,14 +67,8 @@ public final class Main implements Runnable {
         if (ex instanceof UserError) {
             code = ((UserError) ex).exitCode;
             msg = ex.getMessage();
-        } else if (ex instanceof dev.faultline.capture.AttachException) {
-            code = ExitCodes.of(((dev.faultline.capture.AttachException) ex).reason());
-            msg = ex.getMessage();
-        } else if (ex instanceof dev.faultline.core.CoreInputException) {
-            code = ExitCodes.of(((dev.faultline.core.CoreInputException) ex).reason);
-            msg = ex.getMessage();
-        } else if (ex instanceof TraceInputException) {
-            code = ExitCodes.of(((TraceInputException) ex).reason);
+        } else if (ex instanceof dev.faultline.InputException) {
+            code = ExitCodes.of(((dev.faultline.InputException) ex).failure);
             msg = ex.getMessage();
         } else if (ex instanceof UncheckedIOException || ex instanceof IOException) {
             code = ExitCodes.IO_ERROR;
