@@ -468,7 +468,7 @@ final class Scorer {
             if (a.kind != FileActivity.Kind.WRITE_LOG || a.data == null) {
                 continue;
             }
-            for (ErrorMessages.Named n : ErrorMessages.parse(a.data)) {
+            for (dev.faultline.httpd.errorlog.ErrorMessages.Named n : dev.faultline.httpd.errorlog.ErrorMessages.parse(a.data)) {
                 Candidate c = match(cands, n.path, inc.cwd);
                 Integer line = n.line;
                 if (line == null && n.directive != null) {

@@ -56,22 +56,13 @@ public record ErrorLogFinding(
      */
     public static final java.util.Set<String> PERMISSION_CODES = java.util.Set.of("AH00529", "AH00132", "AH00035");
 
-    private static final Pattern INVALID_COMMAND = Pattern.compile(
-            "^(/\\S+?): Invalid command '([^']+)'");
-    private static final Pattern HTACCESS_UNREADABLE = Pattern.compile("^(/\\S+?) pcfg_openfile: unable to check");
+    // what only the error log says (its AH codes); the message texts that name files are ErrorMessages'
     private static final Pattern PERMISSION_FILE = Pattern.compile("(?:access to \\S+ denied \\(filesystem path '([^']+)'\\)"
             + "|^(/\\S+?) pcfg_openfile)");
-    private static final Pattern SYNTAX_ERROR = Pattern.compile("Syntax error on line (\\d+) of (/\\S+?):");
-    // PHP Warning:  require(/srv/app/config.php): Failed to open stream: Permission denied in /srv/app/index.php on line 4
-    private static final Pattern INCLUDE_DENIED = Pattern.compile("PHP Warning:\\s+(?:require|include)(?:_once)?\\(([^)]+)\\): "
-            + "[Ff]ailed to open stream: Permission denied in (/\\S+?) on line (\\d+)");
-    private static final Pattern FAILED_REQUIRED = Pattern.compile(
-            "Failed opening required '([^']*)'.*? in (\\S+?)(?::(\\d+)| on line (\\d+))");
-    private static final Pattern PHP_FATAL = Pattern.compile("PHP (?:Fatal error|Parse error):\\s+.*? in (/\\S+?)"
-            + "(?::(\\d+)| on line (\\d+))");
+    // "Failed opening required 'X' (include_path=...) in Unknown on line 0": PHP's auto_prepend_file/auto_append_file
+    private static final Pattern REQUIRED_BY_NOBODY = Pattern.compile("Failed opening required '[^']*'.*? in Unknown on line 0");
     private static final Pattern CHILD_SIGNAL = Pattern.compile(
             "child pid (\\d+) exit signal [^,]*(?:, possible coredump in (\\S+))?");
-    private static final Pattern CANNOT_LOAD = Pattern.compile("Cannot load (\\S+) into server");
 
     /** The finding of one entry; empty when the message is not one faultline knows. */
     public static Optional<ErrorLogFinding> of(ErrorLogEntry entry) {
@@ -83,12 +74,10 @@ public record ErrorLogFinding(
         }
         String ah = entry.ahCode().orElse("");
         Matcher m;
-        if ((m = INVALID_COMMAND.matcher(message)).find()) {
-            return Optional.of(new ErrorLogFinding(Kind.CONFIG, Optional.of(m.group(1)), OptionalInt.empty(),
-                    Optional.of(m.group(2)), OptionalLong.empty(), Optional.empty()));
-        }
-        if ((m = SYNTAX_ERROR.matcher(message)).find()) {
-            return Optional.of(fileLine(Kind.CONFIG, m.group(2), m.group(1)));
+        if ((ah.equals("AH00051") || ah.equals("AH00052")) && (m = CHILD_SIGNAL.matcher(message)).find()) {
+            return Optional.of(new ErrorLogFinding(Kind.CRASH, Optional.empty(), OptionalInt.empty(),
+                    Optional.empty(), OptionalLong.of(Long.parseLong(m.group(1))),
+                    Optional.ofNullable(m.group(2))));
         }
         if (PERMISSION_CODES.contains(ah)) {
             Matcher file = PERMISSION_FILE.matcher(message);
@@ -101,45 +90,30 @@ public record ErrorLogFinding(
             return Optional.of(new ErrorLogFinding(Kind.PERMISSION, named, OptionalInt.empty(), Optional.empty(),
                     OptionalLong.empty(), Optional.empty()));
         }
-        if ((m = INCLUDE_DENIED.matcher(message)).find()) {
-            return Optional.of(new ErrorLogFinding(Kind.PERMISSION, Optional.of(m.group(1)), OptionalInt.empty(), Optional.empty(),
-                    OptionalLong.empty(), Optional.empty(), Optional.of(m.group(2) + ":" + m.group(3))));
+        if (REQUIRED_BY_NOBODY.matcher(message).find()) {
+            // no script included it: PHP's auto_prepend_file/auto_append_file did, and the log cannot say where that is set
+            return Optional.of(new ErrorLogFinding(Kind.MISSING_INCLUDE, Optional.empty(), OptionalInt.empty(), Optional.empty(),
+                    OptionalLong.empty(), Optional.empty()));
         }
-        if ((m = FAILED_REQUIRED.matcher(message)).find()) {
-            if (m.group(2).equals("Unknown")) {
-                // "in Unknown on line 0": no script included it; PHP's auto_prepend_file/auto_append_file did
-                return Optional.of(new ErrorLogFinding(Kind.MISSING_INCLUDE, Optional.empty(), OptionalInt.empty(), Optional.empty(),
-                        OptionalLong.empty(), Optional.empty()));
+        for (ErrorMessages.Named n : ErrorMessages.parse(message)) {
+            Kind kind = switch (n.says) {
+                case CONFIG -> Kind.CONFIG;
+                case MISSING -> Kind.MISSING_INCLUDE;
+                case PERMISSION -> Kind.PERMISSION;
+                case MODULE -> Kind.MODULE_LOAD;
+                case CODE -> Kind.PHP_CODE;
+                case FILE -> null; // "an error in F": a warning or notice, not a failure the log explains
+            };
+            if (kind != null) {
+                return Optional.of(new ErrorLogFinding(kind, Optional.of(n.path),
+                        n.line == null ? OptionalInt.empty() : OptionalInt.of(n.line), Optional.ofNullable(n.directive),
+                        OptionalLong.empty(), Optional.empty(), Optional.ofNullable(n.includer)));
             }
-            return Optional.of(fileLine(Kind.MISSING_INCLUDE, m.group(2), m.group(3) != null ? m.group(3) : m.group(4)));
-        }
-        if ((m = PHP_FATAL.matcher(message)).find()) {
-            return Optional.of(fileLine(Kind.PHP_CODE, m.group(1), m.group(2) != null ? m.group(2) : m.group(3)));
-        }
-        if ((ah.equals("AH00051") || ah.equals("AH00052")) && (m = CHILD_SIGNAL.matcher(message)).find()) {
-            return Optional.of(new ErrorLogFinding(Kind.CRASH, Optional.empty(), OptionalInt.empty(),
-                    Optional.empty(), OptionalLong.of(Long.parseLong(m.group(1))),
-                    Optional.ofNullable(m.group(2))));
-        }
-        if ((m = CANNOT_LOAD.matcher(message)).find()) {
-            return Optional.of(new ErrorLogFinding(Kind.MODULE_LOAD, Optional.of(m.group(1)), OptionalInt.empty(),
-                    Optional.empty(), OptionalLong.empty(), Optional.empty()));
         }
         if (ah.equals("AH00060") || ah.equals("AH00171")) {
             return Optional.of(new ErrorLogFinding(Kind.LIFECYCLE, Optional.empty(), OptionalInt.empty(),
                     Optional.empty(), OptionalLong.empty(), Optional.empty()));
         }
         return Optional.empty();
-    }
-
-    private static ErrorLogFinding fileLine(Kind kind, String file, String line) {
-        OptionalInt number = OptionalInt.empty();
-        try {
-            number = line == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(line));
-        } catch (NumberFormatException tooBig) {
-            // a line number past int range is not one; the file still stands
-        }
-        return new ErrorLogFinding(kind, Optional.of(file), number, Optional.empty(), OptionalLong.empty(),
-                Optional.empty());
     }
 }

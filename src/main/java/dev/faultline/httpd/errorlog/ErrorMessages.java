@@ -1,15 +1,35 @@
-package dev.faultline.analysis;
+package dev.faultline.httpd.errorlog;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Messages that name the culprit outright (Apache, PHP and confsrv forms, BRIEF §2). */
+/**
+ * Messages that name the culprit outright (Apache, PHP and confsrv forms, BRIEF §2): the one place that knows their
+ * texts, for the error-log writes a trace shows (the Scorer) and for the error log itself ({@link ErrorLogFinding}).
+ */
 public final class ErrorMessages {
+
+    /** What a message says about the file it names. */
+    public enum Says {
+        /** a directive or syntax error in a configuration file or .htaccess */
+        CONFIG,
+        /** it includes (or loads) a file that is not there */
+        MISSING,
+        /** the server may not read it */
+        PERMISSION,
+        /** a module that cannot be loaded */
+        MODULE,
+        /** a PHP error in the site's own code */
+        CODE,
+        /** only that an error is at that file (and line) */
+        FILE
+    }
 
     /** A file (and maybe a line, or a directive to look for) named by a message. */
     public static final class Named {
+        public Says says;
         public final String path;
         public final Integer line;
         public final String directive;
@@ -46,6 +66,11 @@ public final class ErrorMessages {
     private ErrorMessages() {
     }
 
+    private static Named says(Says says, Named n) {
+        n.says = says;
+        return n;
+    }
+
     /** A line number from a message, or null when it is too long to be one (no file has 2^31 lines). */
     private static Integer lineNumber(String digits) {
         return digits.length() > 9 ? null : Integer.valueOf(digits);
@@ -58,15 +83,15 @@ public final class ErrorMessages {
         }
         Matcher m = INVALID_COMMAND.matcher(text);
         while (m.find()) {
-            out.add(new Named(m.group(1), null, m.group(2), "Invalid command '" + m.group(2) + "'", false, false));
+            out.add(says(Says.CONFIG, new Named(m.group(1), null, m.group(2), "Invalid command '" + m.group(2) + "'", false, false)));
         }
         m = NOT_ALLOWED.matcher(text);
         while (m.find()) {
-            out.add(new Named(m.group(1), null, m.group(2), m.group(2) + " not allowed here", false, false));
+            out.add(says(Says.CONFIG, new Named(m.group(1), null, m.group(2), m.group(2) + " not allowed here", false, false)));
         }
         m = SYNTAX_ERROR.matcher(text);
         while (m.find()) {
-            out.add(new Named(m.group(2), lineNumber(m.group(1)), null, "Syntax error on line " + m.group(1), false, false));
+            out.add(says(Says.CONFIG, new Named(m.group(2), lineNumber(m.group(1)), null, "Syntax error on line " + m.group(1), false, false)));
         }
         m = PHP_IN_ON_LINE.matcher(text);
         boolean phpInclude = false;
@@ -77,26 +102,26 @@ public final class ErrorMessages {
                 // the included file exists but the server user may not read it: its mode is what to fix
                 Named n = new Named(m.group(1), null, null, "the server may not read it (Permission denied)", false, true);
                 n.includer = m.group(2) + ":" + m.group(3);
-                out.add(n);
+                out.add(says(Says.PERMISSION, n));
                 denied.add(m.group(1));
             } else {
-                out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false));
+                out.add(says(Says.MISSING, new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false)));
             }
         }
         m = PHP_REQUIRED.matcher(text);
         while (m.find()) {
             phpInclude = true;
             if (!denied.contains(m.group(1))) {
-                out.add(new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false));
+                out.add(says(Says.MISSING, new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false)));
             }
         }
         m = HTACCESS_PERM.matcher(text);
         while (m.find()) {
-            out.add(new Named(m.group(1), null, null, "unable to check htaccess file", false, true));
+            out.add(says(Says.PERMISSION, new Named(m.group(1), null, null, "unable to check htaccess file", false, true)));
         }
         m = CANNOT_LOAD.matcher(text);
         while (m.find()) {
-            out.add(new Named(m.group(1), null, null, "cannot load module", true, false));
+            out.add(says(Says.MODULE, new Named(m.group(1), null, null, "cannot load module", true, false)));
         }
         // a PHP error that is not a failed include is the application's: it names the script, not a config culprit
         boolean phpCode = !phpInclude && PHP_ERROR.matcher(text).find();
@@ -106,7 +131,7 @@ public final class ErrorMessages {
                 if (!m.group(1).equals("Unknown")) {
                     Named n = new Named(m.group(1), lineNumber(m.group(2)), null, phpCode ? "a PHP error in it" : "error in file", false, false);
                     n.code = phpCode;
-                    out.add(n);
+                    out.add(says(phpCode ? Says.CODE : Says.FILE, n));
                 }
             }
         }
@@ -115,7 +140,7 @@ public final class ErrorMessages {
             while (m.find()) {
                 Named n = new Named(m.group(1), lineNumber(m.group(2)), null, phpCode ? "a PHP error at it" : "error at file:line", false, false);
                 n.code = phpCode;
-                out.add(n);
+                out.add(says(phpCode ? Says.CODE : Says.FILE, n));
             }
         }
         return out;
