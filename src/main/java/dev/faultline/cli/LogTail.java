@@ -74,6 +74,7 @@ abstract class LogTail implements Runnable {
      */
     void drain(Thread runner) throws InterruptedException {
         stop();
+        runner.interrupt(); // out of its sleep now: the report waits for this
         runner.join(2 * POLL_MS + 1000);
         if (!runner.isAlive()) {
             pollOnce();
