@@ -12,14 +12,8 @@ import java.util.List;
  * writes it into the tracee and makes it call seccomp(2) itself.
  */
 public final class SeccompFilter {
-    /** The calls the model and engine use (files, fds, processes, sockets for HTTP status lines). */
-    static final List<String> TRACED = List.of("open", "openat", "openat2", "creat", "read", "pread64", "readv",
-            "preadv", "preadv2", "write", "pwrite64", "writev", "pwritev", "pwritev2", "sendto", "sendmsg",
-            "sendfile", "recvfrom", "close", "close_range", "dup", "dup2", "dup3", "fcntl", "stat", "lstat",
-            "newfstatat", "statx", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "chdir", "fchdir",
-            "execve", "execveat", "clone", "clone3", "fork", "vfork", "exit", "exit_group", "mmap", "connect",
-            "socket", "accept", "accept4", "pipe", "pipe2", "wait4", "kill", "tgkill", "rename", "unlink", "unlinkat",
-            "mkdir");
+    /** The calls the model and engine use: the syscall spec's (files, fds, processes, sockets for HTTP status lines). */
+    static final List<String> TRACED = dev.faultline.linux.SyscallSpec.engineNames();
 
     static final int AUDIT_ARCH_X86_64 = 0xc000003e;
     static final int RET_ALLOW = 0x7fff0000;

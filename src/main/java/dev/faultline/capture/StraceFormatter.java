@@ -19,24 +19,28 @@ import java.util.function.IntUnaryOperator;
  * table learned from opens and dups, and from /proc/PID/fd on a miss, as strace itself does.
  */
 public final class StraceFormatter {
+    /** Argument counts of the calls the syscall spec does not hold (it is the word for those it does). */
     private static final Map<String, Integer> ARITY = new HashMap<>();
 
+    static int arity(String name, int otherwise) {
+        dev.faultline.linux.SyscallSpec.Syscall spec = dev.faultline.linux.SyscallSpec.of(name);
+        return spec != null ? spec.arity() : ARITY.getOrDefault(name, otherwise);
+    }
+
     static {
-        String[] spec = {"0:getpid,gettid,getuid,geteuid,getgid,getegid,getppid,sched_yield,rt_sigreturn,fork,vfork,pause,sync,setsid",
-            "1:brk,close,dup,exit,exit_group,uname,set_tid_address,umask,alarm,fsync,fdatasync,chdir,fchdir,pipe,rmdir,unlink",
-            "2:munmap,fstat,stat,lstat,arch_prctl,set_robust_list,nanosleep,access,kill,shutdown,listen,dup2,pipe2,clock_gettime,gettimeofday,mkdir,getrlimit,setrlimit,rename,truncate,ftruncate,flock,creat,chmod,fchmod,eventfd2,epoll_create1,getcwd,clone3",
-            "3:read,write,open,lseek,mprotect,madvise,ioctl,readv,writev,socket,connect,accept,bind,getsockname,getpeername,fcntl,poll,getdents64,getrandom,tgkill,dup3,readlink,mincore,sendmsg,recvmsg,fchown,chown,lchown,execve,mkdirat,unlinkat,faccessat,close_range,sigaltstack",
-            "4:pread64,pwrite64,rt_sigaction,rt_sigprocmask,newfstatat,wait4,accept4,epoll_ctl,epoll_wait,sendfile,openat,clock_nanosleep,rseq,readlinkat,socketpair,faccessat2,openat2,prlimit64,timerfd_settime,splice",
-            "5:select,setsockopt,getsockopt,prctl,statx,mremap,clone,execveat,ppoll,waitid,process_vm_readv",
-            "6:mmap,futex,sendto,recvfrom,pselect6,epoll_pwait,preadv2,pwritev2,copy_file_range"};
+        String[] spec = {"0:getpid,gettid,getuid,geteuid,getgid,getegid,getppid,sched_yield,rt_sigreturn,pause,sync,setsid",
+            "1:brk,uname,set_tid_address,umask,alarm,fsync,fdatasync",
+            "2:munmap,fstat,arch_prctl,set_robust_list,nanosleep,shutdown,listen,clock_gettime,gettimeofday,getrlimit,setrlimit,ftruncate,flock,fchmod,eventfd2,epoll_create1,getcwd",
+            "3:lseek,mprotect,madvise,ioctl,getsockname,getpeername,poll,getdents64,getrandom,mincore,recvmsg,fchown,sigaltstack",
+            "4:rt_sigaction,rt_sigprocmask,epoll_ctl,epoll_wait,clock_nanosleep,rseq,socketpair,prlimit64,timerfd_settime,splice",
+            "5:select,setsockopt,getsockopt,prctl,mremap,ppoll,waitid,process_vm_readv",
+            "6:futex,pselect6,epoll_pwait,copy_file_range"};
         for (String s : spec) {
             int n = s.charAt(0) - '0';
             for (String name : s.substring(2).split(",")) {
                 ARITY.put(name, n);
             }
         }
-        ARITY.put("preadv", 4);
-        ARITY.put("pwritev", 4);
     }
 
     private final ProcFs proc;
@@ -146,7 +150,7 @@ public final class StraceFormatter {
         int start = sb.length();
         boolean decoded = args(r, name, tgid, a);
         if (!decoded) {
-            int n = ARITY.getOrDefault(name, 6);
+            int n = arity(name, 6);
             for (int i = 0; i < n; i++) {
                 if (i > 0) {
                     sb.append(", ");
@@ -443,7 +447,7 @@ public final class StraceFormatter {
             case "fcntl": case "ftruncate": case "flock": case "listen": case "shutdown": case "accept":
             case "accept4": case "sendfile": case "ioctl": case "fdatasync": case "fadvise64": {
                 fd(tgid, a[0]);
-                int n = ARITY.getOrDefault(name, 3);
+                int n = arity(name, 3);
                 for (int i = 1; i < n; i++) {
                     sb.append(", ");
                     if (name.equals("sendfile") && i == 1) {

@@ -917,79 +917,80 @@ public final class Tracer implements Runnable {
     }
 
     /** Copies what the decoder needs out of the tracee while it is stopped at syscall exit. */
+    /**
+     * Reads what the syscall spec says each argument points at (a path, the bytes written or read, a sockaddr...),
+     * at the syscall-exit stop, into the record.
+     */
     private void readOutputs(int tid, LiveRecord.Syscall r) {
-        String name = r.name;
+        dev.faultline.linux.SyscallSpec.Syscall spec = dev.faultline.linux.SyscallSpec.of(r.name);
+        if (spec == null || r.name.startsWith("execve")) {
+            return; // execve's path and argv were read at its entry: after an exec the old memory is gone
+        }
         long[] a = r.args;
         int cap = opt.stringCap;
-        switch (name) {
-            case "open": case "creat": case "stat": case "lstat": case "access": case "chdir": case "unlink":
-            case "mkdir": case "rmdir": case "truncate": case "chmod": case "chown": case "lchown":
-                r.path = readCString(tid, a[0]);
-                break;
-            case "readlink":
-                r.path = readCString(tid, a[0]);
-                r.buf = readBuf(tid, a[1], r.rval, Integer.MAX_VALUE);
-                r.bufLen = r.rval;
-                break;
-            case "readlinkat":
-                r.path = readCString(tid, a[1]);
-                r.buf = readBuf(tid, a[2], r.rval, Integer.MAX_VALUE);
-                r.bufLen = r.rval;
-                break;
-            case "openat": case "newfstatat": case "statx": case "faccessat": case "faccessat2": case "unlinkat":
-            case "mkdirat":
-                r.path = readCString(tid, a[1]);
-                break;
-            case "openat2":
-                r.path = readCString(tid, a[1]);
-                r.words = readWords(tid, a[2], 3);
-                break;
-            case "rename":
-                r.path = readCString(tid, a[0]);
-                r.path2 = readCString(tid, a[1]);
-                break;
-            case "read": case "pread64": case "recvfrom": case "recv":
-                r.bufLen = r.rval;
-                r.buf = readBuf(tid, a[1], r.rval, cap);
-                break;
-            case "write": case "pwrite64": case "sendto": case "send":
-                r.bufLen = a[2];
-                r.buf = readBuf(tid, a[1], a[2], cap);
-                break;
-            case "readv": case "preadv": case "preadv2": case "writev": case "pwritev": case "pwritev2":
-                readIov(tid, r, name.contains("read") ? r.rval : Long.MAX_VALUE, cap);
-                break;
-            case "sendmsg": {
-                // struct msghdr: msg_name, msg_namelen, msg_iov, msg_iovlen (x86_64 offsets 0, 8, 16, 24)
-                long[] hdr = readWords(tid, a[1], 4);
-                if (hdr != null) {
-                    readIov(tid, r, hdr[2], hdr[3], Long.MAX_VALUE, cap);
+        List<dev.faultline.linux.SyscallSpec.Arg> roles = spec.args();
+        for (int i = 0; i < roles.size() && i < a.length; i++) {
+            long next = i + 1 < a.length ? a[i + 1] : 0;
+            switch (roles.get(i)) {
+                case PATH:
+                    if (r.path == null) {
+                        r.path = readCString(tid, a[i]);
+                    } else {
+                        r.path2 = readCString(tid, a[i]);
+                    }
+                    break;
+                case BUF_IN:
+                    r.bufLen = next;
+                    r.buf = readBuf(tid, a[i], next, cap);
+                    break;
+                case BUF_OUT:
+                    r.bufLen = r.rval;
+                    r.buf = readBuf(tid, a[i], r.rval, cap);
+                    break;
+                case LINK_OUT:
+                    r.buf = readBuf(tid, a[i], r.rval, Integer.MAX_VALUE);
+                    r.bufLen = r.rval;
+                    break;
+                case IOV_IN:
+                    readIov(tid, r, a[i], next, Long.MAX_VALUE, cap);
+                    break;
+                case IOV_OUT:
+                    readIov(tid, r, a[i], next, r.rval, cap);
+                    break;
+                case MSGHDR_IN: {
+                    // struct msghdr: msg_name, msg_namelen, msg_iov, msg_iovlen (64-bit offsets 0, 8, 16, 24)
+                    long[] hdr = readWords(tid, a[i], 4);
+                    if (hdr != null) {
+                        readIov(tid, r, hdr[2], hdr[3], Long.MAX_VALUE, cap);
+                    }
+                    break;
                 }
-                break;
+                case SOCKADDR:
+                    r.buf = readBuf(tid, a[i], Math.min(next, 128), Integer.MAX_VALUE);
+                    r.bufLen = next;
+                    break;
+                case INT_PAIR_OUT:
+                    r.words = readInts(tid, a[i], 2);
+                    break;
+                case WAIT_STATUS_OUT:
+                    if (a[i] != 0 && r.rval > 0) {
+                        r.words = readInts(tid, a[i], 1);
+                    }
+                    break;
+                case OPEN_HOW:
+                    r.words = readWords(tid, a[i], 3);
+                    break;
+                case CLONE_ARGS:
+                    r.words = readWords(tid, a[i], 5);
+                    break;
+                case VALUE:
+                default:
+                    break;
             }
-            case "connect": case "bind":
-                r.buf = readBuf(tid, a[1], Math.min(a[2], 128), Integer.MAX_VALUE);
-                r.bufLen = a[2];
-                break;
-            case "pipe": case "pipe2":
-                r.words = readInts(tid, a[0], 2);
-                break;
-            case "socket": case "accept": case "accept4":
-                // the decoder runs later, when this fd number may already be reused: name it now
-                if (r.rval >= 0) {
-                    r.path = fdTarget(r.tid, (int) r.rval);
-                }
-                break;
-            case "wait4": case "waitpid":
-                if (a[1] != 0 && r.rval > 0) {
-                    r.words = readInts(tid, a[1], 1);
-                }
-                break;
-            case "clone3":
-                r.words = readWords(tid, a[0], 5); // flags, pidfd, child_tid, parent_tid, exit_signal
-                break;
-            default:
-                break;
+        }
+        if (spec.resultFd() && r.rval >= 0) {
+            // the decoder runs later, when this fd number may already be reused: name it now
+            r.path = fdTarget(r.tid, (int) r.rval);
         }
     }
 
@@ -1000,10 +1001,6 @@ public final class Tracer implements Runnable {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private void readIov(int tid, LiveRecord.Syscall r, long total, int cap) {
-        readIov(tid, r, r.args[1], r.args[2], total, cap);
     }
 
     /** The iovec array at {@code iovAddr} ({@code iovCount} entries, at most 8 read), as for readv/writev. */
