@@ -827,85 +827,20 @@ public final class Tracer implements Runnable {
 
     // ------------------------------------------------------------------------------------------------ seccomp
 
-    /**
-     * Makes the stopped launch shell install the filter itself: at a syscall-entry stop its registers are pointed
-     * at seccomp(SECCOMP_SET_MODE_FILTER) (and, without CAP_SYS_ADMIN, prctl(PR_SET_NO_NEW_PRIVS) first), with the
-     * program written below its stack pointer; then the original syscall is rewound (rip - 2, the length of the
-     * x86_64 syscall instruction) and runs as if nothing happened. On any failure tracing simply stays full.
-     */
+    /** Makes the stopped launch shell install the filter itself (see {@link SeccompInjector}); on failure tracing stays full. */
     private void injectFilter(Tracee t) {
-        int tid = t.tid;
-        NativeBuffer saved = new NativeBuffer(UserRegs.SIZE);
-        try {
-            pt.registers(tid, saved);
-            long rsp = saved.getLong(UserRegs.RSP);
-            byte[] prog = SeccompFilter.program(SeccompFilter.tracedNumbers(table));
-            long progAddr = (rsp - 16384 - prog.length) & ~15L; // well below the red zone, in mapped stack
-            long fprogAddr = progAddr - 16;
-            NativeBuffer m = new NativeBuffer(prog.length + 16);
-            m.setShort(0, (short) (prog.length / 8));
-            m.setLong(8, progAddr);
-            m.write(16, prog, 0, prog.length);
-            if (pt.writeMemory(tid, fprogAddr, m, prog.length + 16) != prog.length + 16) {
-                notes.add("seccomp filter not installed (could not write the program); tracing every syscall");
-                return;
-            }
-            boolean entry = true;
-            if (proc.status(tid).uid() != 0) {
-                long rc = inject(tid, saved, entry, 157, 38, 1); // prctl(PR_SET_NO_NEW_PRIVS, 1)
-                entry = false;
-                if (rc != 0) {
-                    notes.add("seccomp filter not installed (PR_SET_NO_NEW_PRIVS failed: " + rc + "); tracing every syscall");
-                    restore(tid, saved);
-                    return;
-                }
-            }
-            long rc = inject(tid, saved, entry, 317, 1, 0, fprogAddr); // seccomp(SET_MODE_FILTER, 0, &prog)
-            restore(tid, saved);
-            if (rc == 0) {
-                filterInstalled = true;
-            } else {
-                notes.add("seccomp filter not installed (seccomp returned " + rc + "); tracing every syscall");
-            }
-        } catch (NativeCallException | IOException | IllegalStateException e) {
-            notes.add("seccomp filter not installed (" + e.getMessage() + "); tracing every syscall");
+        SeccompInjector injector = SeccompInjector.forArch(table);
+        if (injector == null) {
+            notes.add("seccomp filter not installed (no injector for " + table.arch() + "); tracing every syscall");
+            return;
         }
-    }
-
-    /** Runs one syscall in the stopped tracee and returns its result; leaves it at that call's exit stop. */
-    private long inject(int tid, NativeBuffer saved, boolean atEntry, long nr, long... args) throws NativeCallException {
-        NativeBuffer r = new NativeBuffer(UserRegs.SIZE);
-        r.copyFrom(saved, (int) r.size());
-        int[] argRegs = {UserRegs.RDI, UserRegs.RSI,
-            UserRegs.RDX, UserRegs.R10,
-            UserRegs.R8, UserRegs.R9};
-        for (int i = 0; i < argRegs.length; i++) {
-            r.setLong(argRegs[i], i < args.length ? args[i] : 0);
-        }
-        if (atEntry) {
-            r.setLong(UserRegs.ORIG_RAX, nr); // the kernel reads the number from orig_rax here
-            pt.setRegisters(tid, r);
+        String failure = injector.install(pt, t.tid, SeccompFilter.program(SeccompFilter.tracedNumbers(table)),
+                tid -> proc.status(tid).uid() != 0, this::expectSyscallStop);
+        if (failure == null) {
+            filterInstalled = true;
         } else {
-            // at an exit stop: step back onto the syscall instruction and run it again with our number
-            r.setLong(UserRegs.RIP, saved.getLong(UserRegs.RIP) - 2);
-            r.setLong(UserRegs.RAX, nr);
-            pt.setRegisters(tid, r);
-            pt.syscall(tid, 0);
-            expectSyscallStop(tid);
+            notes.add("seccomp filter not installed (" + failure + "); tracing every syscall");
         }
-        pt.syscall(tid, 0);
-        expectSyscallStop(tid);
-        pt.registers(tid, r);
-        return r.getLong(UserRegs.RAX);
-    }
-
-    /** From an exit stop, rewinds onto the original syscall with its original number and arguments. */
-    private void restore(int tid, NativeBuffer saved) throws NativeCallException {
-        NativeBuffer r = new NativeBuffer(UserRegs.SIZE);
-        r.copyFrom(saved, (int) r.size());
-        r.setLong(UserRegs.RIP, saved.getLong(UserRegs.RIP) - 2);
-        r.setLong(UserRegs.RAX, saved.getLong(UserRegs.ORIG_RAX));
-        pt.setRegisters(tid, r);
     }
 
     private void expectSyscallStop(int tid) throws NativeCallException {
@@ -916,7 +851,6 @@ public final class Tracer implements Runnable {
         }
     }
 
-    /** Copies what the decoder needs out of the tracee while it is stopped at syscall exit. */
     /**
      * Reads what the syscall spec says each argument points at (a path, the bytes written or read, a sockaddr...),
      * at the syscall-exit stop, into the record.
