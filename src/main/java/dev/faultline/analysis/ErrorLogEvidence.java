@@ -294,7 +294,13 @@ public final class ErrorLogEvidence {
         c.includer = f.finding().includer().orElse(null);
         c.permission = f.finding().kind() == ErrorLogFinding.Kind.PERMISSION;
         c.missingInclude = f.finding().kind() == ErrorLogFinding.Kind.MISSING_INCLUDE;
-        c.add(new Evidence("error-log", Weights.ERROR_MESSAGE, "httpd's error log names it: " + f.entry().message())
+        String whose = switch (f.entry().level()) {
+            case "php-fpm" -> "php-fpm's log";
+            case "php" -> "PHP's error log";
+            case "stderr" -> "httpd's start-up output";
+            default -> "httpd's error log";
+        };
+        c.add(new Evidence("error-log", Weights.ERROR_MESSAGE, whose + " names it: " + f.entry().message())
                 .line(f.source(), f.entry().logLine(), f.entry().message()));
         return c;
     }

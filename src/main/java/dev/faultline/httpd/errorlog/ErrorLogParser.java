@@ -163,7 +163,11 @@ public final class ErrorLogParser {
             at = bracket.end();
         }
         if (time.isEmpty() || level.isEmpty()) {
-            return sawField ? Optional.empty() : startupLine(lineNumber, text);
+            Optional<ErrorLogEntry> php = phpLine(lineNumber, text);
+            if (php.isPresent() || sawField) {
+                return php;
+            }
+            return startupLine(lineNumber, text);
         }
         String rest = text.substring(at);
         Optional<String> source = Optional.empty();
@@ -239,6 +243,41 @@ public final class ErrorLogParser {
             message = message.substring(ahMatch.end());
         }
         return Optional.of(new ErrorLogEntry(lineNumber, time, program, "stderr", pid, -1, Optional.empty(), ah, Optional.empty(),
+                message.strip()));
+    }
+
+    // php-fpm's log: "[05-Dec-2026 17:32:26] WARNING: [pool www] child 21758 said into stderr: \"NOTICE: PHP message: ...\""
+    // PHP's own error_log: "[05-Dec-2026 17:32:26 UTC] PHP Warning:  require_once(...)"
+    private static final Pattern PHP_LOG = Pattern.compile("^\\[(\\d{2}-[A-Z][a-z]{2}-\\d{4} \\d{2}:\\d{2}:\\d{2})(?: ([\\w/+-]+))?\\] (.*)$");
+    private static final Pattern FPM_CHILD = Pattern.compile("^(\\w+): \\[pool ([^\\]]+)\\] child (\\d{1,9}) said into std(?:err|out): \"(.*?)\"?$");
+    private static final DateTimeFormatter PHP_TIME = DateTimeFormatter.ofPattern("dd-MMM-yyyy HH:mm:ss", Locale.ROOT);
+
+    /**
+     * A line of php-fpm's log (a worker's stderr, with its pid: where PHP's messages go when the pool catches its
+     * workers' output) or of PHP's own error_log. Level "php-fpm" or "php"; the message is PHP's.
+     */
+    private Optional<ErrorLogEntry> phpLine(long lineNumber, String text) {
+        Matcher m = PHP_LOG.matcher(text);
+        if (!m.matches()) {
+            return Optional.empty();
+        }
+        Optional<java.time.ZonedDateTime> time;
+        try {
+            ZoneId at = m.group(2) == null ? zone : ZoneId.of(m.group(2));
+            time = Optional.of(LocalDateTime.parse(m.group(1), PHP_TIME).atZone(at));
+        } catch (java.time.DateTimeException e) { // a bad date, or a zone name Java does not know
+            return Optional.empty();
+        }
+        String message = m.group(3);
+        Matcher child = FPM_CHILD.matcher(message);
+        if (child.matches()) {
+            return Optional.of(new ErrorLogEntry(lineNumber, time, "pool " + child.group(2), "php-fpm", Long.parseLong(child.group(3)), -1,
+                    Optional.empty(), Optional.empty(), Optional.empty(), child.group(4).strip()));
+        }
+        if (!message.startsWith("PHP ")) {
+            return Optional.empty(); // php-fpm's own notices (starting, reloading): nothing about a request
+        }
+        return Optional.of(new ErrorLogEntry(lineNumber, time, "", "php", -1, -1, Optional.empty(), Optional.empty(), Optional.empty(),
                 message.strip()));
     }
 

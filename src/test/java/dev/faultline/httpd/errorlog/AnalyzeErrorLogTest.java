@@ -191,6 +191,25 @@ class AnalyzeErrorLogTest {
         assertTrue(inc.get("notes").toString().contains("does not start"), inc.toString());
     }
 
+    /** php-fpm's own log (its workers' stderr) alone names the script and line of a PHP 500, with the worker's pid. */
+    @Test
+    void phpFpmsLogAloneNamesTheIncluderLine() throws Exception {
+        Path c = Cli.repo().resolve("fixtures/apache/fpm-missing-include");
+        Path log = c.resolve("fpm-error.log");
+        Cli r = Cli.run("analyze", "--format", "json", "--root", c.resolve("snapshot").toString(), "--error-log", log.toString());
+        assertEquals(0, r.exit, r.err);
+        JsonNode incidents = JSON.readTree(r.out).get("incidents");
+        assertEquals(1, incidents.size(), "the warning, the fatal and the stack trace are one failure: " + r.out);
+        JsonNode v = incidents.get(0).get("verdict");
+        assertEquals("missing-include", v.get("class").asText(), v.toString());
+        assertTrue(v.get("culprit").get("path").asText().endsWith("htdocs/app/index.php"), v.toString());
+        assertEquals(4, v.get("culprit").get("line").asInt());
+        assertTrue(v.get("reason").asText().startsWith("php-fpm's log names it"), v.toString());
+        String worker = java.util.regex.Pattern.compile("child (\\d+) said").matcher(Files.readString(log)).results()
+                .map(m -> m.group(1)).findFirst().orElseThrow();
+        assertEquals(Integer.parseInt(worker), incidents.get(0).get("pid").asInt());
+    }
+
     @Test
     void anUnreadableHtaccessIsAPermission403() throws Exception {
         LiveApache.assumeTraceable(dir);
