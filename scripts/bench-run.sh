@@ -24,9 +24,11 @@ JAR="$WORK/faultline.jar"
 cp "$here/target/faultline.jar" "$JAR"
 FL=(java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$JAR")
 LOADGEN=("$here/native/build/loadgen" -t 4 "$N")
-# the syscalls of SeccompFilter.TRACED, as strace -e trace= wants them
-SET=$(sed -n '/TRACED = List.of(/,/);/p' "$here/src/main/java/dev/faultline/capture/SeccompFilter.java" \
-      | grep -o '"[a-z0-9_]*"' | tr -d '"' | paste -sd, -)
+# the syscalls faultline's seccomp filter stops on (linux.SyscallSpec's engine calls: call(...) and fdCall(...),
+# not logOnly(...)), as strace -e trace= wants them
+SET=$(grep -oE '^\s+(call|fdCall)\("[a-z0-9_]+"' "$here/src/main/java/dev/faultline/linux/SyscallSpec.java" \
+      | grep -oE '"[a-z0-9_]+"' | tr -d '"' | paste -sd, -)
+[ -n "$SET" ] || { echo "bench-run: no syscall set found in SyscallSpec.java" >&2; exit 1; }
 
 best() { # best wall time in seconds of RUNS runs of "$@"
   local b="" t
