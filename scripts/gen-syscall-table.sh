@@ -3,7 +3,7 @@
 # kernel headers (Debian: linux-libc-dev). Run from anywhere; writes into src/main/resources.
 set -eu
 
-out="$(cd "$(dirname "$0")/.." && pwd)/src/main/resources/dev/faultline/capture"
+out="$(cd "$(dirname "$0")/.." && pwd)/src/main/resources/dev/faultline/linux"
 x86_64_header=/usr/include/x86_64-linux-gnu/asm/unistd_64.h
 generic_header=/usr/include/asm-generic/unistd.h
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * out of the kernel headers.
  */
 public final class SyscallTable {
-    private static final String RESOURCE_DIR = "/dev/faultline/capture/";
+    private static final String RESOURCE_DIR = "/dev/faultline/linux/";
 
     private final String arch;
     private final String[] names;
