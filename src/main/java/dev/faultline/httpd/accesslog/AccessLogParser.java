@@ -4,10 +4,8 @@ import dev.faultline.httpd.errorlog.ErrorLogParser;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -58,53 +56,32 @@ public final class AccessLogParser {
     public Stats parse(InputStream raw, Consumer<AccessLogEntry> sink) {
         Stats stats = new Stats();
         InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 1 << 16);
-        byte[] line = new byte[4096];
-        int length = 0;
-        boolean overflow = false;
-        try {
-            int b;
-            while ((b = in.read()) != -1) {
-                if (b == '\n') {
-                    finishLine(line, length, overflow, stats, sink);
-                    length = 0;
-                    overflow = false;
-                } else if (length >= dev.faultline.Limits.LOG_LINE_BYTES) {
-                    overflow = true;
-                } else {
-                    if (length == line.length) {
-                        line = Arrays.copyOf(line, Math.min(line.length * 2, dev.faultline.Limits.LOG_LINE_BYTES));
-                    }
-                    line[length++] = (byte) b;
-                }
+        dev.faultline.httpd.errorlog.LogLines.read(in, new dev.faultline.httpd.errorlog.LogLines.Sink() {
+            @Override
+            public void line(long lineNo, String text) {
+                stats.lines = lineNo;
+                entry(lineNo, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, stats, sink);
             }
-        } catch (IOException cutShort) {
-            // a truncated compressed log: what was read stands
-        }
-        if (length > 0 || overflow) {
-            finishLine(line, length, overflow, stats, sink);
-        }
+
+            @Override
+            public void tooLong(long lineNo) {
+                stats.lines = lineNo;
+                stats.tooLong++;
+            }
+
+            @Override
+            public void binary(long lineNo) {
+                stats.lines = lineNo;
+                stats.binary++;
+            }
+        });
         return stats;
     }
 
-    private void finishLine(byte[] bytes, int length, boolean overflow, Stats stats, Consumer<AccessLogEntry> sink) {
-        stats.lines++;
-        if (overflow) {
-            stats.tooLong++;
-            return;
-        }
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] == 0) {
-                stats.binary++;
-                return;
-            }
-        }
-        if (length > 0 && bytes[length - 1] == '\r') {
-            length--;
-        }
-        String text = new String(bytes, 0, length, StandardCharsets.UTF_8);
-        Optional<AccessLogEntry> entry = format.match(stats.lines, text, zone);
+    private void entry(long lineNo, String text, Stats stats, Consumer<AccessLogEntry> sink) {
+        Optional<AccessLogEntry> entry = format.match(lineNo, text, zone);
         for (int i = 0; entry.isEmpty() && i < others.size(); i++) {
-            entry = others.get(i).match(stats.lines, text, zone);
+            entry = others.get(i).match(lineNo, text, zone);
             if (entry.isPresent()) {
                 stats.otherFormat++;
                 if (i > 0) {

@@ -3,7 +3,6 @@ package dev.faultline.httpd.errorlog;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -79,53 +78,32 @@ public final class ErrorLogParser {
     /** Reads {@code in} to its end; an I/O error part way ends the parse with what was read. */
     public Stats parse(InputStream in, Consumer<ErrorLogEntry> sink) {
         Stats stats = new Stats();
-        byte[] line = new byte[4096];
-        int length = 0;
-        boolean overflow = false;
-        try {
-            int b;
-            while ((b = in.read()) != -1) {
-                if (b == '\n') {
-                    finishLine(line, length, overflow, stats, sink);
-                    length = 0;
-                    overflow = false;
-                } else if (length >= dev.faultline.Limits.LOG_LINE_BYTES) {
-                    overflow = true;
+        LogLines.read(in, new LogLines.Sink() {
+            @Override
+            public void line(long lineNo, String text) {
+                stats.lines = lineNo;
+                Optional<ErrorLogEntry> entry = parseLine(lineNo, text);
+                if (entry.isPresent()) {
+                    stats.entries++;
+                    sink.accept(entry.get());
                 } else {
-                    if (length == line.length) {
-                        line = java.util.Arrays.copyOf(line, Math.min(line.length * 2, dev.faultline.Limits.LOG_LINE_BYTES));
-                    }
-                    line[length++] = (byte) b;
+                    stats.unparsed++;
                 }
             }
-        } catch (IOException cutShort) {
-            // a truncated compressed log: what was read stands
-        }
-        if (length > 0 || overflow) {
-            finishLine(line, length, overflow, stats, sink);
-        }
-        return stats;
-    }
 
-    private void finishLine(byte[] bytes, int length, boolean overflow, Stats stats, Consumer<ErrorLogEntry> sink) {
-        stats.lines++;
-        if (overflow) {
-            stats.tooLong++;
-            return;
-        }
-        for (int i = 0; i < length; i++) {
-            if (bytes[i] == 0) {
-                stats.binary++;
-                return;
+            @Override
+            public void tooLong(long lineNo) {
+                stats.lines = lineNo;
+                stats.tooLong++;
             }
-        }
-        Optional<ErrorLogEntry> entry = parseLine(stats.lines, new String(bytes, 0, length, StandardCharsets.UTF_8));
-        if (entry.isPresent()) {
-            stats.entries++;
-            sink.accept(entry.get());
-        } else {
-            stats.unparsed++;
-        }
+
+            @Override
+            public void binary(long lineNo) {
+                stats.lines = lineNo;
+                stats.binary++;
+            }
+        });
+        return stats;
     }
 
     /** One line; empty when it is not an error-log line. */
