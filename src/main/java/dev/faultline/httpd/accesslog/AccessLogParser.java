@@ -21,14 +21,11 @@ public final class AccessLogParser {
 
 
     /** What the parse saw besides the entries it handed out. */
-    public static final class Stats {
-        public long lines;
+    public static final class Stats extends dev.faultline.httpd.errorlog.LogLines.Counts {
         public long entries;
         /** Entries read with one of the other Debian formats, not the one the parser was given. */
         public long otherFormat;
         public long unparsed;
-        public long tooLong;
-        public long binary;
     }
 
     private final AccessLogFormat format;
@@ -56,25 +53,8 @@ public final class AccessLogParser {
     public Stats parse(InputStream raw, Consumer<AccessLogEntry> sink) {
         Stats stats = new Stats();
         InputStream in = raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 1 << 16);
-        dev.faultline.httpd.errorlog.LogLines.read(in, new dev.faultline.httpd.errorlog.LogLines.Sink() {
-            @Override
-            public void line(long lineNo, String text) {
-                stats.lines = lineNo;
-                entry(lineNo, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, stats, sink);
-            }
-
-            @Override
-            public void tooLong(long lineNo) {
-                stats.lines = lineNo;
-                stats.tooLong++;
-            }
-
-            @Override
-            public void binary(long lineNo) {
-                stats.lines = lineNo;
-                stats.binary++;
-            }
-        });
+        dev.faultline.httpd.errorlog.LogLines.read(in, stats,
+                (lineNo, text) -> entry(lineNo, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text, stats, sink));
         return stats;
     }
 

@@ -29,12 +29,9 @@ public final class ErrorLogParser {
 
 
     /** What the parse saw besides the entries it handed out. */
-    public static final class Stats {
-        public long lines;
+    public static final class Stats extends LogLines.Counts {
         public long entries;
         public long unparsed;
-        public long tooLong;
-        public long binary;
     }
 
     // [Tue Nov 24 06:47:03.853648 2026] — %{u}t (microseconds) in both formats; %t has no fraction
@@ -78,29 +75,13 @@ public final class ErrorLogParser {
     /** Reads {@code in} to its end; an I/O error part way ends the parse with what was read. */
     public Stats parse(InputStream in, Consumer<ErrorLogEntry> sink) {
         Stats stats = new Stats();
-        LogLines.read(in, new LogLines.Sink() {
-            @Override
-            public void line(long lineNo, String text) {
-                stats.lines = lineNo;
-                Optional<ErrorLogEntry> entry = parseLine(lineNo, text);
-                if (entry.isPresent()) {
-                    stats.entries++;
-                    sink.accept(entry.get());
-                } else {
-                    stats.unparsed++;
-                }
-            }
-
-            @Override
-            public void tooLong(long lineNo) {
-                stats.lines = lineNo;
-                stats.tooLong++;
-            }
-
-            @Override
-            public void binary(long lineNo) {
-                stats.lines = lineNo;
-                stats.binary++;
+        LogLines.read(in, stats, (lineNo, text) -> {
+            Optional<ErrorLogEntry> entry = parseLine(lineNo, text);
+            if (entry.isPresent()) {
+                stats.entries++;
+                sink.accept(entry.get());
+            } else {
+                stats.unparsed++;
             }
         });
         return stats;

@@ -14,18 +14,21 @@ public final class LogLines {
     private LogLines() {
     }
 
-    /** Receives each line, numbered from 1, in order. */
+    /** What the reader counts itself; each parser's statistics add what its lines mean. */
+    public static class Counts {
+        public long lines;
+        public long tooLong;
+        public long binary;
+    }
+
+    /** Receives each decodable line, numbered from 1, in order. */
     public interface Sink {
         /** A line's text, UTF-8 decoded, without its newline. */
         void line(long lineNo, String text);
-
-        void tooLong(long lineNo);
-
-        void binary(long lineNo);
     }
 
-    /** Reads {@code in} to its end. */
-    public static void read(InputStream in, Sink sink) {
+    /** Reads {@code in} to its end, counting into {@code counts}. */
+    public static void read(InputStream in, Counts counts, Sink sink) {
         byte[] line = new byte[4096];
         int length = 0;
         boolean overflow = false;
@@ -34,7 +37,7 @@ public final class LogLines {
             int b;
             while ((b = in.read()) != -1) {
                 if (b == '\n') {
-                    finish(++lineNo, line, length, overflow, sink);
+                    finish(++lineNo, line, length, overflow, counts, sink);
                     length = 0;
                     overflow = false;
                 } else if (length >= dev.faultline.Limits.LOG_LINE_BYTES) {
@@ -50,18 +53,19 @@ public final class LogLines {
             // a truncated compressed log: what was read stands
         }
         if (length > 0 || overflow) {
-            finish(++lineNo, line, length, overflow, sink);
+            finish(++lineNo, line, length, overflow, counts, sink);
         }
     }
 
-    private static void finish(long lineNo, byte[] bytes, int length, boolean overflow, Sink sink) {
+    private static void finish(long lineNo, byte[] bytes, int length, boolean overflow, Counts counts, Sink sink) {
+        counts.lines = lineNo;
         if (overflow) {
-            sink.tooLong(lineNo);
+            counts.tooLong++;
             return;
         }
         for (int i = 0; i < length; i++) {
             if (bytes[i] == 0) {
-                sink.binary(lineNo);
+                counts.binary++;
                 return;
             }
         }
