@@ -233,7 +233,7 @@ public final class Analyzer {
         if (!requestSeen && ts != null && ts.requestLine != null) {
             requestSeen = true;
         }
-        if (e.name.equals("wait4") && e.argText != null && e.argText.contains("WNOHANG")) {
+        if (e.name.equals("wait4") && e.argText() != null && e.argText().contains("WNOHANG")) {
             reapPolls++;
         }
         if (a != null && a.kind == FileActivity.Kind.WRITE_LOG && a.data != null && a.data.contains(NO_CORE_CODE)) {
@@ -262,11 +262,11 @@ public final class Analyzer {
                     onHttpError.accept(inc);
                 }
             }
-        } else if ((e.name.equals("wait4") || e.name.equals("waitpid")) && e.result > 0 && e.argText != null
-                && e.argText.contains("WTERMSIG(s) == SIG")) {
+        } else if ((e.name.equals("wait4") || e.name.equals("waitpid")) && e.result > 0 && e.argText() != null
+                && e.argText().contains("WTERMSIG(s) == SIG")) {
             Incident inc = crashByProcess.get((int) e.result);
             if (inc != null) {
-                inc.relate(e.source, e.lineNo, e.text);
+                inc.relate(e.source, e.lineNo, e.text());
             }
         }
     }
@@ -308,7 +308,7 @@ public final class Analyzer {
                     inc = joined;
                 }
                 if (inc != null) {
-                    inc.relate(e.source, e.lineNo, e.text);
+                    inc.relate(e.source, e.lineNo, e.text());
                 }
             }
             return;
@@ -327,7 +327,7 @@ public final class Analyzer {
             } else if (existing.tid != e.tid) {
                 existing.notes.add("thread " + e.tid + " also got " + e.signal + " (" + code + ") at line " + e.lineNo);
             }
-            existing.relate(e.source, e.lineNo, e.text);
+            existing.relate(e.source, e.lineNo, e.text());
             markDying(existing, e);
             return;
         }
@@ -369,7 +369,7 @@ public final class Analyzer {
                 // No signal line yet: -e signal filtering, -qq, or a -ff file set read one file at a time, where the
                 // faulting thread's file may come later. Keep a fallback incident, used only if no fault shows up.
                 ThreadState t = model.thread(e.tid);
-                inc = new Incident(Incident.Kind.CRASH, tgid, e.tid, e.source, e.lineNo, e.text);
+                inc = new Incident(Incident.Kind.CRASH, tgid, e.tid, e.source, e.lineNo, e.text());
                 snapshot(inc, t);
                 inc.signal = e.signal;
                 inc.notes.add("no signal line in the trace (filtered or quiet); thread " + e.tid + " is only the first one strace listed as killed");
@@ -378,7 +378,7 @@ public final class Analyzer {
         }
         if (inc != null && inc.outcome == null) {
             inc.outcome = "killed by " + e.signal + (e.coreDumped ? " (core dumped)" : "");
-            inc.relate(e.source, e.lineNo, e.text);
+            inc.relate(e.source, e.lineNo, e.text());
         }
     }
 
@@ -387,7 +387,7 @@ public final class Analyzer {
             droppedIncidents++;
             return null;
         }
-        Incident inc = new Incident(kind, t.process.tgid, t.tid, e.source, e.lineNo, e.text);
+        Incident inc = new Incident(kind, t.process.tgid, t.tid, e.source, e.lineNo, e.text());
         inc.timeNs = e.timeNs;
         snapshot(inc, t);
         incidents.add(inc);

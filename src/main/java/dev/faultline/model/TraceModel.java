@@ -148,7 +148,7 @@ public final class TraceModel {
                     OpenFile f = p.fds.remove(ref.fd);
                     keepText(f);
                     if (f != null && f.pathClass.isSuspect()) {
-                        return add(t, new FileActivity(FileActivity.Kind.CLOSE, f.path, null, e.source, e.lineNo, e.text, f));
+                        return add(t, new FileActivity(FileActivity.Kind.CLOSE, f.path, null, e.source, e.lineNo, e.text(), f));
                     }
                 }
                 return null;
@@ -182,7 +182,7 @@ public final class TraceModel {
                     for (String fd : bracketList(e.arg(0))) {
                         FdRef r = FdRef.parse(fd);
                         if (r.fd >= 0) {
-                            p.fds.put(r.fd, new OpenFile(null, OpenFile.Kind.PIPE, e.arg(1) != null && e.arg(1).contains("O_CLOEXEC"), false, e.lineNo, e.text, e.source));
+                            p.fds.put(r.fd, new OpenFile(null, OpenFile.Kind.PIPE, e.arg(1) != null && e.arg(1).contains("O_CLOEXEC"), false, e.lineNo, e.text(), e.source));
                         }
                     }
                 }
@@ -192,7 +192,7 @@ public final class TraceModel {
             case "accept4":
                 if (ok) {
                     String flags = e.name.equals("socket") ? e.arg(1) : e.arg(3);
-                    OpenFile s = new OpenFile(e.resultPath, OpenFile.Kind.SOCKET, flags != null && flags.contains("CLOEXEC"), false, e.lineNo, e.text, e.source);
+                    OpenFile s = new OpenFile(e.resultPath, OpenFile.Kind.SOCKET, flags != null && flags.contains("CLOEXEC"), false, e.lineNo, e.text(), e.source);
                     if (!e.name.equals("socket")) {
                         s.accepted = true;
                         OpenFile listener = fileOf(p, e.arg(0), e);
@@ -211,7 +211,7 @@ public final class TraceModel {
                     for (String fd : bracketList(e.arg(3))) {
                         FdRef r = FdRef.parse(fd);
                         if (r.fd >= 0) {
-                            p.fds.put(r.fd, new OpenFile(r.decoration, OpenFile.Kind.SOCKET, false, false, e.lineNo, e.text, e.source));
+                            p.fds.put(r.fd, new OpenFile(r.decoration, OpenFile.Kind.SOCKET, false, false, e.lineNo, e.text(), e.source));
                         }
                     }
                 }
@@ -274,7 +274,7 @@ public final class TraceModel {
                     p.fds.closeOnExec();
                     p.execArgv = stringArray(e.arg(e.name.equals("execve") ? 1 : 2));
                     String prog = CString.decode(e.name.equals("execve") ? e.arg(0) : e.arg(1));
-                    return add(t, new FileActivity(FileActivity.Kind.EXEC, prog, null, e.source, e.lineNo, e.text, null));
+                    return add(t, new FileActivity(FileActivity.Kind.EXEC, prog, null, e.source, e.lineNo, e.text(), null));
                 }
                 return null;
             case "clone":
@@ -282,7 +282,7 @@ public final class TraceModel {
             case "fork":
             case "vfork":
                 if (ok && e.result > 0) {
-                    cloned(t, (int) e.result, e.name, e.argText == null ? "" : e.argText);
+                    cloned(t, (int) e.result, e.name, e.argText() == null ? "" : e.argText());
                 }
                 return null;
             default:
@@ -377,10 +377,10 @@ public final class TraceModel {
         if (ok) {
             OpenFile.Kind kind = e.resultPath != null && !e.resultPath.startsWith("/") ? OpenFile.Kind.OTHER : OpenFile.Kind.FILE;
             boolean writeOnly = fl.contains("O_WRONLY") || (fl.contains("O_APPEND") && fl.contains("O_RDWR"));
-            OpenFile f = new OpenFile(path, kind, fl.contains("O_CLOEXEC"), writeOnly, e.lineNo, e.text, e.source);
+            OpenFile f = new OpenFile(path, kind, fl.contains("O_CLOEXEC"), writeOnly, e.lineNo, e.text(), e.source);
             p.fds.put((int) e.result, f);
             if (f.pathClass.isSuspect() || f.pathClass == PathClass.OTHER) {
-                return add(t, new FileActivity(FileActivity.Kind.OPEN, path, null, e.source, e.lineNo, e.text, f));
+                return add(t, new FileActivity(FileActivity.Kind.OPEN, path, null, e.source, e.lineNo, e.text(), f));
             }
             return null;
         }
@@ -391,7 +391,7 @@ public final class TraceModel {
         if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
             return null;
         }
-        return add(t, new FileActivity(FileActivity.Kind.OPEN_FAILED, path, e.errno, e.source, e.lineNo, e.text, null));
+        return add(t, new FileActivity(FileActivity.Kind.OPEN_FAILED, path, e.errno, e.source, e.lineNo, e.text(), null));
     }
 
     private FileActivity stat(TraceEvent e, ThreadState t, FdRef dir, String pathArg, boolean ok, boolean access) {
@@ -414,16 +414,16 @@ public final class TraceModel {
             if (last != null && last.kind == FileActivity.Kind.STAT_OK && path.equals(last.path)) {
                 last.count++;
                 last.lastLine = e.lineNo;
-                last.lastText = FileActivity.clip(e.text);
+                last.lastText = FileActivity.clip(e.text());
                 return last;
             }
-            return add(t, new FileActivity(FileActivity.Kind.STAT_OK, path, null, e.source, e.lineNo, e.text, null));
+            return add(t, new FileActivity(FileActivity.Kind.STAT_OK, path, null, e.source, e.lineNo, e.text(), null));
         }
         if (e.errno == null) {
             return null;
         }
         FileActivity.Kind kind = access ? FileActivity.Kind.ACCESS_FAILED : FileActivity.Kind.STAT_FAILED;
-        return add(t, new FileActivity(kind, path, e.errno, e.source, e.lineNo, e.text, null));
+        return add(t, new FileActivity(kind, path, e.errno, e.source, e.lineNo, e.text(), null));
     }
 
     /** A socket's address; a connect() made while serving is kept in the thread's timeline (a FastCGI backend, say). */
@@ -440,7 +440,7 @@ public final class TraceModel {
         if (e.name.equals("bind") || address.startsWith("unix:/var/run/nscd") || address.startsWith("unix:/run/nscd")) {
             return null;
         }
-        FileActivity a = add(t, new FileActivity(FileActivity.Kind.CONNECT, address, null, e.source, e.lineNo, e.text, f));
+        FileActivity a = add(t, new FileActivity(FileActivity.Kind.CONNECT, address, null, e.source, e.lineNo, e.text(), f));
         a.timeNs = e.timeNs;
         return a;
     }
@@ -477,7 +477,7 @@ public final class TraceModel {
             learnSocket(f, FdRef.parse(e.arg(0)), data);
             if (f.accepted && FastCgiRecords.isBeginRequest(data)) {
                 // a FastCGI server's request starts here: its window, as an HTTP request line starts httpd's
-                FileActivity a = add(t, new FileActivity(FileActivity.Kind.FASTCGI_REQUEST, f.address, null, e.source, e.lineNo, e.text, f));
+                FileActivity a = add(t, new FileActivity(FileActivity.Kind.FASTCGI_REQUEST, f.address, null, e.source, e.lineNo, e.text(), f));
                 a.timeNs = e.timeNs;
                 t.requestStartSeq = a.seq;
                 return a;
@@ -487,7 +487,7 @@ public final class TraceModel {
                 int eol = text.indexOf('\r');
                 t.requestLine = eol > 0 ? text.substring(0, eol) : text.length() > 200 ? text.substring(0, 200) : text;
                 t.requestLineNo = e.lineNo;
-                FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ_REQUEST, f.path, null, e.source, e.lineNo, e.text, f));
+                FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ_REQUEST, f.path, null, e.source, e.lineNo, e.text(), f));
                 a.data = t.requestLine;
                 t.requestStartSeq = a.seq;
                 return a;
@@ -506,10 +506,10 @@ public final class TraceModel {
             last.count++;
             last.bytes += e.result;
             last.lastLine = e.lineNo;
-            last.lastText = FileActivity.clip(e.text);
+            last.lastText = FileActivity.clip(e.text());
             return last;
         }
-        FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ, f.path, null, e.source, e.lineNo, e.text, f));
+        FileActivity a = add(t, new FileActivity(FileActivity.Kind.READ, f.path, null, e.source, e.lineNo, e.text(), f));
         a.bytes = e.result;
         return a;
     }
@@ -525,7 +525,7 @@ public final class TraceModel {
             learnSocket(f, ref, data);
             int status = httpStatus(text);
             if (status > 0) {
-                FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_SOCKET, f != null ? f.path : ref.decoration, null, e.source, e.lineNo, e.text, f));
+                FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_SOCKET, f != null ? f.path : ref.decoration, null, e.source, e.lineNo, e.text(), f));
                 a.data = text;
                 a.httpStatus = status;
                 return a;
@@ -534,7 +534,7 @@ public final class TraceModel {
         }
         boolean log = ref.fd == 2 || (f != null && (f.pathClass == PathClass.LOG || f.writeOnly));
         if (log && ok && !text.isEmpty()) {
-            FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_LOG, f != null ? f.path : "stderr", null, e.source, e.lineNo, e.text, f));
+            FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_LOG, f != null ? f.path : "stderr", null, e.source, e.lineNo, e.text(), f));
             a.data = text;
             return a;
         }
@@ -554,7 +554,7 @@ public final class TraceModel {
                 OpenFile.Kind kind = ref.isPathDecoration() ? OpenFile.Kind.FILE : ref.isSocket() ? OpenFile.Kind.SOCKET
                         : ref.decoration.startsWith("pipe:") ? OpenFile.Kind.PIPE : OpenFile.Kind.OTHER;
                 if (f == null) {
-                    f = new OpenFile(kind == OpenFile.Kind.FILE ? ref.path() : ref.decoration, kind, false, false, e.lineNo, e.text, e.source);
+                    f = new OpenFile(kind == OpenFile.Kind.FILE ? ref.path() : ref.decoration, kind, false, false, e.lineNo, e.text(), e.source);
                     p.fds.put(ref.fd, f);
                 }
             }

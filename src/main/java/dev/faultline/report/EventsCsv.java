@@ -28,7 +28,7 @@ public final class EventsCsv {
                 e.timeNs == TraceEvent.NO_TIME ? "" : Long.toString(e.timeNs),
                 e.kind.name().toLowerCase(),
                 e.kind == TraceEvent.Kind.SYSCALL || e.kind == TraceEvent.Kind.STRACE_MESSAGE ? e.name : "",
-                e.argText == null ? "" : e.argText,
+                e.argText() == null ? "" : e.argText(),
                 e.kind == TraceEvent.Kind.SYSCALL ? (e.result == TraceEvent.NO_RESULT ? "?" : Long.toString(e.result)) : "",
                 e.errno == null ? "" : e.errno,
                 e.resultPath == null ? "" : e.resultPath,

@@ -308,7 +308,7 @@ public final class StraceParser implements Closeable {
         e.tid = pid;
         e.otherPid = pid;
         e.name = what.startsWith("attached") ? "attached" : "detached";
-        e.text = line;
+        e.text(line);
         e.timeNs = curTime;
         if (e.name.equals("attached")) {
             if (!sawEvent && soloPid == 0 && fixedPid == 0) {
@@ -587,7 +587,7 @@ public final class StraceParser implements Closeable {
         e.lineNo = lineNo;
         e.startLineNo = lineNo;
         e.timeNs = curTime;
-        e.text = text;
+        e.text(text);
         return e;
     }
 
@@ -735,7 +735,7 @@ public final class StraceParser implements Closeable {
                 }
                 TraceEvent e = base(TraceEvent.Kind.SYSCALL, tid, lineNo, line);
                 e.name = name;
-                e.argText = line.substring(paren + 1, Math.max(paren + 1, cut)).trim();
+                e.argText(line.substring(paren + 1, Math.max(paren + 1, cut)).trim());
                 e.incomplete = true;
                 emit(e);
                 return true;
@@ -747,7 +747,7 @@ public final class StraceParser implements Closeable {
                     stats.syscalls++;
                     TraceEvent e = base(TraceEvent.Kind.SYSCALL, tid, lineNo, line.substring(0, Math.min(line.length(), 4096)));
                     e.name = name;
-                    e.argText = "";
+                    e.argText("");
                     e.incomplete = true;
                     emit(e);
                     return true;
@@ -758,7 +758,7 @@ public final class StraceParser implements Closeable {
         stats.syscalls++;
         TraceEvent e = base(TraceEvent.Kind.SYSCALL, tid, lineNo, line);
         e.name = name;
-        e.argText = line.substring(paren + 1, close);
+        e.argText(line.substring(paren + 1, close));
         parseResult(e, line, close + 1);
         completed(e);
         return true;
@@ -848,13 +848,13 @@ public final class StraceParser implements Closeable {
         if (p != null) {
             e = fromPending(p);
             e.lineNo = lineNo;
-            e.text = p.text + " ... " + text; // ASCII keeps the String Latin-1 (half the memory)
-            e.argText = CallText.joinArgs(p.headArgs, tailArgs);
+            e.text(p.text + " ... " + text); // ASCII keeps the String Latin-1 (half the memory)
+            e.argText(CallText.joinArgs(p.headArgs, tailArgs));
         } else {
             stats.orphanResumes++;
             e = base(TraceEvent.Kind.SYSCALL, tid, lineNo, text);
             e.name = name;
-            e.argText = tailArgs.strip();
+            e.argText(tailArgs.strip());
             e.orphanResume = true;
         }
         e.timeNs = curTime;
@@ -866,9 +866,9 @@ public final class StraceParser implements Closeable {
         TraceEvent e = base(TraceEvent.Kind.SYSCALL, p.tid, p.lineNo, p.text);
         e.startLineNo = p.lineNo;
         e.name = p.name;
-        e.argText = p.headArgs.strip();
-        if (e.argText.endsWith(",")) {
-            e.argText = e.argText.substring(0, e.argText.length() - 1);
+        e.argText(p.headArgs.strip());
+        if (e.argText().endsWith(",")) {
+            e.argText(e.argText().substring(0, e.argText().length() - 1));
         }
         for (String f : p.frames) {
             e.addFrame(f);
@@ -877,12 +877,12 @@ public final class StraceParser implements Closeable {
     }
 
     private void completed(TraceEvent e) {
-        String a = e.argText;
+        String a = e.argText();
         if (a != null && a.endsWith("<unfinished ...>")) {
             // a thread killed in a blocking call: "read(4,  <unfinished ...>) = ?" (-ff) or
             // "<... read resumed> <unfinished ...>) = ?" (-f)
             a = a.substring(0, a.length() - "<unfinished ...>".length()).strip();
-            e.argText = a.endsWith(",") ? a.substring(0, a.length() - 1) : a;
+            e.argText(a.endsWith(",") ? a.substring(0, a.length() - 1) : a);
             e.incomplete = true;
         }
         emit(e);

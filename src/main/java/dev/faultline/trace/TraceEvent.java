@@ -40,13 +40,16 @@ public final class TraceEvent {
     public int tid;
     /** Timestamp in nanoseconds (epoch, or since midnight for -t/-tt, or cumulative for -r), or {@link #NO_TIME}. */
     public long timeNs = NO_TIME;
-    /** The original text of the line(s), for evidence. Unfinished+resumed are joined with " … ". */
-    public String text;
+    /**
+     * The original text of the line(s), for evidence (unfinished+resumed joined with " ... "). Null for an event the
+     * live decoder built from registers: {@link #text()} then renders it, only when evidence needs it.
+     */
+    private String text;
 
     // --- SYSCALL ---
     public String name;
-    /** Argument text between the parentheses, joined across unfinished/resumed. */
-    public String argText;
+    /** Argument text between the parentheses, joined across unfinished/resumed; null when {@link #args} came whole. */
+    private String argText;
     private List<String> args;
     /** Raw result text after " = " (without the -T duration), e.g. {@code 3</etc/x>} or {@code -1 ENOENT (...)}. */
     public String resultText;
@@ -75,6 +78,37 @@ public final class TraceEvent {
 
     /** -k stack frames that followed this line, innermost first. */
     public List<String> stack = List.of();
+
+    /** The event's strace line(s): as read, or rendered by {@link StraceWriter} for a live event. */
+    public String text() {
+        if (text == null) {
+            text = StraceWriter.line(this);
+        }
+        return text;
+    }
+
+    public void text(String text) {
+        this.text = text;
+    }
+
+    /** The arguments as strace prints them between the parentheses. */
+    public String argText() {
+        if (argText == null && args != null) {
+            argText = String.join(", ", args);
+        }
+        return argText;
+    }
+
+    public void argText(String argText) {
+        this.argText = argText;
+        this.args = null;
+    }
+
+    /** Arguments decoded one by one (the live decoder): no text to split. */
+    public void args(List<String> decoded) {
+        this.args = decoded;
+        this.argText = null;
+    }
 
     public List<String> args() {
         if (args == null) {

@@ -482,7 +482,7 @@ class StraceParserFuzzTest {
             default -> { }
         }
         List<String> args = e.args(); // the argument splitter runs on demand: exercise it too
-        assertTrue(e.argText == null ? args.isEmpty() : args.size() <= e.argText.length() + 1);
+        assertTrue(e.argText() == null ? args.isEmpty() : args.size() <= e.argText().length() + 1);
         if (lines == null) {
             return; // gzip: the line lengths are not known here
         }
@@ -490,13 +490,13 @@ class StraceParserFuzzTest {
         assertTrue(e.startLineNo >= 1 && e.startLineNo <= e.lineNo, "startLineNo " + e.startLineNo + " > lineNo " + e.lineNo);
         int longest = lines.longest;
         long bound = (e.startLineNo < e.lineNo ? 4L : 2L) * longest + 16;
-        if (e.text != null) {
-            assertTrue(e.text.length() <= bound, "event at lines " + e.startLineNo + ".." + e.lineNo + " holds "
-                    + e.text.length() + " chars of text, lines are at most " + longest + ": " + abbreviate(e.text));
+        if (e.text() != null) {
+            assertTrue(e.text().length() <= bound, "event at lines " + e.startLineNo + ".." + e.lineNo + " holds "
+                    + e.text().length() + " chars of text, lines are at most " + longest + ": " + abbreviate(e.text()));
         }
-        if (e.argText != null) {
-            assertTrue(e.argText.length() <= bound, "event at lines " + e.startLineNo + ".." + e.lineNo + " holds "
-                    + e.argText.length() + " chars of arguments, lines are at most " + longest + ": " + abbreviate(e.argText));
+        if (e.argText() != null) {
+            assertTrue(e.argText().length() <= bound, "event at lines " + e.startLineNo + ".." + e.lineNo + " holds "
+                    + e.argText().length() + " chars of arguments, lines are at most " + longest + ": " + abbreviate(e.argText()));
         }
         assertTrue(e.stack.size() <= lines.count);
     }
