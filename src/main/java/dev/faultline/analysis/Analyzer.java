@@ -1,5 +1,9 @@
 package dev.faultline.analysis;
 
+import dev.faultline.linux.CrashSignals;
+import dev.faultline.linux.LinuxNames;
+import dev.faultline.linux.SiCode;
+
 import dev.faultline.model.CrashCapture;
 import dev.faultline.model.FileActivity;
 import dev.faultline.model.ThreadState;
@@ -199,7 +203,7 @@ public final class Analyzer {
 
     /** True when {@code e} (a thread killed by a fatal signal) is part of the death of {@link #dying}'s process. */
     private boolean sameDeath(TraceEvent e) {
-        if (dying == null || !e.signal.equals(dying.signal)) {
+        if (dying == null || !java.util.Objects.equals(e.signalName(), dying.signal)) {
             return false;
         }
         if (e.timeNs != TraceEvent.NO_TIME && dyingTimeNs != TraceEvent.NO_TIME) {
@@ -292,11 +296,10 @@ public final class Analyzer {
     }
 
     private void signal(TraceEvent e, int tgid) {
-        Map<String, String> si = e.siginfo == null ? Map.of() : e.siginfo;
-        String code = si.getOrDefault("si_code", "");
-        if ("SIGCHLD".equals(e.signal)) {
-            if (code.equals("CLD_DUMPED") || code.equals("CLD_KILLED")) {
-                int child = parseInt(si.get("si_pid"));
+        String code = e.siCode == SiCode.UNKNOWN ? "" : SiCode.name(e.signo, e.siCode);
+        if (e.signo == LinuxNames.SIGCHLD) {
+            if (e.siCode == SiCode.CLD_DUMPED.code || e.siCode == SiCode.CLD_KILLED.code) {
+                int child = e.siPid;
                 Incident inc = crashByProcess.get(child);
                 Incident joined = joinedByDeath.remove(child);
                 if (inc == null && joined != null && crashByProcess.get(joined.pid) == joined) {
@@ -313,25 +316,25 @@ public final class Analyzer {
             }
             return;
         }
-        if (!dev.faultline.linux.CrashSignals.isFault(e.signal)) {
+        if (e.stopped || !CrashSignals.isFault(e.signo)) {
             return;
         }
-        boolean kernel = dev.faultline.linux.CrashSignals.kernelGenerated(code);
+        boolean kernel = SiCode.kernelGenerated(e.siCode);
         Incident existing = crashByProcess.get(tgid);
         if (existing != null) {
-            if (existing.tid == e.tid && code.equals("SI_KERNEL") && "SIGSEGV".equals(e.signal)) {
+            if (existing.tid == e.tid && e.siCode == LinuxNames.SI_KERNEL && e.signo == LinuxNames.SIGSEGV) {
                 existing.stackOverflowHint = true;
                 existing.notes.add("a second SIGSEGV (SI_KERNEL) followed: the signal handler could not run, typical of a stack overflow");
-            } else if (!kernel && parseInt(si.get("si_pid")) == tgid) {
-                existing.notes.add("the process re-raised " + e.signal + " itself (" + code + "), as httpd's fatal-signal handler does; anchored on the first, kernel-generated fault");
+            } else if (!kernel && e.siPid == tgid) {
+                existing.notes.add("the process re-raised " + e.signalName() + " itself (" + code + "), as httpd's fatal-signal handler does; anchored on the first, kernel-generated fault");
             } else if (existing.tid != e.tid) {
-                existing.notes.add("thread " + e.tid + " also got " + e.signal + " (" + code + ") at line " + e.lineNo);
+                existing.notes.add("thread " + e.tid + " also got " + e.signalName() + " (" + code + ") at line " + e.lineNo);
             }
             existing.relate(e.source, e.lineNo, e.text());
             markDying(existing, e);
             return;
         }
-        if (!dev.faultline.linux.CrashSignals.isCrash(true, kernel, parseInt(si.get("si_pid")), tgid, e.tid)) {
+        if (!CrashSignals.isCrash(e.signo, e.siCode, e.siPid, tgid, e.tid)) {
             return; // someone else sent a fatal signal: not a crash of this process's own making
         }
         ThreadState t = model.thread(e.tid);
@@ -339,12 +342,12 @@ public final class Analyzer {
         if (inc == null) {
             return;
         }
-        inc.signal = e.signal;
-        inc.siginfo = si;
+        inc.signal = e.signalName();
+        inc.siginfo = e.siginfo();
         inc.stack = e.stack;
         if (!kernel) {
-            inc.notes.add(e.signal.equals("SIGABRT") ? "the process aborted itself (abort/assert)"
-                    : "only a self-sent " + e.signal + " (" + code + ") is in the trace; the original fault is not");
+            inc.notes.add(e.signo == LinuxNames.SIGABRT ? "the process aborted itself (abort/assert)"
+                    : "only a self-sent " + e.signalName() + " (" + code + ") is in the trace; the original fault is not");
         }
         crashByProcess.put(tgid, inc);
         markDying(inc, e);
@@ -352,7 +355,7 @@ public final class Analyzer {
 
     private void killed(TraceEvent e, int tgid) {
         Incident inc = crashByProcess.get(tgid);
-        if (inc == null && threadGroups == null && dev.faultline.linux.CrashSignals.isFault(e.signal) && sameDeath(e)
+        if (inc == null && threadGroups == null && CrashSignals.isFault(e.signo) && sameDeath(e)
                 && model.joinProcess(e.tid, dying.pid)) {
             // no clone line placed this thread, but it died with the crashing process: it was one of its threads
             inc = dying;
@@ -360,10 +363,10 @@ public final class Analyzer {
             inc.burstThreads.add(e.tid);
             joinedByDeath.put(e.tid, inc);
         }
-        if (inc != null && dev.faultline.linux.CrashSignals.isFault(e.signal)) {
+        if (inc != null && CrashSignals.isFault(e.signo)) {
             markDying(inc, e);
         }
-        if (inc == null && dev.faultline.linux.CrashSignals.isFault(e.signal)) {
+        if (inc == null && CrashSignals.isFault(e.signo)) {
             inc = killedWithoutSignal.get(tgid);
             if (inc == null) {
                 // No signal line yet: -e signal filtering, -qq, or a -ff file set read one file at a time, where the
@@ -371,13 +374,13 @@ public final class Analyzer {
                 ThreadState t = model.thread(e.tid);
                 inc = new Incident(Incident.Kind.CRASH, tgid, e.tid, e.source, e.lineNo, e.text());
                 snapshot(inc, t);
-                inc.signal = e.signal;
+                inc.signal = e.signalName();
                 inc.notes.add("no signal line in the trace (filtered or quiet); thread " + e.tid + " is only the first one strace listed as killed");
                 killedWithoutSignal.put(tgid, inc);
             }
         }
         if (inc != null && inc.outcome == null) {
-            inc.outcome = "killed by " + e.signal + (e.coreDumped ? " (core dumped)" : "");
+            inc.outcome = "killed by " + e.signalName() + (e.coreDumped ? " (core dumped)" : "");
             inc.relate(e.source, e.lineNo, e.text());
         }
     }
@@ -720,16 +723,5 @@ public final class Analyzer {
 
     public int liveThreads() {
         return model.liveThreads();
-    }
-
-    static int parseInt(String s) {
-        if (s == null) {
-            return -1;
-        }
-        try {
-            return Integer.parseInt(s.trim());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 }

@@ -623,8 +623,7 @@ public final class Tracer implements Runnable {
             emit(new LiveRecord.Signal(t.tid, now, sig, code, errno, u0, u1));
         }
         // si_pid is the first word of the union for a signal some process sent
-        boolean crash = dev.faultline.linux.CrashSignals.isCrash(dev.faultline.linux.CrashSignals.isFault(sig),
-                dev.faultline.linux.CrashSignals.kernelGenerated(code), (int) u0, t.tgid, t.tid);
+        boolean crash = dev.faultline.linux.CrashSignals.isCrash(sig, code, (int) u0, t.tgid, t.tid);
         if (crash && !crashedProcesses.contains(t.tgid)
                 && crashes < dev.faultline.Limits.CRASH_CAPTURES && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
             crashedProcesses.add(t.tgid);

@@ -5,15 +5,21 @@ import java.util.Map;
 
 /** The symbolic names strace prints for signals, si_codes, errnos and flag words (x86_64 Linux values). */
 public final class LinuxNames {
-    private static final String[] SIGNALS = {null, "SIGHUP", "SIGINT", "SIGQUIT", "SIGILL", "SIGTRAP", "SIGABRT",
-        "SIGBUS", "SIGFPE", "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM", "SIGSTKFLT",
-        "SIGCHLD", "SIGCONT", "SIGSTOP", "SIGTSTP", "SIGTTIN", "SIGTTOU", "SIGURG", "SIGXCPU", "SIGXFSZ", "SIGVTALRM",
-        "SIGPROF", "SIGWINCH", "SIGIO", "SIGPWR", "SIGSYS"};
-
+    /** Signal numbers as int constants, for ptrace code that works on raw numbers; {@link Signal} owns them. */
     public static final int SIGILL = 4, SIGTRAP = 5, SIGABRT = 6, SIGBUS = 7, SIGFPE = 8, SIGKILL = 9, SIGSEGV = 11,
             SIGTERM = 15, SIGCHLD = 17, SIGCONT = 18, SIGSTOP = 19, SIGTSTP = 20, SIGTTIN = 21, SIGTTOU = 22, SIGSYS = 31;
 
     public static final int SI_USER = 0, SI_KERNEL = 0x80, SI_TKILL = -6;
+
+    static {
+        // the constants above restate Signal's numbers for switch labels: they must agree
+        for (int n : new int[] {SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGKILL, SIGSEGV, SIGTERM, SIGCHLD, SIGCONT, SIGSTOP,
+            SIGTSTP, SIGTTIN, SIGTTOU, SIGSYS}) {
+            if (Signal.of(n) == null) {
+                throw new AssertionError("no signal " + n);
+            }
+        }
+    }
 
     private static final Map<Integer, String[]> ERRNOS = new HashMap<>();
 
@@ -78,13 +84,7 @@ public final class LinuxNames {
     }
 
     public static String signal(int sig) {
-        if (sig > 0 && sig < SIGNALS.length) {
-            return SIGNALS[sig];
-        }
-        if (sig >= 34 && sig <= 64) {
-            return "SIGRT_" + (sig - 32);
-        }
-        return String.valueOf(sig);
+        return Signal.name(sig);
     }
 
     /** "ENOENT (No such file or directory)", as strace prints after "= -1 " (or after "= ? " for restarts). */
@@ -98,32 +98,7 @@ public final class LinuxNames {
     }
 
     public static String siCode(int sig, int code) {
-        switch (code) {
-            case 0: return "SI_USER";
-            case 0x80: return "SI_KERNEL";
-            case -1: return "SI_QUEUE";
-            case -2: return "SI_TIMER";
-            case -3: return "SI_MESGQ";
-            case -4: return "SI_ASYNCIO";
-            case -5: return "SI_SIGIO";
-            case -6: return "SI_TKILL";
-            default: break;
-        }
-        String[] names;
-        switch (sig) {
-            case SIGSEGV: names = new String[] {"SEGV_MAPERR", "SEGV_ACCERR", "SEGV_BNDERR", "SEGV_PKUERR"}; break;
-            case SIGBUS: names = new String[] {"BUS_ADRALN", "BUS_ADRERR", "BUS_OBJERR", "BUS_MCEERR_AR", "BUS_MCEERR_AO"}; break;
-            case SIGILL: names = new String[] {"ILL_ILLOPC", "ILL_ILLOPN", "ILL_ILLADR", "ILL_ILLTRP", "ILL_PRVOPC",
-                "ILL_PRVREG", "ILL_COPROC", "ILL_BADSTK"}; break;
-            case SIGFPE: names = new String[] {"FPE_INTDIV", "FPE_INTOVF", "FPE_FLTDIV", "FPE_FLTOVF", "FPE_FLTUND",
-                "FPE_FLTRES", "FPE_FLTINV", "FPE_FLTSUB"}; break;
-            case SIGTRAP: names = new String[] {"TRAP_BRKPT", "TRAP_TRACE", "TRAP_BRANCH", "TRAP_HWBKPT"}; break;
-            case SIGCHLD: names = new String[] {"CLD_EXITED", "CLD_KILLED", "CLD_DUMPED", "CLD_TRAPPED", "CLD_STOPPED",
-                "CLD_CONTINUED"}; break;
-            case SIGSYS: names = new String[] {"SYS_SECCOMP"}; break;
-            default: names = new String[0]; break;
-        }
-        return code >= 1 && code <= names.length ? names[code - 1] : String.valueOf(code);
+        return SiCode.name(sig, code);
     }
 
     private static final String[][] OPEN_FLAGS = {{"O_WRONLY", "1"}, {"O_RDWR", "2"}, {"O_CREAT", "100"},

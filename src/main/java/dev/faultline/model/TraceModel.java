@@ -314,9 +314,9 @@ public final class TraceModel {
     private static final java.util.Set<String> CONTROL_SIGNALS = java.util.Set.of("SIGHUP", "SIGUSR1", "SIGWINCH", "SIGTERM");
 
     private void signalled(TraceEvent e) {
-        if (CONTROL_SIGNALS.contains(e.signal)) {
+        if (CONTROL_SIGNALS.contains(e.signalName())) {
             ProcessState p = thread(e.tid).process;
-            p.controlSignal = e.signal;
+            p.controlSignal = e.signalName();
             p.controlSignalLine = e.lineNo;
         }
     }

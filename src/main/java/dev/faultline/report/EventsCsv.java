@@ -19,7 +19,7 @@ public final class EventsCsv {
     }
 
     public void write(TraceEvent e) throws IOException {
-        Map<String, String> si = e.siginfo;
+        Map<String, String> si = e.kind == TraceEvent.Kind.SIGNAL ? e.siginfo() : null;
         printer.printRecord(
                 e.source,
                 e.lineNo,
@@ -32,7 +32,7 @@ public final class EventsCsv {
                 e.kind == TraceEvent.Kind.SYSCALL ? (e.result == TraceEvent.NO_RESULT ? "?" : Long.toString(e.result)) : "",
                 e.errno == null ? "" : e.errno,
                 e.resultPath == null ? "" : e.resultPath,
-                e.signal == null ? "" : e.signal,
+                e.signalName() == null ? "" : e.signalName(),
                 si == null ? "" : si.getOrDefault("si_code", ""),
                 si == null ? "" : si.getOrDefault("si_addr", ""),
                 e.kind == TraceEvent.Kind.EXITED ? Integer.toString(e.exitCode) : "",

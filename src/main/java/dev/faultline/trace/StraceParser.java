@@ -597,11 +597,12 @@ public final class StraceParser implements Closeable {
         String body = line.substring(i + 4);
         if (body.startsWith("stopped by ")) {
             int sp = body.indexOf(' ', 11);
-            e.signal = body.substring(11, sp < 0 ? body.length() : sp);
+            signal(e, body.substring(11, sp < 0 ? body.length() : sp));
+            e.stopped = true;
             e.siginfo = Map.of("stopped", "1");
         } else {
             int sp = body.indexOf(' ');
-            e.signal = sp < 0 ? body : body.substring(0, sp);
+            signal(e, sp < 0 ? body : body.substring(0, sp));
             int brace = body.indexOf('{');
             Map<String, String> info = new LinkedHashMap<>();
             if (brace >= 0) {
@@ -621,8 +622,26 @@ public final class StraceParser implements Closeable {
                 }
             }
             e.siginfo = info;
+            e.siCode = dev.faultline.linux.SiCode.parse(info.get("si_code"));
+            e.siPid = FdRef.parseIntOr(info.getOrDefault("si_pid", "0"), 0);
+            String addr = info.get("si_addr");
+            if (addr != null) {
+                try {
+                    e.siAddr = addr.startsWith("0x") ? Long.parseUnsignedLong(addr.substring(2), 16) : Long.parseLong(addr);
+                } catch (NumberFormatException notAddress) {
+                    e.siAddr = 0; // NULL, or a symbolic form: the report keeps the text
+                }
+            }
         }
         emit(e);
+    }
+
+    /** The signal strace named: its number, or the name itself when no table knows it. */
+    private static void signal(TraceEvent e, String name) {
+        e.signo = dev.faultline.linux.Signal.number(name);
+        if (e.signo == 0) {
+            e.unknownSignal = name;
+        }
     }
 
     private void exitLine(String line, int i, int tid, long lineNo) {
@@ -642,7 +661,7 @@ public final class StraceParser implements Closeable {
             stats.exits++;
             e = base(TraceEvent.Kind.KILLED, tid, lineNo, line);
             int sp = body.indexOf(' ', 10);
-            e.signal = body.substring(10, sp < 0 ? body.length() : sp);
+            signal(e, body.substring(10, sp < 0 ? body.length() : sp));
             e.coreDumped = body.contains("(core dumped)");
             threadGone(tid);
         } else if (body.startsWith("superseded by execve in pid ")) {

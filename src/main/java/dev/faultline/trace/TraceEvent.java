@@ -3,6 +3,8 @@ package dev.faultline.trace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import dev.faultline.linux.Signal;
+import dev.faultline.linux.SiCode;
 
 /**
  * One thing strace reported about one thread: a (joined) system call, a signal, an exit, or one of strace's
@@ -65,9 +67,21 @@ public final class TraceEvent {
     /** strace marked the result as injected by -e inject. */
     public boolean injected;
 
-    // --- SIGNAL ---
-    public String signal;
-    public Map<String, String> siginfo;
+    // --- SIGNAL / KILLED ---
+    /** The signal's number (a delivery, or what killed the thread); 0 when strace named one no table knows. */
+    public int signo;
+    /** si_code, or {@link SiCode#UNKNOWN} when strace printed none (a group-stop, -e signal=none...). */
+    public int siCode = SiCode.UNKNOWN;
+    /** si_pid: who sent a user signal, or the child a SIGCHLD is about; 0 when there is none. */
+    public int siPid;
+    /** si_addr of a kernel-raised fault (0 when there is none). */
+    public long siAddr;
+    /** {@code --- stopped by SIGSTOP ---}: a group-stop, not a delivery. */
+    public boolean stopped;
+    /** Every siginfo field as strace printed it (offline); null for a live event, see {@link #siginfo()}. */
+    Map<String, String> siginfo;
+    /** The name strace printed when {@link #signo} is 0 (a name no table knows). */
+    String unknownSignal;
 
     // --- EXITED / KILLED ---
     public int exitCode;
@@ -122,6 +136,36 @@ public final class TraceEvent {
         return i < a.size() ? a.get(i) : null;
     }
 
+    /** The signal's name as strace prints it (SIGSEGV), or null for an event without one. */
+    public String signalName() {
+        if (signo != 0) {
+            return Signal.name(signo);
+        }
+        return unknownSignal;
+    }
+
+    /** The siginfo fields for the report: as strace printed them, or from the typed fields of a live delivery. */
+    public Map<String, String> siginfo() {
+        if (siginfo == null) {
+            Map<String, String> m = new java.util.LinkedHashMap<>();
+            if (stopped) {
+                m.put("stopped", "1");
+            } else if (signo != 0) {
+                m.put("si_signo", Signal.name(signo));
+                if (siCode != SiCode.UNKNOWN) {
+                    m.put("si_code", SiCode.name(signo, siCode));
+                }
+                if (SiCode.kernelGenerated(siCode) && siCode != dev.faultline.linux.LinuxNames.SI_KERNEL && signo != dev.faultline.linux.LinuxNames.SIGCHLD) {
+                    m.put("si_addr", "0x" + Long.toHexString(siAddr));
+                } else if (siCode != SiCode.UNKNOWN && (siCode <= 0 || signo == dev.faultline.linux.LinuxNames.SIGCHLD)) {
+                    m.put("si_pid", Integer.toString(siPid));
+                }
+            }
+            siginfo = m;
+        }
+        return siginfo;
+    }
+
     public boolean failed() {
         return errno != null;
     }
@@ -135,6 +179,6 @@ public final class TraceEvent {
 
     @Override
     public String toString() {
-        return kind + " " + tid + " " + (name != null ? name : signal != null ? signal : "") + " @" + lineNo;
+        return kind + " " + tid + " " + (name != null ? name : signo != 0 ? signalName() : "") + " @" + lineNo;
     }
 }

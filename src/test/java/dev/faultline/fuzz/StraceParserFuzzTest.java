@@ -478,7 +478,7 @@ class StraceParserFuzzTest {
         assertNotNull(e.kind);
         switch (e.kind) {
             case SYSCALL -> assertNotNull(e.name, "a call has a name");
-            case SIGNAL, KILLED -> assertNotNull(e.signal, "a signal event names its signal");
+            case SIGNAL, KILLED -> assertNotNull(e.signalName(), "a signal event names its signal");
             default -> { }
         }
         List<String> args = e.args(); // the argument splitter runs on demand: exercise it too
