@@ -5,20 +5,14 @@ import dev.faultline.analysis.FileSource;
 import dev.faultline.analysis.Incident;
 import dev.faultline.capture.AttachException;
 import dev.faultline.capture.LiveRecord;
-import dev.faultline.capture.StraceFormatter;
+import dev.faultline.capture.LiveDecoder;
 import dev.faultline.capture.Tracer;
 import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.report.Report;
-import dev.faultline.trace.LineSource;
 import dev.faultline.trace.ParseStats;
-import dev.faultline.trace.StraceParser;
+import dev.faultline.trace.StraceWriter;
 import dev.faultline.trace.TraceEvent;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,9 +26,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One live capture, shared by {@code attach} and {@code run}: the tracer thread (ptrace), a decoder thread that
- * writes strace-format lines (to {@code -o} and into a pipe), and an analysis thread that parses that pipe with the
- * same parser and engine as {@code analyze}. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
+ * One live capture, shared by {@code attach} and {@code run}: the tracer thread (ptrace), and this thread, which
+ * decodes the tracer's records into the same events {@code analyze} parses from text, feeds them to the same engine,
+ * and writes the strace log ({@code -o}) from them. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
  * report of what was seen is still printed.
  */
 final class LiveRun {
@@ -82,8 +76,8 @@ final class LiveRun {
         BlockingQueue<List<LiveRecord>> queue = new ArrayBlockingQueue<>(256);
         Analyzer analyzer = new Analyzer(new FileSource(root));
         Tracer tracer = command == null
-                ? Tracer.attach(pid, opt, proc, r -> put(queue, r, analyzer))
-                : Tracer.launch(command, opt, proc, r -> put(queue, r, analyzer));
+                ? Tracer.attach(pid, opt, proc, r -> put(queue, r))
+                : Tracer.launch(command, opt, proc, r -> put(queue, r));
         analyzer.threadGroups(tracer::threadGroupOf);
         escalator[0] = tracer;
         analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, null, root));
@@ -123,7 +117,7 @@ final class LiveRun {
             try {
                 tracer.run();
             } finally {
-                put(queue, END, null);
+                put(queue, END);
             }
         }, "faultline-tracer");
         tracerThread.start();
@@ -178,24 +172,40 @@ final class LiveRun {
                 timer.setDaemon(true);
                 timer.start();
             }
-            PipedInputStream pipeIn = new PipedInputStream(1 << 20);
-            PipedOutputStream pipeOut = new PipedOutputStream(pipeIn);
             Path partial = strace == null ? null : strace.resolveSibling(strace.getFileName() + ".partial");
-            Decoder decoder = new Decoder(queue, new StraceFormatter(proc, tracer::threadGroupOf, opt.stringCap, redact), pipeOut, partial);
-            Thread decoderThread = new Thread(decoder, "faultline-decoder");
-            decoderThread.start();
-            ParseStats stats;
-            try (StraceParser parser = new StraceParser(LineSource.of(pipeIn), "live", 0)) {
-                TraceEvent e;
-                while ((e = parser.next()) != null) {
+            // this thread decodes the tracer's records into events and analyses them; no strace text in between
+            LiveDecoder decoder = new LiveDecoder(proc, tracer::threadGroupOf, opt.stringCap, redact);
+            StraceLog log = new StraceLog(partial);
+            LiveDecoder.Sink sink = new LiveDecoder.Sink() {
+                @Override
+                public void event(TraceEvent e) {
+                    log.write(e);
                     analyzer.accept(e);
                 }
-                stats = parser.stats();
+
+                @Override
+                public void crash(dev.faultline.model.CrashCapture capture) {
+                    analyzer.addCapture(capture);
+                }
+            };
+            boolean end = false;
+            while (!end) {
+                for (LiveRecord r : queue.take()) {
+                    if (r == LiveRecord.END) {
+                        end = true;
+                        break;
+                    }
+                    decoder.decode(r, sink);
+                }
+                if (queue.isEmpty()) {
+                    log.flush();
+                }
             }
-            decoderThread.join();
+            ParseStats stats = decoder.stats();
             tracerThread.join();
-            if (decoder.failure != null) {
-                throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + strace + ": " + decoder.failure.getMessage());
+            log.close();
+            if (log.failure != null) {
+                throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + strace + ": " + log.failure.getMessage());
             }
             if (partial != null) {
                 Files.move(partial, strace, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -353,105 +363,72 @@ final class LiveRun {
     }
 
     /** Lets the report be printed before a Ctrl-C'd JVM halts; called by the commands after printing. */
-    private static void put(BlockingQueue<List<LiveRecord>> queue, List<LiveRecord> batch, Analyzer analyzer) {
-        for (LiveRecord r : batch) {
-            if (r instanceof LiveRecord.Crash && analyzer != null) {
-                synchronized (analyzer) {
-                    analyzer.addCapture(((LiveRecord.Crash) r).capture);
-                }
-            }
-        }
+    private static void put(BlockingQueue<List<LiveRecord>> queue, List<LiveRecord> batch) {
         try {
-            queue.put(batch); // bounded: a slow decoder slows the tracees rather than growing the heap
+            queue.put(batch); // bounded: a slow analysis slows the tracees rather than growing the heap
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
     }
 
-    /** The decoder thread: records → strace lines → the -o file and the analysis pipe. */
-    private static final class Decoder implements Runnable {
-        private final BlockingQueue<List<LiveRecord>> queue;
-        private final StraceFormatter formatter;
-        private final OutputStream pipe;
-        private final Path partial;
-        volatile IOException failure;
+    /** The -o strace log: written as events are decoded, to a .partial file renamed when the capture ends. */
+    private static final class StraceLog {
+        private final StraceWriter writer = new StraceWriter(StraceWriter.Clock.LOCAL, java.time.ZoneId.systemDefault());
+        private Writer out;
+        IOException failure;
 
-        Decoder(BlockingQueue<List<LiveRecord>> queue, StraceFormatter formatter, OutputStream pipe, Path partial) {
-            this.queue = queue;
-            this.formatter = formatter;
-            this.pipe = pipe;
-            this.partial = partial;
-        }
-
-        private void drain() {
-            try {
-                while (queue.take() != END) {
-                    // discard
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void run() {
-            Writer toPipe = new BufferedWriter(new OutputStreamWriter(pipe, StandardCharsets.UTF_8), 1 << 16);
-            Writer toFile = null;
-            try {
-                if (partial != null) {
-                    try {
-                        toFile = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
-                    } catch (IOException e) {
-                        failure = e;
-                    }
-                }
-                boolean end = false;
-                while (!end) {
-                    for (LiveRecord r : queue.take()) {
-                        if (r == LiveRecord.END) {
-                            end = true;
-                            break;
-                        }
-                        String line = formatter.format(r);
-                        if (line == null) {
-                            continue;
-                        }
-                        toPipe.write(line);
-                        toPipe.write('\n');
-                        if (toFile != null) {
-                            try {
-                                toFile.write(line);
-                                toFile.write('\n');
-                            } catch (IOException e) {
-                                // a full disk must not stall the tracees: stop writing the log, keep tracing
-                                failure = e;
-                                toFile = null;
-                            }
-                        }
-                    }
-                    if (queue.isEmpty()) {
-                        toPipe.flush(); // keep the analysis current when the tracees are quiet
-                    }
-                }
-            } catch (IOException e) {
-                // the analysis side stopped reading: drain so the tracer never blocks
-                drain();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
+        StraceLog(Path partial) {
+            if (partial != null) {
                 try {
-                    toPipe.close();
-                } catch (IOException ignored) {
-                    // the parser stopped reading
-                }
-                if (toFile != null) {
-                    try {
-                        toFile.close();
-                    } catch (IOException e) {
-                        failure = e;
-                    }
+                    out = Files.newBufferedWriter(partial, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    failure = e;
                 }
             }
+        }
+
+        void write(TraceEvent e) {
+            if (out == null) {
+                return;
+            }
+            try {
+                writer.write(e, out);
+            } catch (IOException x) {
+                // a full disk must not stall the tracees: stop writing the log, keep tracing
+                failure = x;
+                closeQuietly();
+            }
+        }
+
+        void flush() {
+            if (out != null) {
+                try {
+                    out.flush();
+                } catch (IOException x) {
+                    failure = x;
+                    closeQuietly();
+                }
+            }
+        }
+
+        void close() {
+            if (out != null) {
+                try {
+                    out.close();
+                } catch (IOException x) {
+                    failure = x;
+                }
+                out = null;
+            }
+        }
+
+        private void closeQuietly() {
+            try {
+                out.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            out = null;
         }
     }
 }

@@ -55,6 +55,8 @@ public final class TraceEvent {
     private List<String> args;
     /** Raw result text after " = " (without the -T duration), e.g. {@code 3</etc/x>} or {@code -1 ENOENT (...)}. */
     public String resultText;
+    /** -T: time spent in the call, or -1 when unknown. */
+    public long durationNs = -1;
     public long result = NO_RESULT;
     /** errno name when the call failed, e.g. ENOENT. */
     public String errno;

@@ -64,4 +64,15 @@ class LayeringTest {
                 .because("one small package owns the native binding (the rest of faultline is plain Java)")
                 .check(main);
     }
+
+    @Test
+    void theLivePathParsesNoStraceText() {
+        // registers become events directly (capture.LiveDecoder); text is only written, for the strace log
+        noClasses().that().resideInAPackage("dev.faultline.capture..").or().haveFullyQualifiedName("dev.faultline.cli.LiveRun")
+                .should().dependOnClassesThat().haveFullyQualifiedName("dev.faultline.trace.StraceParser")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.faultline.trace.LineSource")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.faultline.trace.CallText")
+                .because("the live decoder yields typed events; no strace text is parsed back on the live path")
+                .check(main);
+    }
 }

@@ -1,24 +1,37 @@
 package dev.faultline.capture;
 
-import dev.faultline.linux.LinuxNames;
 import dev.faultline.capture.proc.ProcFs;
+import dev.faultline.linux.LinuxNames;
+import dev.faultline.linux.SiCode;
+import dev.faultline.model.CrashCapture;
+import dev.faultline.trace.ParseStats;
 import dev.faultline.trace.Redactor;
 import dev.faultline.trace.StraceQuote;
+import dev.faultline.trace.TraceEvent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
 /**
- * Turns {@link LiveRecord}s into strace's {@code -f -tt -T -y} text: the format faultline's own parser and other
- * strace tools read back. Runs on the decoder thread. Paths behind fds (the -y decoration) come from a per-process
- * table learned from opens and dups, and from /proc/PID/fd on a miss, as strace itself does.
+ * The live producer of trace events: turns the tracer's {@link LiveRecord}s (registers and bytes copied out of a
+ * stopped tracee) straight into {@link TraceEvent}s, the same events {@code StraceParser} reads from text, with no
+ * strace text in between. Each argument is decoded on its own, in strace's notation for that value (the vocabulary
+ * the model reads on both paths). The -y decoration of fds comes from a per-process table learned from opens and
+ * dups, and from /proc/PID/fd on a miss, as strace itself does. Runs on one thread, in record order.
  */
-public final class StraceFormatter {
+public final class LiveDecoder {
+    /** Where decoded facts go, in the order the tracer saw them. */
+    public interface Sink {
+        void event(TraceEvent e);
+
+        /** The crash metadata collected at a fault's signal-delivery-stop (it precedes that signal's event). */
+        void crash(CrashCapture capture);
+    }
+
     /** Argument counts of the calls the syscall spec does not hold (it is the word for those it does). */
     private static final Map<String, Integer> ARITY = new HashMap<>();
 
@@ -43,172 +56,170 @@ public final class StraceFormatter {
         }
     }
 
+    /** The source name live events carry; their line numbers are those of the strace log written beside them. */
+    public static final String SOURCE = "live";
+
     private final ProcFs proc;
     private final int stringCap;
     private final boolean redact;
-    private final ZoneId zone = ZoneId.systemDefault();
     /** tid → tgid, for the per-process fd tables: the tracer's knowledge (ptrace events and /proc). */
     private final IntUnaryOperator threadGroupOf;
     private final Map<Integer, Map<Integer, String>> fdPaths = new HashMap<>();
     /** tgid → cwd, for the AT_FDCWD decoration that lets relative paths be resolved offline. */
     private final Map<Integer, String> cwds = new HashMap<>();
     private final StringBuilder sb = new StringBuilder(256);
+    private final ParseStats stats = new ParseStats();
+    /** The arguments of the call being decoded. */
+    private List<String> args;
+    private long events;
 
-    public StraceFormatter(ProcFs proc, IntUnaryOperator threadGroupOf, int stringCap, boolean redact) {
+    public LiveDecoder(ProcFs proc, IntUnaryOperator threadGroupOf, int stringCap, boolean redact) {
         this.proc = proc;
         this.threadGroupOf = threadGroupOf;
         this.stringCap = stringCap;
         this.redact = redact;
     }
 
-    /** The strace line for a record, or null for records that have none (crash captures). */
-    public String format(LiveRecord r) {
-        sb.setLength(0);
+    /** What was decoded so far, counted as a parse counts lines (one event, one line of the strace log). */
+    public ParseStats stats() {
+        return stats;
+    }
+
+    public void decode(LiveRecord r, Sink sink) {
         if (r instanceof LiveRecord.Crash) {
-            return null;
+            sink.crash(((LiveRecord.Crash) r).capture);
+            return;
         }
-        sb.append(r.tid).append(' ');
-        time(r.timeNs);
+        TraceEvent e = new TraceEvent();
+        e.source = SOURCE;
+        e.tid = r.tid;
+        e.timeNs = r.timeNs;
         if (r instanceof LiveRecord.Syscall) {
-            syscall((LiveRecord.Syscall) r);
+            syscall((LiveRecord.Syscall) r, e);
+            stats.syscalls++;
         } else if (r instanceof LiveRecord.Signal) {
-            signal((LiveRecord.Signal) r);
+            signal((LiveRecord.Signal) r, e);
+            stats.signals++;
         } else if (r instanceof LiveRecord.Exit) {
-            LiveRecord.Exit x = (LiveRecord.Exit) r;
-            if (x.killed) {
-                sb.append("+++ killed by ").append(LinuxNames.signal(x.value)).append(x.coreDumped ? " (core dumped)" : "").append(" +++");
-            } else {
-                sb.append("+++ exited with ").append(x.value).append(" +++");
-            }
-            if (tgidOf(x.tid) == x.tid) {
-                fdPaths.remove(x.tid); // the process is gone (its leader is reported last)
-                cwds.remove(x.tid);
-            }
+            exit((LiveRecord.Exit) r, e);
+            stats.exits++;
+        } else {
+            return;
         }
-        return sb.toString();
+        e.lineNo = ++events;
+        e.startLineNo = e.lineNo;
+        stats.lines = events;
+        sink.event(e);
     }
 
-    private long cachedSecond = Long.MIN_VALUE;
-    private String cachedHms;
-
-    /** HH:MM:SS.micros in local time; the HH:MM:SS part is computed once per second. */
-    private void time(long ns) {
-        long second = Math.floorDiv(ns, 1_000_000_000L);
-        if (second != cachedSecond) {
-            LocalTime t = LocalTime.ofInstant(Instant.ofEpochSecond(second), zone);
-            int len = sb.length();
-            two(t.getHour());
-            sb.append(':');
-            two(t.getMinute());
-            sb.append(':');
-            two(t.getSecond());
-            cachedHms = sb.substring(len);
-            sb.setLength(len);
-            cachedSecond = second;
+    private void exit(LiveRecord.Exit x, TraceEvent e) {
+        if (x.killed) {
+            e.kind = TraceEvent.Kind.KILLED;
+            e.signo = x.value;
+            e.coreDumped = x.coreDumped;
+        } else {
+            e.kind = TraceEvent.Kind.EXITED;
+            e.exitCode = x.value;
         }
-        sb.append(cachedHms).append('.');
-        String us = Long.toString(Math.floorMod(ns, 1_000_000_000L) / 1000 + 1_000_000L);
-        sb.append(us, 1, 7).append(' ');
-    }
-
-    private void two(int v) {
-        if (v < 10) {
-            sb.append('0');
+        if (tgidOf(x.tid) == x.tid) {
+            fdPaths.remove(x.tid); // the process is gone (its leader is reported last)
+            cwds.remove(x.tid);
         }
-        sb.append(v);
     }
 
     // ------------------------------------------------------------------------------------------------ signals
 
-    private void signal(LiveRecord.Signal s) {
-        String name = LinuxNames.signal(s.signo);
-        sb.append("--- ").append(name).append(" {si_signo=").append(name).append(", si_code=")
-                .append(LinuxNames.siCode(s.signo, s.code));
-        if (s.errno != 0) {
-            sb.append(", si_errno=").append(s.errno);
-        }
+    private void signal(LiveRecord.Signal s, TraceEvent e) {
+        e.kind = TraceEvent.Kind.SIGNAL;
+        e.signo = s.signo;
+        e.siCode = s.code;
         if (s.signo == LinuxNames.SIGCHLD && s.code > 0) {
-            int status = (int) s.union1;
-            sb.append(", si_pid=").append((int) s.union0).append(", si_uid=").append((int) (s.union0 >>> 32))
-                    .append(", si_status=").append(s.code == 1 ? Integer.toString(status) : LinuxNames.signal(status))
-                    .append(", si_utime=0, si_stime=0");
-        } else if (s.code > 0 && s.code != LinuxNames.SI_KERNEL) {
-            sb.append(", si_addr=").append(hex(s.union0));
+            e.siPid = (int) s.union0; // the child; si_status is in union1
+        } else if (SiCode.kernelGenerated(s.code) && s.code != LinuxNames.SI_KERNEL) {
+            e.siAddr = s.union0;
         } else if (s.code <= 0) {
-            sb.append(", si_pid=").append((int) s.union0).append(", si_uid=").append((int) (s.union0 >>> 32));
+            e.siPid = (int) s.union0; // si_pid | si_uid << 32 for a signal some process sent
         }
-        sb.append("} ---");
     }
 
     // ------------------------------------------------------------------------------------------------ syscalls
 
-    private void syscall(LiveRecord.Syscall r) {
+    private void syscall(LiveRecord.Syscall r, TraceEvent e) {
+        e.kind = TraceEvent.Kind.SYSCALL;
         String name = r.name;
+        e.name = name;
         int tgid = tgidOf(r.tid);
         long[] a = r.args;
-        sb.append(name).append('(');
-        int start = sb.length();
-        boolean decoded = args(r, name, tgid, a);
-        if (!decoded) {
+        args = new ArrayList<>(6);
+        if (!args(r, name, tgid, a)) {
+            args.clear();
             int n = arity(name, 6);
             for (int i = 0; i < n; i++) {
-                if (i > 0) {
-                    sb.append(", ");
-                }
-                sb.append(number(a[i]));
+                args.add(number(a[i]));
             }
         }
+        e.args(args);
+        args = null;
         if (!r.finished) {
+            e.incomplete = true;
+            e.result = TraceEvent.NO_RESULT;
             if (name.equals("exit") || name.equals("exit_group")) {
-                sb.append(") = ?");
-            } else {
-                if (sb.length() > start) {
-                    sb.append(", ");
-                }
-                sb.append("<unfinished ...>");
+                e.resultText = "?";
             }
             return;
         }
-        sb.append(") = ");
-        result(r, name, tgid);
-        long us = r.durationNs / 1000;
-        sb.append(" <").append(us / 1_000_000).append('.');
-        String frac = Long.toString(us % 1_000_000 + 1_000_000L);
-        sb.append(frac, 1, 7).append('>');
+        e.durationNs = r.durationNs;
+        result(r, name, tgid, e);
         learn(r, name, tgid);
+    }
+
+    private void arg(String value) {
+        args.add(value);
     }
 
     private boolean failed(LiveRecord.Syscall r) {
         return r.rval < 0 && r.rval >= -4095;
     }
 
-    private void result(LiveRecord.Syscall r, String name, int tgid) {
+    private void result(LiveRecord.Syscall r, String name, int tgid, TraceEvent e) {
         if (failed(r)) {
             int errno = (int) -r.rval;
-            sb.append(LinuxNames.isRestart(errno) ? "? " : "-1 ").append(LinuxNames.errno(errno));
+            String text = LinuxNames.errno(errno);
+            int sp = text.indexOf(' ');
+            e.errno = sp < 0 ? text : text.substring(0, sp);
+            if (LinuxNames.isRestart(errno)) {
+                e.result = TraceEvent.NO_RESULT; // strace prints "? ERESTARTSYS": the call did not return
+                e.resultText = "? " + text;
+            } else {
+                e.result = -1;
+                e.resultText = "-1 " + text;
+            }
             return;
         }
+        e.result = r.rval;
+        String path = null;
         switch (name) {
             case "mmap": case "brk": case "mremap":
-                sb.append(hex(r.rval));
+                e.resultText = hex(r.rval);
                 return;
             case "open": case "openat": case "openat2": case "creat": case "socket": case "accept": case "accept4":
             case "dup": case "dup2": case "dup3": case "epoll_create1": case "eventfd2":
-                sb.append(r.rval);
-                decorate(tgid, (int) r.rval, name, r);
-                return;
+                path = decorate(tgid, (int) r.rval, name, r);
+                break;
             case "fcntl":
-                sb.append(r.rval);
                 if (r.args[1] == 0 || r.args[1] == 1030) {
-                    decorate(tgid, (int) r.rval, name, r);
+                    path = decorate(tgid, (int) r.rval, name, r);
                 }
-                return;
+                break;
             default:
-                sb.append(r.rval);
+                break;
         }
+        e.resultPath = path;
+        e.resultText = path == null ? Long.toString(r.rval) : r.rval + "<" + escapePath(path) + ">";
     }
 
-    private void decorate(int tgid, int fd, String name, LiveRecord.Syscall r) {
+    /** The path behind a new fd (the result's -y decoration), learnt into the process's table; null when unknown. */
+    private String decorate(int tgid, int fd, String name, LiveRecord.Syscall r) {
         String path = null;
         if (r.path != null && (name.startsWith("open") || name.equals("creat"))) {
             String p = new String(r.path, StandardCharsets.UTF_8);
@@ -229,8 +240,8 @@ public final class StraceFormatter {
         }
         if (path != null) {
             fds(tgid).put(fd, path);
-            sb.append('<').append(escapePath(path)).append('>');
         }
+        return path;
     }
 
     /** Keeps the fd table current after the call, for later -y decorations. */
@@ -319,8 +330,8 @@ public final class StraceFormatter {
 
     private void fd(int tgid, long value) {
         int fd = (int) value;
-        sb.append(fd);
         if (fd < 0) {
+            arg(Integer.toString(fd));
             return;
         }
         Map<Integer, String> t = fds(tgid);
@@ -331,116 +342,110 @@ public final class StraceFormatter {
                 t.put(fd, p);
             }
         }
-        if (p != null) {
-            sb.append('<').append(escapePath(p)).append('>');
-        }
+        arg(p == null ? Integer.toString(fd) : fd + "<" + escapePath(p) + ">");
     }
 
     private void dirfd(int tgid, long value) {
         if ((int) value == -100) {
-            sb.append("AT_FDCWD");
             String cwd = cwd(tgid);
-            if (cwd != null) {
-                sb.append('<').append(escapePath(cwd)).append('>');
-            }
+            arg(cwd == null ? "AT_FDCWD" : "AT_FDCWD<" + escapePath(cwd) + ">");
         } else {
             fd(tgid, value);
         }
     }
 
     private void path(byte[] p, long addr) {
-        if (p == null) {
-            sb.append(addr == 0 ? "NULL" : hex(addr));
-        } else {
-            sb.append(StraceQuote.quote(p, p.length, Integer.MAX_VALUE));
-        }
+        arg(p == null ? (addr == 0 ? "NULL" : hex(addr)) : StraceQuote.quote(p, p.length, Integer.MAX_VALUE));
     }
 
     private void buffer(byte[] b, long len, long addr) {
         if (b == null) {
-            sb.append(addr == 0 ? "NULL" : hex(addr));
+            arg(addr == 0 ? "NULL" : hex(addr));
             return;
         }
         int shown = (int) Math.min(b.length, Math.max(len, 0));
         String q = StraceQuote.quote(b, shown, stringCap);
-        sb.append(redact ? Redactor.redact(q) : q);
+        arg(redact ? Redactor.redact(q) : q);
     }
 
-    /** Decodes the arguments of the calls the engine reads; returns false to print them as numbers. */
+    /**
+     * Decodes the arguments of the calls the engine reads, one by one into {@link #args}: each value in strace's
+     * notation (a quoted path, {@code 3</etc/x>}, {@code O_RDONLY|O_CLOEXEC}), which is the model's vocabulary on
+     * both paths. Returns false to give the arguments as numbers.
+     */
     private boolean args(LiveRecord.Syscall r, String name, int tgid, long[] a) {
         switch (name) {
             case "open":
                 path(r.path, a[0]);
-                sb.append(", ").append(LinuxNames.openFlags(a[1]));
+                arg(LinuxNames.openFlags(a[1]));
                 if ((a[1] & 0100) != 0) {
-                    sb.append(", 0").append(Long.toOctalString(a[2]));
+                    arg("0" + Long.toOctalString(a[2]));
                 }
                 return true;
             case "creat":
                 path(r.path, a[0]);
-                sb.append(", 0").append(Long.toOctalString(a[1]));
+                arg("0" + Long.toOctalString(a[1]));
                 return true;
             case "openat":
                 dirfd(tgid, a[0]);
-                sb.append(", ");
                 path(r.path, a[1]);
-                sb.append(", ").append(LinuxNames.openFlags(a[2]));
+                arg(LinuxNames.openFlags(a[2]));
                 if ((a[2] & 0100) != 0) {
-                    sb.append(", 0").append(Long.toOctalString(a[3]));
+                    arg("0" + Long.toOctalString(a[3]));
                 }
                 return true;
             case "openat2":
                 dirfd(tgid, a[0]);
-                sb.append(", ");
                 path(r.path, a[1]);
-                if (r.words != null) {
-                    sb.append(", {flags=").append(LinuxNames.openFlags(r.words[0])).append(", resolve=0}");
-                } else {
-                    sb.append(", ").append(hex(a[2]));
-                }
-                sb.append(", ").append(a[3]);
+                arg(r.words != null ? "{flags=" + LinuxNames.openFlags(r.words[0]) + ", resolve=0}" : hex(a[2]));
+                arg(Long.toString(a[3]));
                 return true;
             case "read": case "pread64": case "recvfrom":
                 fd(tgid, a[0]);
-                sb.append(", ");
                 if (failed(r)) {
-                    sb.append(hex(a[1]));
+                    arg(hex(a[1]));
                 } else {
                     buffer(r.buf, r.rval, a[1]);
                 }
-                sb.append(", ").append(a[2]);
+                arg(Long.toString(a[2]));
                 if (name.equals("pread64")) {
-                    sb.append(", ").append(a[3]);
+                    arg(Long.toString(a[3]));
                 } else if (name.equals("recvfrom")) {
-                    sb.append(", ").append(a[3]).append(", NULL, NULL");
+                    arg(Long.toString(a[3]));
+                    arg("NULL");
+                    arg("NULL");
                 }
                 return true;
             case "write": case "pwrite64": case "sendto":
                 fd(tgid, a[0]);
-                sb.append(", ");
                 buffer(r.buf, a[2], a[1]);
-                sb.append(", ").append(a[2]);
+                arg(Long.toString(a[2]));
                 if (name.equals("pwrite64")) {
-                    sb.append(", ").append(a[3]);
+                    arg(Long.toString(a[3]));
                 } else if (name.equals("sendto")) {
-                    sb.append(", ").append(a[3]).append(", NULL, 0");
+                    arg(Long.toString(a[3]));
+                    arg("NULL");
+                    arg("0");
                 }
                 return true;
             case "sendmsg":
                 // strace's form, with what the engine reads (the iovecs); the rest of the msghdr is not read
                 fd(tgid, a[0]);
-                sb.append(", {msg_name=NULL, msg_namelen=0, msg_iov=");
+                sb.setLength(0);
+                sb.append("{msg_name=NULL, msg_namelen=0, msg_iov=");
                 iov(r, false);
-                sb.append(", msg_iovlen=").append(r.argv == null ? 0 : r.argv.length)
-                        .append(", msg_controllen=0, msg_flags=0}, ").append(a[2]);
+                sb.append(", msg_iovlen=").append(r.argv == null ? 0 : r.argv.length).append(", msg_controllen=0, msg_flags=0}");
+                arg(sb.toString());
+                arg(Long.toString(a[2]));
                 return true;
             case "readv": case "writev": case "preadv": case "pwritev": case "preadv2": case "pwritev2":
                 fd(tgid, a[0]);
-                sb.append(", ");
+                sb.setLength(0);
                 iov(r, name.contains("read") && failed(r));
-                sb.append(", ").append(a[2]);
+                arg(sb.toString());
+                arg(Long.toString(a[2]));
                 if (name.startsWith("p")) {
-                    sb.append(", ").append(a[3]);
+                    arg(Long.toString(a[3]));
                 }
                 return true;
             case "close": case "fstat": case "fsync": case "fchdir": case "dup": case "lseek": case "getdents64":
@@ -449,140 +454,137 @@ public final class StraceFormatter {
                 fd(tgid, a[0]);
                 int n = arity(name, 3);
                 for (int i = 1; i < n; i++) {
-                    sb.append(", ");
                     if (name.equals("sendfile") && i == 1) {
                         fd(tgid, a[1]);
                     } else if (name.equals("fcntl") && i == 1) {
-                        sb.append(fcntlCmd(a[1]));
+                        arg(fcntlCmd(a[1]));
                     } else {
-                        sb.append(number(a[i]));
+                        arg(number(a[i]));
                     }
                 }
                 return true;
             }
             case "dup2": case "dup3":
                 fd(tgid, a[0]);
-                sb.append(", ").append((int) a[1]);
+                arg(Integer.toString((int) a[1]));
                 if (name.equals("dup3")) {
-                    sb.append(", ").append((a[2] & 02000000) != 0 ? "O_CLOEXEC" : "0");
+                    arg((a[2] & 02000000) != 0 ? "O_CLOEXEC" : "0");
                 }
                 return true;
             case "close_range":
-                sb.append((int) a[0]).append(", ").append(a[1] & 0xffffffffL).append(", ").append(a[2]);
+                arg(Integer.toString((int) a[0]));
+                arg(Long.toString(a[1] & 0xffffffffL));
+                arg(Long.toString(a[2]));
                 return true;
             case "stat": case "lstat": case "access": case "chdir": case "readlink": case "unlink": case "mkdir":
             case "rmdir": case "truncate": case "chmod":
                 path(r.path, a[0]);
                 if (name.equals("readlink")) {
-                    sb.append(", ");
                     buffer(failed(r) ? null : r.buf, r.rval, a[1]);
-                    sb.append(", ").append(a[2]);
+                    arg(Long.toString(a[2]));
                 } else if (name.equals("access")) {
-                    sb.append(", ").append(accessMode(a[1]));
+                    arg(accessMode(a[1]));
                 } else if (!name.equals("chdir") && !name.equals("unlink") && !name.equals("rmdir")) {
-                    sb.append(", ").append(number(a[1]));
+                    arg(number(a[1]));
                 }
                 return true;
             case "newfstatat": case "faccessat": case "faccessat2": case "readlinkat": case "statx": case "unlinkat":
             case "mkdirat":
                 dirfd(tgid, a[0]);
-                sb.append(", ");
                 path(r.path, a[1]);
                 if (name.startsWith("faccessat")) {
-                    sb.append(", ").append(accessMode(a[2]));
+                    arg(accessMode(a[2]));
                     if (name.equals("faccessat2")) {
-                        sb.append(", ").append(a[3]);
+                        arg(Long.toString(a[3]));
                     }
                 } else if (name.equals("readlinkat")) {
-                    sb.append(", ");
                     buffer(failed(r) ? null : r.buf, r.rval, a[2]);
-                    sb.append(", ").append(a[3]);
+                    arg(Long.toString(a[3]));
                 } else if (name.equals("statx")) {
-                    sb.append(", ").append(a[2]).append(", ").append(hex(a[3])).append(", ").append(hex(a[4]));
+                    arg(Long.toString(a[2]));
+                    arg(hex(a[3]));
+                    arg(hex(a[4]));
                 } else {
-                    sb.append(", ").append(hex(a[2]));
+                    arg(hex(a[2]));
                     if (name.equals("newfstatat")) {
-                        sb.append(", ").append(a[3] == 0x100 ? "AT_SYMLINK_NOFOLLOW" : a[3] == 0x1000 ? "AT_EMPTY_PATH" : number(a[3]));
+                        arg(a[3] == 0x100 ? "AT_SYMLINK_NOFOLLOW" : a[3] == 0x1000 ? "AT_EMPTY_PATH" : number(a[3]));
                     }
                 }
                 return true;
             case "rename":
                 path(r.path, a[0]);
-                sb.append(", ");
                 path(r.path2, a[1]);
                 return true;
-            case "execve": case "execveat":
+            case "execve": case "execveat": {
                 if (name.equals("execveat")) {
                     dirfd(tgid, a[0]);
-                    sb.append(", ");
                 }
                 path(r.path, a[name.equals("execve") ? 0 : 1]);
-                sb.append(", [");
+                StringBuilder v = new StringBuilder("[");
                 if (r.argv != null) {
                     for (int i = 0; i < r.argv.length; i++) {
                         if (i > 0) {
-                            sb.append(", ");
+                            v.append(", ");
                         }
                         String q = StraceQuote.quote(r.argv[i], r.argv[i].length, stringCap);
-                        sb.append(redact ? Redactor.redact(q) : q);
+                        v.append(redact ? Redactor.redact(q) : q);
                     }
                 }
-                sb.append("], ").append(hex(a[name.equals("execve") ? 2 : 3])).append(" /* vars */");
+                arg(v.append(']').toString());
+                arg(hex(a[name.equals("execve") ? 2 : 3]) + " /* vars */");
                 return true;
+            }
             case "clone":
-                sb.append("child_stack=").append(a[1] == 0 ? "NULL" : hex(a[1])).append(", flags=")
-                        .append(LinuxNames.cloneFlags(a[0], true));
+                arg("child_stack=" + (a[1] == 0 ? "NULL" : hex(a[1])));
+                arg("flags=" + LinuxNames.cloneFlags(a[0], true));
                 return true;
             case "clone3":
                 if (r.words != null) {
-                    sb.append("{flags=").append(LinuxNames.cloneFlags(r.words[0], false));
-                    if (r.words[4] != 0) {
-                        sb.append(", exit_signal=").append(LinuxNames.signal((int) r.words[4]));
-                    }
-                    sb.append("}, ").append(a[1]);
+                    arg("{flags=" + LinuxNames.cloneFlags(r.words[0], false)
+                            + (r.words[4] != 0 ? ", exit_signal=" + LinuxNames.signal((int) r.words[4]) : "") + "}");
                 } else {
-                    sb.append(hex(a[0])).append(", ").append(a[1]);
+                    arg(hex(a[0]));
                 }
+                arg(Long.toString(a[1]));
                 return true;
             case "connect": case "bind":
                 fd(tgid, a[0]);
-                sb.append(", ");
+                sb.setLength(0);
                 sockaddr(r.buf, a[1]);
-                sb.append(", ").append(a[2]);
+                arg(sb.toString());
+                arg(Long.toString(a[2]));
                 return true;
             case "pipe": case "pipe2":
-                if (r.words != null && !failed(r)) {
-                    sb.append('[').append(r.words[0]).append(", ").append(r.words[1]).append(']');
-                } else {
-                    sb.append(hex(a[0]));
-                }
+                arg(r.words != null && !failed(r) ? "[" + r.words[0] + ", " + r.words[1] + "]" : hex(a[0]));
                 if (name.equals("pipe2")) {
-                    sb.append(", ").append((a[1] & 02000000) != 0 ? "O_CLOEXEC" : number(a[1]));
+                    arg((a[1] & 02000000) != 0 ? "O_CLOEXEC" : number(a[1]));
                 }
                 return true;
             case "wait4":
-                sb.append((int) a[0]).append(", ");
-                if (r.words != null) {
-                    sb.append("[{").append(waitStatus((int) r.words[0])).append("}]");
-                } else {
-                    sb.append(a[1] == 0 ? "NULL" : hex(a[1]));
-                }
-                sb.append(", ").append(number(a[2])).append(", ").append(a[3] == 0 ? "NULL" : hex(a[3]));
+                arg(Integer.toString((int) a[0]));
+                arg(r.words != null ? "[{" + waitStatus((int) r.words[0]) + "}]" : a[1] == 0 ? "NULL" : hex(a[1]));
+                arg(number(a[2]));
+                arg(a[3] == 0 ? "NULL" : hex(a[3]));
                 return true;
             case "exit": case "exit_group":
-                sb.append((int) a[0]);
+                arg(Integer.toString((int) a[0]));
                 return true;
             case "kill":
-                sb.append((int) a[0]).append(", ").append(LinuxNames.signal((int) a[1]));
+                arg(Integer.toString((int) a[0]));
+                arg(LinuxNames.signal((int) a[1]));
                 return true;
             case "tgkill":
-                sb.append((int) a[0]).append(", ").append((int) a[1]).append(", ").append(LinuxNames.signal((int) a[2]));
+                arg(Integer.toString((int) a[0]));
+                arg(Integer.toString((int) a[1]));
+                arg(LinuxNames.signal((int) a[2]));
                 return true;
             case "mmap":
-                sb.append(a[0] == 0 ? "NULL" : hex(a[0])).append(", ").append(a[1]).append(", ").append(a[2])
-                        .append(", ").append(hex(a[3])).append(", ");
+                arg(a[0] == 0 ? "NULL" : hex(a[0]));
+                arg(Long.toString(a[1]));
+                arg(Long.toString(a[2]));
+                arg(hex(a[3]));
                 fd(tgid, a[4]);
-                sb.append(", ").append(hex(a[5]));
+                arg(hex(a[5]));
                 return true;
             default:
                 return false;
