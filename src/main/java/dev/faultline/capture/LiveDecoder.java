@@ -3,6 +3,7 @@ package dev.faultline.capture;
 import dev.faultline.capture.proc.ProcFs;
 import dev.faultline.linux.LinuxNames;
 import dev.faultline.linux.SiCode;
+import dev.faultline.linux.SyscallSpec;
 import dev.faultline.model.CrashCapture;
 import dev.faultline.trace.ParseStats;
 import dev.faultline.trace.Redactor;
@@ -30,30 +31,6 @@ public final class LiveDecoder {
 
         /** The crash metadata collected at a fault's signal-delivery-stop (it precedes that signal's event). */
         void crash(CrashCapture capture);
-    }
-
-    /** Argument counts of the calls the syscall spec does not hold (it is the word for those it does). */
-    private static final Map<String, Integer> ARITY = new HashMap<>();
-
-    static int arity(String name, int otherwise) {
-        dev.faultline.linux.SyscallSpec.Syscall spec = dev.faultline.linux.SyscallSpec.of(name);
-        return spec != null ? spec.arity() : ARITY.getOrDefault(name, otherwise);
-    }
-
-    static {
-        String[] spec = {"0:getpid,gettid,getuid,geteuid,getgid,getegid,getppid,sched_yield,rt_sigreturn,pause,sync,setsid",
-            "1:brk,uname,set_tid_address,umask,alarm,fsync,fdatasync",
-            "2:munmap,fstat,arch_prctl,set_robust_list,nanosleep,shutdown,listen,clock_gettime,gettimeofday,getrlimit,setrlimit,ftruncate,flock,fchmod,eventfd2,epoll_create1,getcwd",
-            "3:lseek,mprotect,madvise,ioctl,getsockname,getpeername,poll,getdents64,getrandom,mincore,recvmsg,fchown,sigaltstack",
-            "4:rt_sigaction,rt_sigprocmask,epoll_ctl,epoll_wait,clock_nanosleep,rseq,socketpair,prlimit64,timerfd_settime,splice",
-            "5:select,setsockopt,getsockopt,prctl,mremap,ppoll,waitid,process_vm_readv",
-            "6:futex,pselect6,epoll_pwait,copy_file_range"};
-        for (String s : spec) {
-            int n = s.charAt(0) - '0';
-            for (String name : s.substring(2).split(",")) {
-                ARITY.put(name, n);
-            }
-        }
     }
 
     /** The source name live events carry; their line numbers are those of the strace log written beside them. */
@@ -153,10 +130,7 @@ public final class LiveDecoder {
         args = new ArrayList<>(6);
         if (!args(r, name, tgid, a)) {
             args.clear();
-            int n = arity(name, 6);
-            for (int i = 0; i < n; i++) {
-                args.add(number(a[i]));
-            }
+            byRole(r, SyscallSpec.of(name), tgid, a);
         }
         e.args(args);
         args = null;
@@ -171,6 +145,37 @@ public final class LiveDecoder {
         e.durationNs = r.durationNs;
         result(r, name, tgid, e);
         learn(r, name, tgid);
+    }
+
+    /**
+     * A call with no form of its own: each argument as the spec says it is (fds decorated, paths quoted), the rest as
+     * numbers; six numbers for a call the spec does not know.
+     */
+    private void byRole(LiveRecord.Syscall r, SyscallSpec.Syscall spec, int tgid, long[] a) {
+        if (spec == null) {
+            for (int i = 0; i < 6; i++) {
+                arg(number(a[i]));
+            }
+            return;
+        }
+        boolean firstPath = true;
+        for (int i = 0; i < spec.arity(); i++) {
+            switch (spec.args().get(i)) {
+                case FD:
+                    fd(tgid, a[i]);
+                    break;
+                case DIRFD:
+                    dirfd(tgid, a[i]);
+                    break;
+                case PATH:
+                    path(firstPath ? r.path : r.path2, a[i]);
+                    firstPath = false;
+                    break;
+                default:
+                    arg(number(a[i]));
+                    break;
+            }
+        }
     }
 
     private void arg(String value) {
@@ -448,22 +453,11 @@ public final class LiveDecoder {
                     arg(Long.toString(a[3]));
                 }
                 return true;
-            case "close": case "fstat": case "fsync": case "fchdir": case "dup": case "lseek": case "getdents64":
-            case "fcntl": case "ftruncate": case "flock": case "listen": case "shutdown": case "accept":
-            case "accept4": case "sendfile": case "ioctl": case "fdatasync": case "fadvise64": {
+            case "fcntl":
                 fd(tgid, a[0]);
-                int n = arity(name, 3);
-                for (int i = 1; i < n; i++) {
-                    if (name.equals("sendfile") && i == 1) {
-                        fd(tgid, a[1]);
-                    } else if (name.equals("fcntl") && i == 1) {
-                        arg(fcntlCmd(a[1]));
-                    } else {
-                        arg(number(a[i]));
-                    }
-                }
+                arg(fcntlCmd(a[1]));
+                arg(number(a[2]));
                 return true;
-            }
             case "dup2": case "dup3":
                 fd(tgid, a[0]);
                 arg(Integer.toString((int) a[1]));
@@ -476,17 +470,14 @@ public final class LiveDecoder {
                 arg(Long.toString(a[1] & 0xffffffffL));
                 arg(Long.toString(a[2]));
                 return true;
-            case "stat": case "lstat": case "access": case "chdir": case "readlink": case "unlink": case "mkdir":
-            case "rmdir": case "truncate": case "chmod":
+            case "readlink":
                 path(r.path, a[0]);
-                if (name.equals("readlink")) {
-                    buffer(failed(r) ? null : r.buf, r.rval, a[1]);
-                    arg(Long.toString(a[2]));
-                } else if (name.equals("access")) {
-                    arg(accessMode(a[1]));
-                } else if (!name.equals("chdir") && !name.equals("unlink") && !name.equals("rmdir")) {
-                    arg(number(a[1]));
-                }
+                buffer(failed(r) ? null : r.buf, r.rval, a[1]);
+                arg(Long.toString(a[2]));
+                return true;
+            case "access":
+                path(r.path, a[0]);
+                arg(accessMode(a[1]));
                 return true;
             case "newfstatat": case "faccessat": case "faccessat2": case "readlinkat": case "statx": case "unlinkat":
             case "mkdirat":
@@ -510,10 +501,6 @@ public final class LiveDecoder {
                         arg(a[3] == 0x100 ? "AT_SYMLINK_NOFOLLOW" : a[3] == 0x1000 ? "AT_EMPTY_PATH" : number(a[3]));
                     }
                 }
-                return true;
-            case "rename":
-                path(r.path, a[0]);
-                path(r.path2, a[1]);
                 return true;
             case "execve": case "execveat": {
                 if (name.equals("execveat")) {
