@@ -97,7 +97,7 @@ public final class CoreCommand implements Callable<Integer> {
                 if (exe != null && core.executable() != null) {
                     substitutes.put(core.executable(), exe);
                 }
-                CoreReport report = CoreAnalysis.analyze(core, path.toString(), source.compression());
+                CoreReport report = CoreAnalysis.analyze(core, path.toString(), source.compression(), dev.faultline.httpd.HttpdFrames.ROLES);
                 List<String> functions = new ArrayList<>();
                 for (dev.faultline.core.Frame f : report.backtrace()) {
                     functions.add(f.function());

@@ -9,30 +9,17 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Turns a {@link CoreFile} into a {@link CoreReport}: the crashing thread, the real fault, the stack, the culprit. */
 public final class CoreAnalysis {
-    private static final int SIGILL = 4;
-    private static final int SIGABRT = 6;
-    private static final int SIGBUS = 7;
-    private static final int SIGFPE = 8;
-    private static final int SIGSEGV = 11;
     /** Below mmap_min_addr (64 KiB) nothing can be mapped: a pointer this small is NULL plus an offset. */
     private static final long NULL_PAGE_LIMIT = 0x10000;
     private static final int SIGNATURE_FRAMES = 5;
-    /** Infrastructure the culprit is never blamed on: libc, the loader, APR, and httpd itself. */
-    private static final Pattern INFRASTRUCTURE = Pattern.compile(
-            "(libc\\.so.*|libc-.*|ld-linux.*|ld-.*\\.so.*|libpthread.*|libapr-1\\.so.*|libaprutil-1\\.so.*|httpd|apache2)");
-    /** Frames that say how the process died rather than where it went wrong. */
-    private static final Pattern DEATH_FRAMES = Pattern.compile(
-            "(raise|gsignal|abort|__GI_raise|__GI_abort|__assert_fail.*|__pthread_kill.*|pthread_kill.*|kill|tgkill|__restore_rt"
-            + "|__libc_message.*|__fortify_fail|__stack_chk_fail|__chk_fail|sig_coredump|ap_log_assert)");
-
     private CoreAnalysis() {
     }
 
-    public static CoreReport analyze(CoreFile core, String fileLabel, String compression) {
+    /** @param roles the frames never blamed (the C runtime's, and the server's: {@code httpd.HttpdFrames}) */
+    public static CoreReport analyze(CoreFile core, String fileLabel, String compression, FrameRoles roles) {
         Modules modules = new Modules(core);
         List<String> warnings = new ArrayList<>();
         List<CoreThread> threads = core.threads();
@@ -98,8 +85,8 @@ public final class CoreAnalysis {
         CoreReport.Fault fault = new CoreReport.Fault(kind.label, describe(kind, faultSignal, faultAddress, access, core, modules),
                 faultAddress, access, faultPc, faultSource, frame == null ? null : frame.address(), faultSignal);
 
-        CoreReport.Culprit culprit = culprit(frames, modules);
-        CoreReport.Signature signature = signature(kind, culprit, frames);
+        CoreReport.Culprit culprit = culprit(frames, modules, roles);
+        CoreReport.Signature signature = signature(kind, culprit, frames, roles);
 
         List<CoreReport.ThreadSummary> summaries = new ArrayList<>();
         SyscallTable table = core.arch == Arch.X86_64 ? SyscallTable.x86_64() : SyscallTable.aarch64();
@@ -157,17 +144,17 @@ public final class CoreAnalysis {
     static FaultKind classify(CoreFile core, int signo, SignalInfo sig, SignalFrame frame, Long addr, long sp, List<Frame> frames) {
         switch (signo) {
             case 0: return FaultKind.NO_SIGNAL;
-            case SIGABRT:
+            case LinuxNames.SIGABRT:
                 for (Frame f : frames) {
                     if (f.function() != null && f.function().startsWith("__assert_fail")) {
                         return FaultKind.ASSERT;
                     }
                 }
                 return FaultKind.ABORT;
-            case SIGBUS: return FaultKind.BUS_ERROR;
-            case SIGILL: return FaultKind.ILLEGAL_INSTRUCTION;
-            case SIGFPE: return FaultKind.ARITHMETIC;
-            case SIGSEGV: break;
+            case LinuxNames.SIGBUS: return FaultKind.BUS_ERROR;
+            case LinuxNames.SIGILL: return FaultKind.ILLEGAL_INSTRUCTION;
+            case LinuxNames.SIGFPE: return FaultKind.ARITHMETIC;
+            case LinuxNames.SIGSEGV: break;
             default: return FaultKind.OTHER_SIGNAL;
         }
         boolean generalProtection = frame != null ? frame.trapno() == 13
@@ -238,16 +225,16 @@ public final class CoreAnalysis {
         }
     }
 
-    static CoreReport.Culprit culprit(List<Frame> frames, Modules modules) {
+    static CoreReport.Culprit culprit(List<Frame> frames, Modules modules, FrameRoles roles) {
         for (boolean allowScan : new boolean[] {false, true}) {
             for (Frame f : frames) {
                 if (f.module() == null || (!allowScan && f.trust() == Frame.Trust.SCAN)) {
                     continue;
                 }
-                if (INFRASTRUCTURE.matcher(f.module()).matches()) {
+                if (roles.infrastructure(f.module())) {
                     continue;
                 }
-                if (f.function() != null && DEATH_FRAMES.matcher(f.function()).matches()) {
+                if (roles.death(f.function())) {
                     continue;
                 }
                 MappedModule m = modules.byName(f.module());
@@ -259,7 +246,7 @@ public final class CoreAnalysis {
         return new CoreReport.Culprit(top.module(), top.function(), m == null ? null : m.path());
     }
 
-    static CoreReport.Signature signature(FaultKind kind, CoreReport.Culprit culprit, List<Frame> frames) {
+    static CoreReport.Signature signature(FaultKind kind, CoreReport.Culprit culprit, List<Frame> frames, FrameRoles roles) {
         StringBuilder text = new StringBuilder(kind.label).append('|').append(culprit.module() == null ? "?" : culprit.module());
         int n = 0;
         for (Frame f : frames) {
@@ -267,7 +254,7 @@ public final class CoreAnalysis {
                 break;
             }
             if (f.trust() == Frame.Trust.SCAN || f.module() == null
-                    || f.function() != null && DEATH_FRAMES.matcher(f.function()).matches()) {
+                    || roles.death(f.function())) {
                 continue;
             }
             text.append('|').append(f.moduleOffsetText());
