@@ -772,6 +772,12 @@ public final class Tracer implements Runnable {
     // ------------------------------------------------------------------------------------------------ syscalls
 
     private void syscallStop(Tracee t) {
+        if (t.awaitExit && t.pending == null && !t.sentinelAfterExit && !t.needsFilter) {
+            // a syscall-enter-stop is always followed by its exit stop (ptrace(2)), and nobody reads this call: one
+            // PTRACE_GET_SYSCALL_INFO fewer per futex, epoll_wait... of a full trace
+            t.awaitExit = false;
+            return;
+        }
         int op;
         try {
             op = pt.syscallInfo(t.tid, info);
