@@ -454,7 +454,9 @@ public final class Tracer implements Runnable {
             } else if (deescalationDue && escalated && crashes == 0) {
                 deescalate();
             }
-            int pid = pt.waitpid(-1, Ptrace.WALL | Ptrace.WNOHANG);
+            // with records to hand over, look first; block only once they are handed over (one wait, not two,
+            // for the stops that emitted nothing)
+            int pid = batch.isEmpty() ? 0 : pt.waitpid(-1, Ptrace.WALL | Ptrace.WNOHANG);
             if (pid == 0) {
                 flush(); // nothing pending: hand over what we have before blocking
                 pid = pt.waitpid(-1, Ptrace.WALL);
