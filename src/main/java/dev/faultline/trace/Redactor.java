@@ -45,46 +45,50 @@ public final class Redactor {
         return out.equals(s) ? s : out;
     }
 
-    /** The fast path: one pass looking for the start of a trigger word, ignoring case. */
+    /**
+     * The fast path: one pass looking for the start of a trigger word, ignoring case. The second letter is checked
+     * before any word is compared: most text has plenty of p, s, t and a, and few "pa", "se", "to", "ap"/"au".
+     */
     static boolean mayHoldSecret(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
+        for (int i = 0, n = s.length() - 1; i < n; i++) {
+            int second = s.charAt(i + 1) | 0x20;
             switch (s.charAt(i) | 0x20) {
                 case 'p' -> {
-                    if (s.regionMatches(true, i, "pass", 0, 4)) {
+                    if (second == 'a' && s.regionMatches(true, i, "pass", 0, 4)) {
                         return true;
                     }
                 }
                 case 's' -> {
-                    if (s.regionMatches(true, i, "secret", 0, 6)) {
+                    if (second == 'e' && s.regionMatches(true, i, "secret", 0, 6)) {
                         return true;
                     }
                 }
                 case 't' -> {
-                    if (s.regionMatches(true, i, "token", 0, 5)) {
+                    if (second == 'o' && s.regionMatches(true, i, "token", 0, 5)) {
                         return true;
                     }
                 }
                 case 'a' -> {
-                    if (s.regionMatches(true, i, "apikey", 0, 6) || s.regionMatches(true, i, "api_key", 0, 7)
-                            || s.regionMatches(true, i, "api-key", 0, 7)
-                            || s.regionMatches(true, i, "authorization", 0, 13)
+                    if (second == 'p' && (s.regionMatches(true, i, "apikey", 0, 6) || s.regionMatches(true, i, "api_key", 0, 7)
+                            || s.regionMatches(true, i, "api-key", 0, 7))
+                            || second == 'u' && (s.regionMatches(true, i, "authorization", 0, 13)
                             || s.regionMatches(true, i, "auth_key", 0, 8)
-                            || s.regionMatches(true, i, "auth_salt", 0, 9)) {
+                            || s.regionMatches(true, i, "auth_salt", 0, 9))) {
                         return true;
                     }
                 }
                 case 'l' -> {
-                    if (s.regionMatches(true, i, "logged_in_", 0, 10)) {
+                    if (second == 'o' && s.regionMatches(true, i, "logged_in_", 0, 10)) {
                         return true;
                     }
                 }
                 case 'n' -> {
-                    if (s.regionMatches(true, i, "nonce_", 0, 6)) {
+                    if (second == 'o' && s.regionMatches(true, i, "nonce_", 0, 6)) {
                         return true;
                     }
                 }
                 case 'c' -> {
-                    if (s.regionMatches(true, i, "cookie", 0, 6)) {
+                    if (second == 'o' && s.regionMatches(true, i, "cookie", 0, 6)) {
                         return true;
                     }
                 }
