@@ -4,7 +4,8 @@ package dev.faultline;
  * Every bound that keeps faultline's memory and output finite, in one place: whatever the size of a trace, a log or a
  * capture, these decide what is kept, what is cut and what is only counted. Each is sized for real servers (a -s 1024
  * trace of a busy httpd, a 500 storm) with room to spare; reaching one is said in the report, never silent.
- * Bounds that guard an algorithm (DWARF expression steps, unwinder depth) stay next to it.
+ * Bounds that guard an algorithm (DWARF expression steps, unwinder depth) and httpd's own rules (include depth) stay
+ * next to them; the classes below keep their short names as references to these.
  */
 public final class Limits {
     private Limits() {
@@ -47,4 +48,62 @@ public final class Limits {
     // -- live capture
     /** Crash captures kept per session (a crash loop beyond this is still traced and logged). */
     public static final int CRASH_CAPTURES = 32;
+
+    // -- live capture (continued)
+    /** execve argv entries read from a tracee. */
+    public static final int EXEC_ARGV = 64;
+
+    // -- files the analysis reads
+    /** A file the analysis reads from disk (a config named by the trace) is read up to this. */
+    public static final long SOURCE_FILE_BYTES = 2L << 20;
+    /** Files listed from one directory when the analysis looks for a sibling or a near miss. */
+    public static final int SOURCE_DIR_FILES = 400;
+    /** /etc/mime.types read at most (Debian's is about 80 KiB). */
+    public static final long MIME_TYPES_BYTES = 4L << 20;
+
+    // -- cores and ELF files
+    /** Symbols read from one ELF symbol table. */
+    public static final int ELF_SYMBOLS = 4_000_000;
+    /** 16 MiB windows of a core or ELF file mapped at once. */
+    public static final int CORE_MAPPED_WINDOWS = 64;
+
+    // -- httpd configuration
+    /** Commands read from one module's command table (httpd's core has about 140). */
+    public static final int MODULE_COMMANDS = 1024;
+    /** A string read from a module file (a directive name or its help). */
+    public static final int MODULE_STRING_BYTES = 4096;
+    /** A longer configuration line is cut (httpd's own limit is far lower). */
+    public static final int CONFIG_LINE_CHARS = 64 * 1024;
+    /** Configuration nodes kept; a configuration past this is reported as cut. */
+    public static final int CONFIG_NODES = 200_000;
+    /** A configuration file larger than this is read only up to it (a warning says so). */
+    public static final int CONFIG_FILE_BYTES = 16 << 20;
+    /** The private copy configtest bisects: bytes copied at most. */
+    public static final long CONFIG_COPY_BYTES = 64L << 20;
+    /** The private copy configtest bisects: files copied at most. */
+    public static final int CONFIG_COPY_FILES = 20_000;
+    /** Files larger than this are not config text and are never rewritten in the copy. */
+    public static final long CONFIG_REWRITE_BYTES = 4L << 20;
+    /** Output of one apache2 -t kept. */
+    public static final int CONFIGTEST_OUTPUT_BYTES = 64 * 1024;
+    /** apache2 -t takes ~10-100 ms; one that runs this long is stuck and is killed. */
+    public static final long CONFIGTEST_MILLIS = 30_000;
+
+    // -- httpd's memory (live at a crash stop, or in a core)
+    /** A string read from httpd's memory (a request line, a path). */
+    public static final int MEMORY_STRING_BYTES = 8192;
+    /** Configuration nodes walked in httpd's memory. */
+    public static final int MEMORY_CONFIG_NODES = 200_000;
+    /** Modules walked in httpd's memory. */
+    public static final int MEMORY_MODULES = 512;
+    /** Commands walked per module in httpd's memory. */
+    public static final int MEMORY_COMMANDS_PER_MODULE = 1024;
+    /** A directive name read from httpd's memory. */
+    public static final int MEMORY_DIRECTIVE_NAME = 256;
+    /** A directive's arguments read from httpd's memory. */
+    public static final int MEMORY_DIRECTIVE_ARGS = 16 * 1024;
+    /** A file name read from httpd's memory. */
+    public static final int MEMORY_PATH = 4096;
+    /** A line number read from httpd's memory larger than this is not one. */
+    public static final int MEMORY_LINE_NUMBER = 10_000_000;
 }

@@ -13,8 +13,8 @@ import java.util.List;
  * to find a referrer's line when the trace did not print the buffer. Bounded: small files only, few of them.
  */
 public final class FileSource {
-    static final long MAX_FILE = 2L << 20;
-    static final int MAX_DIR_FILES = 400;
+    static final long MAX_FILE = dev.faultline.Limits.SOURCE_FILE_BYTES;
+    static final int MAX_DIR_FILES = dev.faultline.Limits.SOURCE_DIR_FILES;
 
     private final Path root;
 

@@ -16,8 +16,7 @@ import java.util.List;
  * process_vm_readv into one scratch buffer, bounded by the string cap; a read that fails leaves the field null.
  */
 final class SyscallArgReader {
-    /** execve argv entries read at most. */
-    private static final int MAX_ARGV = 64;
+    private static final int MAX_ARGV = dev.faultline.Limits.EXEC_ARGV;
 
     private final Ptrace pt;
     private final NativeBuffer scratch;

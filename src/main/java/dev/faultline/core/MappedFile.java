@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class MappedFile implements AutoCloseable {
     static final int WINDOW = 16 << 20;
-    private static final int MAX_WINDOWS = 64;
+    private static final int MAX_WINDOWS = dev.faultline.Limits.CORE_MAPPED_WINDOWS;
 
     private final Path path;
     private final FileChannel channel;

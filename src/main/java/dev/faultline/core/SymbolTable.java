@@ -8,7 +8,7 @@ public final class SymbolTable {
     private static final int STT_GNU_IFUNC = 10;
     /** Symbols without a size (hand-written assembly) cover at most this much. */
     private static final long UNSIZED_REACH = 4096;
-    private static final int MAX_SYMBOLS = 4_000_000;
+    private static final int MAX_SYMBOLS = dev.faultline.Limits.ELF_SYMBOLS;
 
     public static final SymbolTable EMPTY = new SymbolTable("none", new long[0], new long[0], new String[0]);
 

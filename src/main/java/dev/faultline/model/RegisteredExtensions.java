@@ -14,8 +14,7 @@ import java.util.Set;
  */
 public final class RegisteredExtensions {
     static final Path MIME_TYPES = Path.of("/etc/mime.types");
-    /** Read at most: the Debian table is about 80 KiB. */
-    static final long MAX_BYTES = 4L << 20;
+    static final long MAX_BYTES = dev.faultline.Limits.MIME_TYPES_BYTES;
     private static final Set<String> FALLBACK = Set.of("html", "htm", "shtml", "txt", "css", "js", "json", "xml", "png", "jpg",
             "gif", "svg", "ico", "pdf");
     private static volatile Set<String> registered;

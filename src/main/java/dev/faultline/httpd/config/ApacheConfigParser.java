@@ -31,10 +31,8 @@ import java.util.regex.PatternSyntaxException;
 public final class ApacheConfigParser {
     /** httpd's AP_MAX_INCLUDE_DEPTH: deeper nesting is an error there, a warning here. */
     public static final int MAX_INCLUDE_DEPTH = 128;
-    /** A longer line is cut (httpd's own limit is far lower: MAX_STRING_LEN for most directives). */
-    public static final int MAX_LINE_CHARS = 64 * 1024;
-    /** Nodes kept at most; a configuration past this is reported as cut. */
-    public static final int MAX_NODES = 200_000;
+    public static final int MAX_LINE_CHARS = dev.faultline.Limits.CONFIG_LINE_CHARS;
+    public static final int MAX_NODES = dev.faultline.Limits.CONFIG_NODES;
     /** Macro expansions nested at most (mod_macro refuses recursion). */
     public static final int MAX_MACRO_DEPTH = 32;
 

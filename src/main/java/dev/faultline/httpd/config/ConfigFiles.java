@@ -16,8 +16,7 @@ import java.util.List;
  * (a path found under the prefix wins; otherwise the live path is read).
  */
 public class ConfigFiles {
-    /** A file larger than this is read only up to it (a warning says so). */
-    public static final int MAX_FILE_BYTES = 16 << 20;
+    public static final int MAX_FILE_BYTES = dev.faultline.Limits.CONFIG_FILE_BYTES;
 
     private final Path prefix;
 

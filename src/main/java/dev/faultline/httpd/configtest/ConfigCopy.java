@@ -30,10 +30,9 @@ import java.util.stream.Stream;
  * as written: {@code apache2 -t} only reads them.
  */
 public final class ConfigCopy implements AutoCloseable {
-    public static final long MAX_BYTES = 64L << 20;
-    public static final int MAX_FILES = 20_000;
-    /** Files larger than this are not config text and are never rewritten. */
-    private static final long MAX_REWRITE = 4L << 20;
+    public static final long MAX_BYTES = dev.faultline.Limits.CONFIG_COPY_BYTES;
+    public static final int MAX_FILES = dev.faultline.Limits.CONFIG_COPY_FILES;
+    private static final long MAX_REWRITE = dev.faultline.Limits.CONFIG_REWRITE_BYTES;
     private static final Set<String> REWRITTEN = Set.of("serverroot", "include", "includeoptional");
 
     private final Path originalRoot;

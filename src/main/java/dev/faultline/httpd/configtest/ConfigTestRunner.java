@@ -26,9 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConfigTestRunner {
     private static final String WRAPPER = "if [ -r \"$1\" ]; then . \"$1\"; fi; out=$2; shift 2; exec \"$@\" >\"$out\" 2>&1";
-    /** apache2 -t takes ~10-100 ms; one that runs this long is stuck and is killed. */
-    private static final long TIMEOUT_MS = 30_000;
-    private static final int MAX_OUTPUT = 64 * 1024;
+    private static final long TIMEOUT_MS = dev.faultline.Limits.CONFIGTEST_MILLIS;
+    private static final int MAX_OUTPUT = dev.faultline.Limits.CONFIGTEST_OUTPUT_BYTES;
 
     private final Path envvars;
     private final Path outputFile;

@@ -26,13 +26,13 @@ import java.util.function.LongFunction;
  * plus a problem string, never an exception.
  */
 public final class HttpdMemory {
-    public static final int MAX_NODES = 200_000;
-    public static final int MAX_MODULES = 512;
-    public static final int MAX_COMMANDS_PER_MODULE = 1024;
-    public static final int MAX_DIRECTIVE_NAME = 256;
-    public static final int MAX_ARGS = 16 * 1024;
-    public static final int MAX_PATH = 4096;
-    public static final int MAX_LINE = 10_000_000;
+    public static final int MAX_NODES = dev.faultline.Limits.MEMORY_CONFIG_NODES;
+    public static final int MAX_MODULES = dev.faultline.Limits.MEMORY_MODULES;
+    public static final int MAX_COMMANDS_PER_MODULE = dev.faultline.Limits.MEMORY_COMMANDS_PER_MODULE;
+    public static final int MAX_DIRECTIVE_NAME = dev.faultline.Limits.MEMORY_DIRECTIVE_NAME;
+    public static final int MAX_ARGS = dev.faultline.Limits.MEMORY_DIRECTIVE_ARGS;
+    public static final int MAX_PATH = dev.faultline.Limits.MEMORY_PATH;
+    public static final int MAX_LINE = dev.faultline.Limits.MEMORY_LINE_NUMBER;
     /** How far above the stack pointer the scan for the running directive looks. */
     public static final int STACK_SCAN_BYTES = 512 * 1024;
     /** Parent sections followed from a node found on the stack. */

@@ -21,7 +21,7 @@ public final class RequestOnStack {
     static final int FILENAME = 344;
     /** How far above the stack pointer to look: the hooks sit well inside this. */
     static final int SCAN_BYTES = 256 * 1024;
-    static final int MAX_STRING = 8192;
+    static final int MAX_STRING = dev.faultline.Limits.MEMORY_STRING_BYTES;
 
     private static final Pattern REQUEST_LINE = Pattern.compile("[A-Z][A-Z_-]{1,15} \\S+ HTTP/\\d\\.\\d");
 

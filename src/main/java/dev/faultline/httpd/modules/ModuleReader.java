@@ -24,9 +24,8 @@ import java.util.Map;
  * httpd exports, such as {@code ap_set_string_slot}). Never throws: a problem is in {@link ModuleInfo#problem()}.
  */
 public final class ModuleReader {
-    /** Commands read at most from one table (httpd's core has about 140). */
-    static final int MAX_COMMANDS = 1024;
-    static final int MAX_STRING = 4096;
+    static final int MAX_COMMANDS = dev.faultline.Limits.MODULE_COMMANDS;
+    static final int MAX_STRING = dev.faultline.Limits.MODULE_STRING_BYTES;
 
     private static final int R_X86_64_64 = 1;
     private static final int R_X86_64_GLOB_DAT = 6;
