@@ -6,7 +6,9 @@ public final class AttachException extends dev.faultline.InputException {
 
     public enum Reason {
         GONE(dev.faultline.InputFailure.GONE), PERMISSION(dev.faultline.InputFailure.NO_PERMISSION),
-        ALREADY_TRACED(dev.faultline.InputFailure.ALREADY_TRACED), SELF(dev.faultline.InputFailure.SELF);
+        ALREADY_TRACED(dev.faultline.InputFailure.ALREADY_TRACED), SELF(dev.faultline.InputFailure.SELF),
+        /** the live tracer reads x86_64 registers only */
+        WRONG_ARCH(dev.faultline.InputFailure.WRONG_ARCH);
 
         final dev.faultline.InputFailure failure;
 

@@ -97,7 +97,8 @@ public final class Tracer implements Runnable {
     private final Options opt;
     private final Consumer<List<LiveRecord>> sink;
     private final ProcFs proc;
-    private final SyscallTable table = SyscallTable.x86_64();
+    /** The host's syscall numbers; the tracer runs on x86_64 only (its register layouts and seccomp injector are x86_64's). */
+    private final SyscallTable table = SyscallTable.host();
     private final Map<Integer, Tracee> tracees = new HashMap<>();
     /**
      * Records handed over in batches: one queue hand-off (and one wake-up of the decoder) per syscall costs more
@@ -222,12 +223,17 @@ public final class Tracer implements Runnable {
         decode = new boolean[1024];
         if (opt.recordAll) {
             Arrays.fill(decode, true);
-        } else {
+        } else if (table != null) {
             for (int nr : SeccompFilter.tracedNumbers(table)) {
                 decode[nr] = true;
             }
         }
         try {
+            if (table == null || !table.arch().equals("x86_64")) {
+                // GET_SYSCALL_INFO is portable, but the crash capture reads user_regs_struct and the injector x86 code
+                throw new AttachException(AttachException.Reason.WRONG_ARCH, "live tracing supports x86_64 only; this is "
+                        + System.getProperty("os.arch") + " (analyze, core and configtest work here)");
+            }
             spawnWaker();
             if (command != null) {
                 launch();
