@@ -264,8 +264,14 @@ public final class Tracer implements Runnable {
     // The tracer blocks in waitpid(-1). To wake it from another thread (Ctrl-C, --duration), faultline keeps an
     // untraced child of its own, a sleeping process, and kills it: its death ends the wait.
     private void spawnWaker() throws NativeCallException {
-        wakerPid = Ptrace.spawn(List.of("sleep", "2147483647"), Map.of("PATH", "/usr/bin:/bin"));
+        // with PR_SET_PDEATHSIG (util-linux's setpriv, then exec sleep): a faultline killed with SIGKILL leaves no waker
+        List<String> argv = Files.isExecutable(SETPRIV)
+                ? List.of(SETPRIV.toString(), "--pdeathsig", "KILL", "--", "sleep", "2147483647")
+                : List.of("sleep", "2147483647");
+        wakerPid = Ptrace.spawn(argv, Map.of("PATH", "/usr/bin:/bin"));
     }
+
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
     private void wake() {
         int w = wakerPid;
