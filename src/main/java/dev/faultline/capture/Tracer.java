@@ -303,6 +303,11 @@ public final class Tracer implements Runnable {
         if (attachPid == Ptrace.ownPid()) {
             throw new AttachException(AttachException.Reason.SELF, "refusing to trace faultline's own process (" + attachPid + ")");
         }
+        if (kernelThread(attachPid)) {
+            // the kernel refuses ptrace on its own threads, to root too: "run as root" would be the wrong advice
+            throw new AttachException(AttachException.Reason.PERMISSION, "process " + attachPid + " is a kernel thread: "
+                    + "it cannot be traced, by root either; attach to the server's parent process (e.g. pgrep -o apache2)");
+        }
         seizeTree(attachPid);
         if (tracees.isEmpty()) {
             throw new AttachException(AttachException.Reason.GONE, "process " + attachPid + " exited before it could be attached");
@@ -343,6 +348,16 @@ public final class Tracer implements Runnable {
             }
             // rescan: children forked or threads started while we were seizing
             server = discover(server.topPid());
+        }
+    }
+
+    /** kthreadd (pid 2) and its children: no command line, and no user-space code to trace. */
+    private boolean kernelThread(int pid) {
+        try {
+            ProcStatus st = proc.status(pid);
+            return (pid == 2 || st.ppid() == 2) && proc.cmdline(pid).isEmpty();
+        } catch (IOException | RuntimeException e) {
+            return false; // gone or unreadable: the attach says so
         }
     }
 
