@@ -372,10 +372,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 }
             }
             stats = set.stats();
-            if (events == 0 && stats.unknownLines > 0) {
-                throw new UserError(ExitCodes.NOT_A_TRACE, String.join(", ", traces) + ": no line of strace output (first unknown line: "
-                        + stats.unknownSamples.get(0) + ")");
-            }
+            StraceContent.require(traces, events, stats);
             incidents = analyzer.finish();
             hints = analyzer.hints();
             httpdContext = analyzer.httpdContext();

@@ -40,7 +40,9 @@ public final class EventsCommand implements Callable<Integer> {
         try (TraceSet set = new TraceSet(traces)) {
             EventsCsv csv = format.equals("csv") ? new EventsCsv(out) : null;
             TraceEvent e;
+            long events = 0;
             while ((e = set.next()) != null) {
+                events++;
                 if (csv != null) {
                     csv.write(e);
                 }
@@ -50,6 +52,7 @@ public final class EventsCommand implements Callable<Integer> {
             }
             out.flush();
             stats = set.stats();
+            StraceContent.require(traces, events, stats);
         }
         if (!quiet) {
             printSummary(System.err, stats);

@@ -83,9 +83,17 @@ class BadInputTest {
     @Test
     void textThatIsNotStrace() throws IOException {
         Path f = Files.writeString(tmp.resolve("notes.txt"), "hello\nthis is not a trace\n");
-        Cli r = Cli.run("analyze", f.toString());
-        assertEquals(ExitCodes.NOT_A_TRACE, r.exit);
-        oneCleanLine(r);
+        Path noNewline = Files.writeString(tmp.resolve("note.txt"), "hello, not a trace either");
+        for (String command : new String[] {"analyze", "events"}) {
+            for (Path p : new Path[] {f, noNewline}) {
+                Cli r = Cli.run(command, p.toString());
+                assertEquals(ExitCodes.NOT_A_TRACE, r.exit, command + " " + p.getFileName() + ": " + r.err);
+                oneCleanLine(r);
+            }
+        }
+        // a real trace cut mid-line is still one: its whole lines count
+        Path cut = Files.writeString(tmp.resolve("cut.txt"), "123 getpid() = 123\n123 openat(AT_FDCWD, \"/x\"");
+        assertEquals(ExitCodes.OK, Cli.run("events", cut.toString()).exit);
     }
 
     @Test
