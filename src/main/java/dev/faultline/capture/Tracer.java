@@ -77,6 +77,8 @@ public final class Tracer implements Runnable {
         boolean syscallMode;
         /** Auto-attached and not yet through its initial PTRACE_EVENT_STOP. */
         boolean fresh;
+        /** Known from its own stop or exit only: its creator's fork/clone event has not been seen yet. */
+        boolean unannounced;
         /** The launch shell before its exec of the command: its syscalls are not the command's. */
         boolean beforeExec;
         /** Between a syscall's entry and its exit (seccomp mode resumes with PTRACE_SYSCALL only then). */
@@ -351,6 +353,14 @@ public final class Tracer implements Runnable {
         }
     }
 
+    private int tracerProcess(int tracerThread) {
+        try {
+            return proc.status(tracerThread).tgid();
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** kthreadd (pid 2) and its children: no command line, and no user-space code to trace. */
     private boolean kernelThread(int pid) {
         try {
@@ -381,6 +391,9 @@ public final class Tracer implements Runnable {
                 return false; // a crashed child its parent has not reaped yet: nothing to trace, and SEIZE says EPERM
             }
             int tracer = st.tracerPid();
+            if (tracer != 0 && tracerProcess(tracer) == Ptrace.ownPid()) {
+                return false; // born from a task seized a moment ago: already ours, through its parent's fork event
+            }
             if (tracer != 0) {
                 // TracerPid is the tracing *thread*; name its process, which is what the user can see and stop
                 String who = "thread " + tracer;
@@ -426,6 +439,19 @@ public final class Tracer implements Runnable {
         tracees.put(tid, t);
         threadGroups.put(tid, t.tgid);
     }
+
+    /**
+     * Tasks whose exit was reported before their creator's fork/clone event (a child that dies at once): that event
+     * must not track them again, or the loop would wait forever for a task that is gone. Bounded; a task seen stopped
+     * later (its tid reused) is tracked by its own stop.
+     */
+    private final Set<Integer> exitedBeforeCreation = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<Integer, Boolean>() {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+                    return size() > 4096;
+                }
+            });
 
     private boolean exitingOrGone(int tid) {
         try {
@@ -517,15 +543,28 @@ public final class Tracer implements Runnable {
         }
         Tracee t = tracees.get(pid);
         if (t == null) {
-            // a new child whose first stop came before its parent's fork event
+            // a new child whose first stop (or its exit) came before its parent's fork event
             t = new Tracee(pid, tgidOf(pid), opt.mode == Mode.FULL || escalated);
             t.fresh = true;
+            t.unannounced = true;
             track(pid, t);
         }
         if (!WaitStatus.stopped(s)) {
             gone(t, s);
             return;
         }
+        try {
+            stopped(t, pid, s);
+        } catch (NativeCallException e) {
+            if (e.errno() != NativeCallException.ESRCH) {
+                throw e;
+            }
+            // the task vanished between its stop and this request (killed, or its process exec'd or exited): normal;
+            // its exit is reported next
+        }
+    }
+
+    private void stopped(Tracee t, int pid, int s) throws NativeCallException {
         int sig = WaitStatus.stopSig(s);
         int event = WaitStatus.event(s);
         if (sig == SYSCALL_TRAP) {
@@ -547,12 +586,17 @@ public final class Tracer implements Runnable {
             case Ptrace.EVENT_CLONE: {
                 int child = (int) pt.eventMessage(pid);
                 Tracee c = tracees.get(child);
+                if (c == null && exitedBeforeCreation.remove(child)) {
+                    resume(t, 0); // the child has come and gone already
+                    return;
+                }
                 if (c == null) {
                     c = new Tracee(child, event == Ptrace.EVENT_CLONE ? tgidOf(child) : child, t.syscallMode);
                     c.fresh = true;
                     track(child, c);
                 } else {
                     c.tgid = event == Ptrace.EVENT_CLONE ? tgidOf(child) : child;
+                    c.unannounced = false;
                     threadGroups.put(child, c.tgid);
                 }
                 resume(t, 0);
@@ -618,6 +662,9 @@ public final class Tracer implements Runnable {
 
     private void gone(Tracee t, int s) {
         tracees.remove(t.tid);
+        if (t.unannounced) {
+            exitedBeforeCreation.add(t.tid); // its fork/clone event is still to come: it must not track a dead task
+        }
         long now = now();
         if (t.pending != null && !t.beforeExec) {
             t.pending.finished = false;   // exit_group, or killed inside the call: strace prints "= ?"
