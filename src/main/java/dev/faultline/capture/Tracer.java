@@ -872,10 +872,7 @@ public final class Tracer implements Runnable {
                 t.pending = null; // futex, epoll_wait...: nothing the engine reads, and no log asked for them
                 return;
             }
-            long[] args = new long[6];
-            for (int i = 0; i < 6; i++) {
-                args[i] = info.getLong(SyscallInfo.ARGS + 8L * i);
-            }
+            long[] args = info.getLongArray(SyscallInfo.ARGS, 6); // one JNI copy, not six
             String name = table.name(nr);
             LiveRecord.Syscall rec = new LiveRecord.Syscall(t.tid, now(), nr, name, args);
             if (name.equals("execve") || name.equals("execveat")) {
