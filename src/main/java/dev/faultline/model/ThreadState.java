@@ -4,7 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One thread and a bounded timeline of what it did with files. */
+/**
+ * One thread and a bounded timeline of what it did with files: at most {@link dev.faultline.Limits#TIMELINE_ACTIVITIES},
+ * and fewer when the whole trace holds more than {@link dev.faultline.Limits#TRACE_ACTIVITIES} (the oldest expire first).
+ */
 public final class ThreadState {
 
     public final int tid;
@@ -25,8 +28,17 @@ public final class ThreadState {
 
     public void add(FileActivity a) {
         a.seq = seq++;
+        a.owner = this;
         timeline.addLast(a);
         if (timeline.size() > dev.faultline.Limits.TIMELINE_ACTIVITIES) {
+            timeline.removeFirst();
+        }
+        dropExpired();
+    }
+
+    /** Lets go of the oldest activities the trace-wide budget expired ({@link TraceModel}), keeping the floor. */
+    void dropExpired() {
+        while (timeline.size() > dev.faultline.Limits.TIMELINE_FLOOR && timeline.peekFirst().expired) {
             timeline.removeFirst();
         }
     }

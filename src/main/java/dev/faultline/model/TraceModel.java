@@ -16,6 +16,11 @@ import java.util.Map;
 public final class TraceModel {
 
     private final Map<Integer, ThreadState> threads = new HashMap<>();
+    /**
+     * Every activity added, oldest first, the last {@link dev.faultline.Limits#TRACE_ACTIVITIES} of them: what falls
+     * off the front expires from its thread's timeline, so all timelines together stay within the budget.
+     */
+    private final java.util.ArrayDeque<FileActivity> recent = new java.util.ArrayDeque<>();
     /** Whole configuration files as the trace showed them read (the last complete read of each), bounded. */
     private final Map<String, String> fileTexts = new java.util.LinkedHashMap<>();
     private long fileTextChars;
@@ -467,14 +472,15 @@ public final class TraceModel {
             return null;
         }
         ProcessState p = t.process;
-        OpenFile f = fileOf(p, e.arg(0), e);
+        FdRef ref = FdRef.parse(e.arg(0));
+        OpenFile f = fileOf(p, ref, e);
         if (f == null) {
             return null;
         }
         byte[] data = buf == null ? null : CString.bytes(buf);
         boolean truncated = buf != null && buf.endsWith("...");
         if (f.kind == OpenFile.Kind.SOCKET) {
-            learnSocket(f, FdRef.parse(e.arg(0)), data);
+            learnSocket(f, ref, data);
             if (f.accepted && FastCgiRecords.isBeginRequest(data)) {
                 // a FastCGI server's request starts here: its window, as an HTTP request line starts httpd's
                 FileActivity a = add(t, new FileActivity(FileActivity.Kind.FASTCGI_REQUEST, f.address, null, e.source, e.lineNo, e.text(), f));
@@ -517,14 +523,14 @@ public final class TraceModel {
     private FileActivity write(TraceEvent e, ThreadState t, String buf, boolean ok) {
         ProcessState p = t.process;
         FdRef ref = FdRef.parse(e.arg(0));
-        OpenFile f = fileOf(p, e.arg(0), e);
+        OpenFile f = fileOf(p, ref, e);
         byte[] data = buf == null ? null : CString.bytes(buf);
-        String text = data == null ? "" : new String(data, 0, Math.min(data.length, dev.faultline.Limits.ACTIVITY_DATA_CHARS), StandardCharsets.UTF_8);
         boolean socket = (f != null && f.kind == OpenFile.Kind.SOCKET) || ref.isSocket();
         if (socket) {
             learnSocket(f, ref, data);
-            int status = httpStatus(text);
+            int status = data == null ? 0 : httpStatus(statusLinePrefix(data));
             if (status > 0) {
+                String text = dataText(data);
                 FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_SOCKET, f != null ? f.path : ref.decoration, null, e.source, e.lineNo, e.text(), f));
                 a.data = text;
                 a.httpStatus = status;
@@ -533,6 +539,7 @@ public final class TraceModel {
             return null;
         }
         boolean log = ref.fd == 2 || (f != null && (f.pathClass == PathClass.LOG || f.writeOnly));
+        String text = log && ok ? dataText(data) : "";
         if (log && ok && !text.isEmpty()) {
             FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_LOG, f != null ? f.path : "stderr", null, e.source, e.lineNo, e.text(), f));
             a.data = text;
@@ -541,9 +548,28 @@ public final class TraceModel {
         return null;
     }
 
+    /** Enough of a buffer's text for {@link #httpStatus}: its first 12 bytes when ASCII (the usual case), else all of it. */
+    private static String statusLinePrefix(byte[] data) {
+        int n = Math.min(data.length, 12);
+        for (int i = 0; i < n; i++) {
+            if (data[i] < 0) {
+                return dataText(data);
+            }
+        }
+        return new String(data, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A written buffer as the activity keeps it: UTF-8, capped. */
+    private static String dataText(byte[] data) {
+        return data == null ? "" : new String(data, 0, Math.min(data.length, dev.faultline.Limits.ACTIVITY_DATA_CHARS), StandardCharsets.UTF_8);
+    }
+
     /** The open file behind an fd argument; learns it from a -y decoration when the open is not in the trace. */
     private static OpenFile fileOf(ProcessState p, String fdArg, TraceEvent e) {
-        FdRef ref = FdRef.parse(fdArg);
+        return fileOf(p, FdRef.parse(fdArg), e);
+    }
+
+    private static OpenFile fileOf(ProcessState p, FdRef ref, TraceEvent e) {
         if (ref.fd < 0) {
             return null;
         }
@@ -608,8 +634,14 @@ public final class TraceModel {
         return abs ? "/" + joined : joined;
     }
 
-    private static FileActivity add(ThreadState t, FileActivity a) {
+    private FileActivity add(ThreadState t, FileActivity a) {
         t.add(a);
+        recent.addLast(a);
+        if (recent.size() > dev.faultline.Limits.TRACE_ACTIVITIES) {
+            FileActivity oldest = recent.removeFirst();
+            oldest.expired = true;
+            oldest.owner.dropExpired();
+        }
         return a;
     }
 

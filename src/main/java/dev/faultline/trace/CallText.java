@@ -68,7 +68,12 @@ public final class CallText {
 
     /** Index just past the closing quote of the string starting at {@code open} (which holds '"'). */
     public static int skipString(CharSequence s, int open) {
-        int n = s.length();
+        return skipString(s, open, s.length());
+    }
+
+    /** {@link #skipString(CharSequence, int)} within {@code s[.., limit)}: returns limit when the string runs past it. */
+    static int skipString(CharSequence s, int open, int limit) {
+        int n = limit;
         int i = open + 1;
         while (i < n) {
             char c = s.charAt(i);
@@ -89,7 +94,12 @@ public final class CallText {
      * "->" arrow, since strace escapes '&lt;' and '&gt;' in paths as \74 and \76.
      */
     static int skipDecoration(CharSequence s, int open) {
-        int n = s.length();
+        return skipDecoration(s, open, s.length());
+    }
+
+    /** {@link #skipDecoration(CharSequence, int)} within {@code s[.., limit)}. */
+    static int skipDecoration(CharSequence s, int open, int limit) {
+        int n = limit;
         int depth = 0;
         int i = open;
         while (i < n) {
@@ -124,24 +134,37 @@ public final class CallText {
 
     /** Splits argument text at top-level commas. */
     public static List<String> splitArgs(String s) {
-        List<String> out = new ArrayList<>(6);
+        int[] b = argBounds(s, 0, s.length());
+        List<String> out = new ArrayList<>(Math.max(1, b.length / 2));
+        for (int k = 0; k < b.length; k += 2) {
+            out.add(s.substring(b[k], b[k + 1]));
+        }
+        return out;
+    }
+
+    /**
+     * Where each top-level argument of {@code s[from, to)} starts and ends, trimmed: {start0, end0, start1, end1, ...},
+     * the same pieces as {@link #splitArgs} without copying any of them.
+     */
+    public static int[] argBounds(String s, int from, int to) {
+        int[] out = new int[12];
+        int count = 0;
         int depth = 0;
-        int start = 0;
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
+        int start = from;
+        int i = from;
+        while (i < to) {
             char c = s.charAt(i);
             if (c == '"') {
-                i = skipString(s, i);
+                i = Math.min(to, skipString(s, i, to));
                 continue;
             }
-            if (c == '<' && i > 0 && isWordChar(s.charAt(i - 1))) {
-                i = skipDecoration(s, i);
+            if (c == '<' && i > from && isWordChar(s.charAt(i - 1))) {
+                i = Math.min(to, skipDecoration(s, i, to));
                 continue;
             }
-            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+            if (c == '/' && i + 1 < to && s.charAt(i + 1) == '*') {
                 int end = s.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                i = end < 0 || end + 2 > to ? to : end + 2;
                 continue;
             }
             if (c == '(' || c == '[' || c == '{') {
@@ -149,15 +172,37 @@ public final class CallText {
             } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
                 depth--;
             } else if (c == ',' && depth == 0) {
-                out.add(s.substring(start, i).trim());
+                out = addTrimmed(out, count++, s, start, i);
                 start = i + 1;
             }
             i++;
         }
-        String last = s.substring(start).trim();
-        if (!last.isEmpty() || !out.isEmpty()) {
-            out.add(last);
+        int a = start;
+        int b = to;
+        while (a < b && s.charAt(a) <= ' ') {
+            a++;
         }
+        while (b > a && s.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        if (b > a || count > 0) {
+            out = addTrimmed(out, count++, s, start, to);
+        }
+        return out.length == 2 * count ? out : java.util.Arrays.copyOf(out, 2 * count);
+    }
+
+    private static int[] addTrimmed(int[] out, int index, String s, int a, int b) {
+        while (a < b && s.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && s.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        if (2 * index + 2 > out.length) {
+            out = java.util.Arrays.copyOf(out, out.length * 2);
+        }
+        out[2 * index] = a;
+        out[2 * index + 1] = b;
         return out;
     }
 
