@@ -29,9 +29,6 @@ public final class FileActivity {
     public long timeNs = dev.faultline.trace.TraceEvent.NO_TIME;
     /** Position in the thread's sequence of activities. */
     public long seq;
-    /** The thread whose timeline holds this, and whether the trace-wide budget has let it go (see {@link ThreadState}). */
-    ThreadState owner;
-    boolean expired;
 
 
     public FileActivity(Kind kind, String path, String errno, String source, long line, String text, OpenFile file) {

@@ -26,9 +26,11 @@ public final class ThreadState {
         this.process = process;
     }
 
+    /** Activities with a seq below this have left the trace-wide budget ({@link TraceModel}): kept only for the floor. */
+    private long expiredBefore;
+
     public void add(FileActivity a) {
         a.seq = seq++;
-        a.owner = this;
         timeline.addLast(a);
         if (timeline.size() > dev.faultline.Limits.TIMELINE_ACTIVITIES) {
             timeline.removeFirst();
@@ -36,9 +38,18 @@ public final class ThreadState {
         dropExpired();
     }
 
-    /** Lets go of the oldest activities the trace-wide budget expired ({@link TraceModel}), keeping the floor. */
-    void dropExpired() {
-        while (timeline.size() > dev.faultline.Limits.TIMELINE_FLOOR && timeline.peekFirst().expired) {
+    /** The activity numbered {@code activitySeq} has left the trace-wide budget: it and the older ones may go. */
+    void expire(long activitySeq) {
+        expiredBefore = Math.max(expiredBefore, activitySeq + 1);
+        dropExpired();
+    }
+
+    /**
+     * Lets go of expired activities, keeping the floor. Seqs in the timeline are consecutive (a merged read adds none),
+     * so the front's seq is known without touching the front: an old object, far from the cache.
+     */
+    private void dropExpired() {
+        while (timeline.size() > dev.faultline.Limits.TIMELINE_FLOOR && seq - timeline.size() < expiredBefore) {
             timeline.removeFirst();
         }
     }

@@ -16,11 +16,14 @@ import java.util.Map;
 public final class TraceModel {
 
     private final Map<Integer, ThreadState> threads = new HashMap<>();
-    /**
-     * Every activity added, oldest first, the last {@link dev.faultline.Limits#TRACE_ACTIVITIES} of them: what falls
-     * off the front expires from its thread's timeline, so all timelines together stay within the budget.
+    /*
+     * The last {@link dev.faultline.Limits#TRACE_ACTIVITIES} activities added, as a ring of (thread, seq in that thread):
+     * the one a new activity overwrites expires from its thread's timeline, so all timelines together stay within the
+     * budget. Only the thread and the number are kept, so expiring touches no old activity.
      */
-    private final java.util.ArrayDeque<FileActivity> recent = new java.util.ArrayDeque<>();
+    private final ThreadState[] recentOwner = new ThreadState[dev.faultline.Limits.TRACE_ACTIVITIES];
+    private final long[] recentSeq = new long[dev.faultline.Limits.TRACE_ACTIVITIES];
+    private long added;
     /** Whole configuration files as the trace showed them read (the last complete read of each), bounded. */
     private final Map<String, String> fileTexts = new java.util.LinkedHashMap<>();
     private long fileTextChars;
@@ -46,7 +49,7 @@ public final class TraceModel {
     }
 
     public ThreadState thread(int tid) {
-        ThreadState t = threads.get(tid);
+        ThreadState t = existing(tid);
         if (t == null) {
             t = new ThreadState(tid, new ProcessState(tid, new FdTable(), null));
             threads.put(tid, t);
@@ -104,8 +107,27 @@ public final class TraceModel {
         return true;
     }
 
+    /**
+     * The thread asked for last: each event asks several times for its own (a map lookup and a boxed key each). A tid
+     * is only ever put when absent, so only {@link #drop} can make this stale.
+     */
+    private ThreadState lastAsked;
+
     public ThreadState existing(int tid) {
-        return threads.get(tid);
+        ThreadState t = lastAsked;
+        if (t != null && t.tid == tid) {
+            return t;
+        }
+        t = threads.get(tid);
+        lastAsked = t;
+        return t;
+    }
+
+    private void drop(int tid) {
+        threads.remove(tid);
+        if (lastAsked != null && lastAsked.tid == tid) {
+            lastAsked = null;
+        }
     }
 
     public int liveThreads() {
@@ -122,11 +144,11 @@ public final class TraceModel {
                 return null;
             case EXITED:
             case KILLED:
-                threads.remove(e.tid);
+                drop(e.tid);
                 return null;
             case SUPERSEDED:
                 // a non-leader thread called execve and now carries the leader's tid
-                threads.remove(e.otherPid);
+                drop(e.otherPid);
                 return null;
             default:
                 return null;
@@ -451,11 +473,11 @@ public final class TraceModel {
     }
 
     /** What a socket buffer says about the connection: its ends (-yy), and whether it carries FastCGI. */
-    private static void learnSocket(OpenFile f, FdRef ref, byte[] data) {
+    private void learnSocket(OpenFile f, FdRef ref, byte[] data) {
         if (f == null || f.kind != OpenFile.Kind.SOCKET) {
             return;
         }
-        String[] ends = SocketAddress.ends(ref.decoration);
+        String[] ends = socketEnds(ref.decoration);
         if (ends != null) {
             f.ends = ends;
         }
@@ -465,6 +487,18 @@ public final class TraceModel {
         if (f.fastcgi && f.fastcgiScript == null) {
             f.fastcgiScript = FastCgiRecords.scriptPath(FastCgiRecords.param(data, "SCRIPT_FILENAME"));
         }
+    }
+
+    /** The last -yy socket decoration parsed and its ends: a connection's calls repeat it (a regex each time otherwise). */
+    private String lastDecoration;
+    private String[] lastEnds;
+
+    private String[] socketEnds(String decoration) {
+        if (decoration == null || !decoration.equals(lastDecoration)) {
+            lastEnds = SocketAddress.ends(decoration);
+            lastDecoration = decoration;
+        }
+        return lastEnds == null ? null : lastEnds.clone();
     }
 
     private FileActivity read(TraceEvent e, ThreadState t, String buf, boolean ok) {
@@ -636,12 +670,13 @@ public final class TraceModel {
 
     private FileActivity add(ThreadState t, FileActivity a) {
         t.add(a);
-        recent.addLast(a);
-        if (recent.size() > dev.faultline.Limits.TRACE_ACTIVITIES) {
-            FileActivity oldest = recent.removeFirst();
-            oldest.expired = true;
-            oldest.owner.dropExpired();
+        int slot = (int) (added++ % recentOwner.length);
+        ThreadState oldOwner = recentOwner[slot];
+        if (oldOwner != null) {
+            oldOwner.expire(recentSeq[slot]);
         }
+        recentOwner[slot] = t;
+        recentSeq[slot] = a.seq;
         return a;
     }
 

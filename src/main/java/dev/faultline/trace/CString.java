@@ -49,11 +49,11 @@ public final class CString {
             char c = s.charAt(i);
             if (c != '\\' || i + 1 >= to) {
                 if (c < 0x100) {
-                    out = room(out, o, 1);
+                    // no room check: the array always has a byte left for each character still to read
                     out[o++] = (byte) c;
                 } else {
                     byte[] u = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                    out = room(out, o, u.length);
+                    out = room(out, o, u.length + (to - i - 1)); // and one byte for each character left
                     System.arraycopy(u, 0, out, o, u.length);
                     o += u.length;
                 }
@@ -97,7 +97,6 @@ public final class CString {
                         b = e; // as ByteArrayOutputStream.write(int): the low 8 bits
                     }
             }
-            out = room(out, o, 1);
             out[o++] = (byte) b;
         }
         return o == out.length ? out : Arrays.copyOf(out, o);

@@ -73,6 +73,9 @@ public final class CallText {
 
     /** {@link #skipString(CharSequence, int)} within {@code s[.., limit)}: returns limit when the string runs past it. */
     static int skipString(CharSequence s, int open, int limit) {
+        if (s instanceof String) {
+            return skipString((String) s, open, limit);
+        }
         int n = limit;
         int i = open + 1;
         while (i < n) {
@@ -86,6 +89,29 @@ public final class CallText {
             }
         }
         return n;
+    }
+
+    /**
+     * The same scan on a String, jumping from quote to quote with {@link String#indexOf(int, int)} (vectorized): a quote
+     * ends the string unless an odd run of backslashes comes just before it, since escapes pair up from the left and a
+     * run of backslashes always starts on a pair boundary.
+     */
+    private static int skipString(String s, int open, int limit) {
+        int from = open + 1;
+        while (true) {
+            int q = s.indexOf('"', from);
+            if (q < 0 || q >= limit) {
+                return limit;
+            }
+            int k = q - 1;
+            while (k > open && s.charAt(k) == '\\') {
+                k--;
+            }
+            if (((q - 1 - k) & 1) == 0) {
+                return q + 1;
+            }
+            from = q + 1;
+        }
     }
 
     /**

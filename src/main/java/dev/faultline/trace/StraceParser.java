@@ -899,7 +899,7 @@ public final class StraceParser implements Closeable {
         }
         TraceEvent e;
         if (p != null) {
-            e = fromPending(p);
+            e = fromPending(p, false);
             e.lineNo = lineNo;
             e.joinedText(p.text, text);
             e.joinedArgs(p.headLine, p.headFrom, p.headTo, line, from, close);
@@ -916,12 +916,19 @@ public final class StraceParser implements Closeable {
     }
 
     private TraceEvent fromPending(Pending p) {
+        return fromPending(p, true);
+    }
+
+    /** An event from an unfinished call; {@code headArgs}: with the head's arguments (false when a tail will join them). */
+    private TraceEvent fromPending(Pending p, boolean headArgs) {
         TraceEvent e = base(TraceEvent.Kind.SYSCALL, p.tid, p.lineNo, p.text);
         e.startLineNo = p.lineNo;
         e.name = p.name;
-        e.argText(p.headArgs().strip());
-        if (e.argText().endsWith(",")) {
-            e.argText(e.argText().substring(0, e.argText().length() - 1));
+        if (headArgs) {
+            e.argText(p.headArgs().strip());
+            if (e.argText().endsWith(",")) {
+                e.argText(e.argText().substring(0, e.argText().length() - 1));
+            }
         }
         for (String f : p.frames) {
             e.addFrame(f);
