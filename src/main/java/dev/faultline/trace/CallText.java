@@ -237,20 +237,33 @@ public final class CallText {
      * last complete argument in the head ({@code read(3, <unfinished ...>}); ltrace puts it in the tail.
      */
     static String joinArgs(String head, String tail) {
-        String h = head.strip();
-        String t = tail.strip();
-        if (h.isEmpty()) {
-            return t;
+        return joinArgs(head, 0, head.length(), tail, 0, tail.length());
+    }
+
+    /** {@link #joinArgs(String, String)} of {@code headLine[hf, ht)} and {@code tailLine[tf, tt)}, with one copy. */
+    static String joinArgs(String headLine, int hf, int ht, String tailLine, int tf, int tt) {
+        // strip() both, in place
+        while (hf < ht && Character.isWhitespace(headLine.charAt(hf))) {
+            hf++;
         }
-        if (t.isEmpty()) {
-            return h.endsWith(",") ? h.substring(0, h.length() - 1) : h;
+        while (ht > hf && Character.isWhitespace(headLine.charAt(ht - 1))) {
+            ht--;
         }
-        if (h.endsWith(",")) {
-            return h + " " + t;
+        while (tf < tt && Character.isWhitespace(tailLine.charAt(tf))) {
+            tf++;
         }
-        if (t.startsWith(",")) {
-            return h + t;
+        while (tt > tf && Character.isWhitespace(tailLine.charAt(tt - 1))) {
+            tt--;
         }
-        return h + ", " + t;
+        if (hf == ht) {
+            return tailLine.substring(tf, tt);
+        }
+        boolean headComma = headLine.charAt(ht - 1) == ',';
+        if (tf == tt) {
+            return headLine.substring(hf, headComma ? ht - 1 : ht);
+        }
+        String glue = headComma ? " " : tailLine.charAt(tf) == ',' ? "" : ", ";
+        return new StringBuilder(ht - hf + glue.length() + tt - tf).append(headLine, hf, ht).append(glue)
+                .append(tailLine, tf, tt).toString();
     }
 }

@@ -124,7 +124,7 @@ public final class TraceEvent {
             if (argLine != null) {
                 argText = argLine.substring(argFrom, argTo); // argLine stays: argBounds index into it
             } else if (argHead != null) {
-                argText = CallText.joinArgs(argHead.substring(argHeadFrom, argHeadTo), argTail.substring(argFrom, argTo));
+                argText = CallText.joinArgs(argHead, argHeadFrom, argHeadTo, argTail, argFrom, argTo);
                 argHead = null;
                 argTail = null;
             } else if (args != null) {
