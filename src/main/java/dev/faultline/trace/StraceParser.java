@@ -371,7 +371,7 @@ public final class StraceParser implements Closeable {
         if (c0 == '[' && line.startsWith("[pid ")) {
             int close = line.indexOf(']', 5);
             if (close > 0) {
-                tid = parseIntIn(line, 5, close, -1);
+                tid = FdRef.parseIntOr(line, 5, close, -1);
                 i = close + 1;
             }
         } else if (Character.isDigit(c0)) {
@@ -383,11 +383,11 @@ public final class StraceParser implements Closeable {
                 int close = line.indexOf("> ", d);
                 if (close > 0) {
                     // -Y: "PID<comm> "; the command name is not needed downstream
-                    tid = parseIntIn(line, 0, d, -1);
+                    tid = FdRef.parseIntOr(line, 0, d, -1);
                     i = close + 1;
                 }
             } else if (d < n && line.charAt(d) == ' ' && d <= 7) {
-                tid = parseIntIn(line, 0, d, -1);
+                tid = FdRef.parseIntOr(line, 0, d, -1);
                 i = d;
             }
         }
@@ -428,10 +428,6 @@ public final class StraceParser implements Closeable {
         }
     }
 
-    private static int parseIntIn(String s, int from, int to, int dflt) {
-        return FdRef.parseIntOr(s, from, to, dflt);
-    }
-
     private static int skipSpaces(String s, int i) {
         while (i < s.length() && s.charAt(i) == ' ') {
             i++;
@@ -455,9 +451,9 @@ public final class StraceParser implements Closeable {
         char c = s.charAt(j);
         if (c == ':' && j - i == 2 && j + 6 <= n && s.charAt(j + 3) == ':') {
             // HH:MM:SS[.frac]
-            int h = parseIntIn(s, i, j, -1);
-            int m = parseIntIn(s, j + 1, j + 3, -1);
-            int sec = parseIntIn(s, j + 4, j + 6, -1);
+            int h = FdRef.parseIntOr(s, i, j, -1);
+            int m = FdRef.parseIntOr(s, j + 1, j + 3, -1);
+            int sec = FdRef.parseIntOr(s, j + 4, j + 6, -1);
             if (h < 0 || m < 0 || sec < 0) {
                 return i;
             }
