@@ -358,7 +358,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
         List<dev.faultline.core.CoreReport> unmatched;
         try (TraceSet set = new TraceSet(traces)) {
             names = set.sourceNames();
-            set.prepareForModel();
             Analyzer analyzer = new Analyzer(new FileSource(root));
             cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
             analyzer.httpd(ev -> dev.faultline.httpd.HttpdContexts.load(ev, config, root, confirm));

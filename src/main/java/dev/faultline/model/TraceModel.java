@@ -404,7 +404,8 @@ public final class TraceModel {
         if (ok) {
             OpenFile.Kind kind = e.resultPath != null && !e.resultPath.startsWith("/") ? OpenFile.Kind.OTHER : OpenFile.Kind.FILE;
             boolean writeOnly = fl.contains("O_WRONLY") || (fl.contains("O_APPEND") && fl.contains("O_RDWR"));
-            OpenFile f = new OpenFile(path, kind, fl.contains("O_CLOEXEC"), writeOnly, e.lineNo, e.text(), e.source);
+            OpenFile f = new OpenFile(path, kind, kind == OpenFile.Kind.FILE ? classOf(path) : PathClass.OTHER, fl.contains("O_CLOEXEC"),
+                    writeOnly, e.lineNo, e.text(), e.source);
             p.fds.put((int) e.result, f);
             if (f.pathClass.isSuspect() || f.pathClass == PathClass.OTHER) {
                 return add(t, new FileActivity(FileActivity.Kind.OPEN, path, null, e.source, e.lineNo, e.text(), f));
@@ -414,7 +415,7 @@ public final class TraceModel {
         if (e.errno == null) {
             return null;
         }
-        PathClass pc = PathClass.of(path);
+        PathClass pc = classOf(path);
         if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
             return null;
         }
@@ -429,7 +430,7 @@ public final class TraceModel {
             return null; // fstat-style call on an fd (AT_EMPTY_PATH)
         }
         String path = resolve(p, dir, raw);
-        PathClass pc = PathClass.of(path);
+        PathClass pc = classOf(path);
         if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
             return null;
         }
@@ -487,6 +488,23 @@ public final class TraceModel {
         if (f.fastcgi && f.fastcgiScript == null) {
             f.fastcgiScript = FastCgiRecords.scriptPath(FastCgiRecords.param(data, "SCRIPT_FILENAME"));
         }
+    }
+
+    /** {@link PathClass#of} of the paths seen lately: a server stats and opens the same few files over and over. */
+    private final Map<String, PathClass> pathClasses = new HashMap<>();
+    /** Paths remembered at most; past it the memo starts again (a trace that walks a whole tree). */
+    private static final int PATH_CLASSES = 4096;
+
+    private PathClass classOf(String path) {
+        PathClass c = pathClasses.get(path);
+        if (c == null) {
+            if (pathClasses.size() >= PATH_CLASSES) {
+                pathClasses.clear();
+            }
+            c = PathClass.of(path);
+            pathClasses.put(path, c);
+        }
+        return c;
     }
 
     /** The last -yy socket decoration parsed and its ends: a connection's calls repeat it (a regex each time otherwise). */

@@ -243,25 +243,6 @@ public final class TraceEvent {
         return argBounds.length / 2;
     }
 
-    /**
-     * Does now, on the parsing thread, what the model will do first with a call it reads: join the text and split the
-     * first arguments. The event is handed over afterwards, so the model thread just finds them done.
-     */
-    void prepareForModel() {
-        if (kind != Kind.SYSCALL || name == null || args != null) {
-            return;
-        }
-        dev.faultline.linux.SyscallSpec.Syscall spec = dev.faultline.linux.SyscallSpec.of(name);
-        if (spec == null || !spec.engine()) {
-            return;
-        }
-        text();
-        int n = Math.min(3, argCount());
-        for (int i = 0; i < n; i++) {
-            arg(i);
-        }
-    }
-
     /** The string {@link #argBounds} index into. */
     private String argSource() {
         return argLine != null ? argLine : argText;

@@ -103,15 +103,6 @@ public final class TraceSet implements Closeable {
     /** Batches parsed ahead of the caller, at most: bounds the memory of the read-ahead. */
     private static final int BATCHES_AHEAD = 8;
     private Reader reader;
-    private boolean forModel;
-
-    /**
-     * The events go to the model ({@code analyze}): the parsing thread also prepares what the model reads of each call
-     * (its text, its first arguments), which moves that work off the model's thread. Call before the first {@link #next}.
-     */
-    public void prepareForModel() {
-        forModel = true;
-    }
 
     /** The parsing thread and its side of the hand-off. */
     private final class Reader extends Thread {
@@ -133,9 +124,6 @@ public final class TraceSet implements Closeable {
                     int n = 0;
                     TraceEvent e = null;
                     while (n < BATCH && (e = read()) != null) {
-                        if (forModel) {
-                            e.prepareForModel();
-                        }
                         b[n++] = e;
                     }
                     if (n > 0) {
