@@ -22,6 +22,15 @@ public final class Limits {
     // -- the model, per thread and per file
     /** File activities kept per thread (reads of one file in a row are merged): spans many requests or a whole config load. */
     public static final int TIMELINE_ACTIVITIES = 4096;
+    /**
+     * File activities kept across all threads, so that memory follows the trace, not its number of threads: past it
+     * the oldest activity of the whole trace goes first, so a thread that has been quiet for a while keeps less than a
+     * busy one (down to {@link #TIMELINE_FLOOR}). An activity holds its evidence lines and its open file (with the
+     * content read), about 1.5 KB: 16,384 are ~25 MB.
+     */
+    public static final int TRACE_ACTIVITIES = 16_384;
+    /** The most recent activities a thread keeps whatever the other threads do (its last request or config read). */
+    public static final int TIMELINE_FLOOR = 16;
     /** Evidence text kept per activity: enough to show, small enough for thousands of threads. */
     public static final int ACTIVITY_TEXT_CHARS = 400;
     /** Decoded log or socket data kept per activity. */

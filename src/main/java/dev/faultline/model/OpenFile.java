@@ -40,9 +40,15 @@ public final class OpenFile {
 
     public OpenFile(String path, Kind kind, boolean cloexec, boolean writeOnly, long openedLine, String openedText,
             String source) {
+        this(path, kind, kind == Kind.FILE ? PathClass.of(path) : PathClass.OTHER, cloexec, writeOnly, openedLine, openedText, source);
+    }
+
+    /** A file whose {@link PathClass} the caller already knows ({@code PathClass.of(path)}). */
+    OpenFile(String path, Kind kind, PathClass pathClass, boolean cloexec, boolean writeOnly, long openedLine, String openedText,
+            String source) {
         this.path = path;
         this.kind = kind;
-        this.pathClass = kind == Kind.FILE ? PathClass.of(path) : PathClass.OTHER;
+        this.pathClass = pathClass;
         this.cloexec = cloexec;
         this.writeOnly = writeOnly;
         this.openedLine = openedLine;

@@ -4,7 +4,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
-/** One thread and a bounded timeline of what it did with files. */
+/**
+ * One thread and a bounded timeline of what it did with files: at most {@link dev.faultline.Limits#TIMELINE_ACTIVITIES},
+ * and fewer when the whole trace holds more than {@link dev.faultline.Limits#TRACE_ACTIVITIES} (the oldest expire first).
+ */
 public final class ThreadState {
 
     public final int tid;
@@ -23,10 +26,30 @@ public final class ThreadState {
         this.process = process;
     }
 
+    /** Activities with a seq below this have left the trace-wide budget ({@link TraceModel}): kept only for the floor. */
+    private long expiredBefore;
+
     public void add(FileActivity a) {
         a.seq = seq++;
         timeline.addLast(a);
         if (timeline.size() > dev.faultline.Limits.TIMELINE_ACTIVITIES) {
+            timeline.removeFirst();
+        }
+        dropExpired();
+    }
+
+    /** The activity numbered {@code activitySeq} has left the trace-wide budget: it and the older ones may go. */
+    void expire(long activitySeq) {
+        expiredBefore = Math.max(expiredBefore, activitySeq + 1);
+        dropExpired();
+    }
+
+    /**
+     * Lets go of expired activities, keeping the floor. Seqs in the timeline are consecutive (a merged read adds none),
+     * so the front's seq is known without touching the front: an old object, far from the cache.
+     */
+    private void dropExpired() {
+        while (timeline.size() > dev.faultline.Limits.TIMELINE_FLOOR && seq - timeline.size() < expiredBefore) {
             timeline.removeFirst();
         }
     }

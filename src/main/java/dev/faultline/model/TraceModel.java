@@ -16,6 +16,14 @@ import java.util.Map;
 public final class TraceModel {
 
     private final Map<Integer, ThreadState> threads = new HashMap<>();
+    /*
+     * The last {@link dev.faultline.Limits#TRACE_ACTIVITIES} activities added, as a ring of (thread, seq in that thread):
+     * the one a new activity overwrites expires from its thread's timeline, so all timelines together stay within the
+     * budget. Only the thread and the number are kept, so expiring touches no old activity.
+     */
+    private final ThreadState[] recentOwner = new ThreadState[dev.faultline.Limits.TRACE_ACTIVITIES];
+    private final long[] recentSeq = new long[dev.faultline.Limits.TRACE_ACTIVITIES];
+    private long added;
     /** Whole configuration files as the trace showed them read (the last complete read of each), bounded. */
     private final Map<String, String> fileTexts = new java.util.LinkedHashMap<>();
     private long fileTextChars;
@@ -41,7 +49,7 @@ public final class TraceModel {
     }
 
     public ThreadState thread(int tid) {
-        ThreadState t = threads.get(tid);
+        ThreadState t = existing(tid);
         if (t == null) {
             t = new ThreadState(tid, new ProcessState(tid, new FdTable(), null));
             threads.put(tid, t);
@@ -99,8 +107,27 @@ public final class TraceModel {
         return true;
     }
 
+    /**
+     * The thread asked for last: each event asks several times for its own (a map lookup and a boxed key each). A tid
+     * is only ever put when absent, so only {@link #drop} can make this stale.
+     */
+    private ThreadState lastAsked;
+
     public ThreadState existing(int tid) {
-        return threads.get(tid);
+        ThreadState t = lastAsked;
+        if (t != null && t.tid == tid) {
+            return t;
+        }
+        t = threads.get(tid);
+        lastAsked = t;
+        return t;
+    }
+
+    private void drop(int tid) {
+        threads.remove(tid);
+        if (lastAsked != null && lastAsked.tid == tid) {
+            lastAsked = null;
+        }
     }
 
     public int liveThreads() {
@@ -117,11 +144,11 @@ public final class TraceModel {
                 return null;
             case EXITED:
             case KILLED:
-                threads.remove(e.tid);
+                drop(e.tid);
                 return null;
             case SUPERSEDED:
                 // a non-leader thread called execve and now carries the leader's tid
-                threads.remove(e.otherPid);
+                drop(e.otherPid);
                 return null;
             default:
                 return null;
@@ -377,7 +404,8 @@ public final class TraceModel {
         if (ok) {
             OpenFile.Kind kind = e.resultPath != null && !e.resultPath.startsWith("/") ? OpenFile.Kind.OTHER : OpenFile.Kind.FILE;
             boolean writeOnly = fl.contains("O_WRONLY") || (fl.contains("O_APPEND") && fl.contains("O_RDWR"));
-            OpenFile f = new OpenFile(path, kind, fl.contains("O_CLOEXEC"), writeOnly, e.lineNo, e.text(), e.source);
+            OpenFile f = new OpenFile(path, kind, kind == OpenFile.Kind.FILE ? classOf(path) : PathClass.OTHER, fl.contains("O_CLOEXEC"),
+                    writeOnly, e.lineNo, e.text(), e.source);
             p.fds.put((int) e.result, f);
             if (f.pathClass.isSuspect() || f.pathClass == PathClass.OTHER) {
                 return add(t, new FileActivity(FileActivity.Kind.OPEN, path, null, e.source, e.lineNo, e.text(), f));
@@ -387,7 +415,7 @@ public final class TraceModel {
         if (e.errno == null) {
             return null;
         }
-        PathClass pc = PathClass.of(path);
+        PathClass pc = classOf(path);
         if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
             return null;
         }
@@ -402,7 +430,7 @@ public final class TraceModel {
             return null; // fstat-style call on an fd (AT_EMPTY_PATH)
         }
         String path = resolve(p, dir, raw);
-        PathClass pc = PathClass.of(path);
+        PathClass pc = classOf(path);
         if (pc == PathClass.LIBRARY || pc == PathClass.SYSTEM) {
             return null;
         }
@@ -446,11 +474,11 @@ public final class TraceModel {
     }
 
     /** What a socket buffer says about the connection: its ends (-yy), and whether it carries FastCGI. */
-    private static void learnSocket(OpenFile f, FdRef ref, byte[] data) {
+    private void learnSocket(OpenFile f, FdRef ref, byte[] data) {
         if (f == null || f.kind != OpenFile.Kind.SOCKET) {
             return;
         }
-        String[] ends = SocketAddress.ends(ref.decoration);
+        String[] ends = socketEnds(ref.decoration);
         if (ends != null) {
             f.ends = ends;
         }
@@ -462,19 +490,49 @@ public final class TraceModel {
         }
     }
 
+    /** {@link PathClass#of} of the paths seen lately: a server stats and opens the same few files over and over. */
+    private final Map<String, PathClass> pathClasses = new HashMap<>();
+    /** Paths remembered at most; past it the memo starts again (a trace that walks a whole tree). */
+    private static final int PATH_CLASSES = 4096;
+
+    private PathClass classOf(String path) {
+        PathClass c = pathClasses.get(path);
+        if (c == null) {
+            if (pathClasses.size() >= PATH_CLASSES) {
+                pathClasses.clear();
+            }
+            c = PathClass.of(path);
+            pathClasses.put(path, c);
+        }
+        return c;
+    }
+
+    /** The last -yy socket decoration parsed and its ends: a connection's calls repeat it (a regex each time otherwise). */
+    private String lastDecoration;
+    private String[] lastEnds;
+
+    private String[] socketEnds(String decoration) {
+        if (decoration == null || !decoration.equals(lastDecoration)) {
+            lastEnds = SocketAddress.ends(decoration);
+            lastDecoration = decoration;
+        }
+        return lastEnds == null ? null : lastEnds.clone();
+    }
+
     private FileActivity read(TraceEvent e, ThreadState t, String buf, boolean ok) {
         if (!ok) {
             return null;
         }
         ProcessState p = t.process;
-        OpenFile f = fileOf(p, e.arg(0), e);
+        FdRef ref = FdRef.parse(e.arg(0));
+        OpenFile f = fileOf(p, ref, e);
         if (f == null) {
             return null;
         }
         byte[] data = buf == null ? null : CString.bytes(buf);
         boolean truncated = buf != null && buf.endsWith("...");
         if (f.kind == OpenFile.Kind.SOCKET) {
-            learnSocket(f, FdRef.parse(e.arg(0)), data);
+            learnSocket(f, ref, data);
             if (f.accepted && FastCgiRecords.isBeginRequest(data)) {
                 // a FastCGI server's request starts here: its window, as an HTTP request line starts httpd's
                 FileActivity a = add(t, new FileActivity(FileActivity.Kind.FASTCGI_REQUEST, f.address, null, e.source, e.lineNo, e.text(), f));
@@ -517,14 +575,14 @@ public final class TraceModel {
     private FileActivity write(TraceEvent e, ThreadState t, String buf, boolean ok) {
         ProcessState p = t.process;
         FdRef ref = FdRef.parse(e.arg(0));
-        OpenFile f = fileOf(p, e.arg(0), e);
+        OpenFile f = fileOf(p, ref, e);
         byte[] data = buf == null ? null : CString.bytes(buf);
-        String text = data == null ? "" : new String(data, 0, Math.min(data.length, dev.faultline.Limits.ACTIVITY_DATA_CHARS), StandardCharsets.UTF_8);
         boolean socket = (f != null && f.kind == OpenFile.Kind.SOCKET) || ref.isSocket();
         if (socket) {
             learnSocket(f, ref, data);
-            int status = httpStatus(text);
+            int status = data == null ? 0 : httpStatus(statusLinePrefix(data));
             if (status > 0) {
+                String text = dataText(data);
                 FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_SOCKET, f != null ? f.path : ref.decoration, null, e.source, e.lineNo, e.text(), f));
                 a.data = text;
                 a.httpStatus = status;
@@ -533,6 +591,7 @@ public final class TraceModel {
             return null;
         }
         boolean log = ref.fd == 2 || (f != null && (f.pathClass == PathClass.LOG || f.writeOnly));
+        String text = log && ok ? dataText(data) : "";
         if (log && ok && !text.isEmpty()) {
             FileActivity a = add(t, new FileActivity(FileActivity.Kind.WRITE_LOG, f != null ? f.path : "stderr", null, e.source, e.lineNo, e.text(), f));
             a.data = text;
@@ -541,9 +600,28 @@ public final class TraceModel {
         return null;
     }
 
+    /** Enough of a buffer's text for {@link #httpStatus}: its first 12 bytes when ASCII (the usual case), else all of it. */
+    private static String statusLinePrefix(byte[] data) {
+        int n = Math.min(data.length, 12);
+        for (int i = 0; i < n; i++) {
+            if (data[i] < 0) {
+                return dataText(data);
+            }
+        }
+        return new String(data, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    /** A written buffer as the activity keeps it: UTF-8, capped. */
+    private static String dataText(byte[] data) {
+        return data == null ? "" : new String(data, 0, Math.min(data.length, dev.faultline.Limits.ACTIVITY_DATA_CHARS), StandardCharsets.UTF_8);
+    }
+
     /** The open file behind an fd argument; learns it from a -y decoration when the open is not in the trace. */
     private static OpenFile fileOf(ProcessState p, String fdArg, TraceEvent e) {
-        FdRef ref = FdRef.parse(fdArg);
+        return fileOf(p, FdRef.parse(fdArg), e);
+    }
+
+    private static OpenFile fileOf(ProcessState p, FdRef ref, TraceEvent e) {
         if (ref.fd < 0) {
             return null;
         }
@@ -608,8 +686,15 @@ public final class TraceModel {
         return abs ? "/" + joined : joined;
     }
 
-    private static FileActivity add(ThreadState t, FileActivity a) {
+    private FileActivity add(ThreadState t, FileActivity a) {
         t.add(a);
+        int slot = (int) (added++ % recentOwner.length);
+        ThreadState oldOwner = recentOwner[slot];
+        if (oldOwner != null) {
+            oldOwner.expire(recentSeq[slot]);
+        }
+        recentOwner[slot] = t;
+        recentSeq[slot] = a.seq;
         return a;
     }
 

@@ -1,6 +1,6 @@
 package dev.faultline.trace;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.nio.charset.StandardCharsets;
 
 /** Decodes strace's C-escaped strings: {@code \n}, {@code \"}, octal {@code \303\251}, hex {@code \x2f}. */
@@ -41,31 +41,37 @@ public final class CString {
 
     /** Unescapes {@code s[from, to)} (no quotes). Characters above 0xff (impossible in Latin-1 input) are UTF-8. */
     public static byte[] unescape(CharSequence s, int from, int to) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(16, to - from));
+        // one byte per character at most, except the (impossible) characters above 0xff: sized for the common case
+        byte[] out = new byte[Math.max(0, to - from)];
+        int o = 0;
         int i = from;
         while (i < to) {
             char c = s.charAt(i);
             if (c != '\\' || i + 1 >= to) {
                 if (c < 0x100) {
-                    out.write(c);
+                    // no room check: the array always has a byte left for each character still to read
+                    out[o++] = (byte) c;
                 } else {
                     byte[] u = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                    out.write(u, 0, u.length);
+                    out = room(out, o, u.length + (to - i - 1)); // and one byte for each character left
+                    System.arraycopy(u, 0, out, o, u.length);
+                    o += u.length;
                 }
                 i++;
                 continue;
             }
             char e = s.charAt(i + 1);
             i += 2;
+            int b;
             switch (e) {
-                case 'n': out.write('\n'); break;
-                case 't': out.write('\t'); break;
-                case 'r': out.write('\r'); break;
-                case 'v': out.write(0x0b); break;
-                case 'f': out.write('\f'); break;
-                case 'a': out.write(0x07); break;
-                case 'b': out.write('\b'); break;
-                case 'e': out.write(0x1b); break;
+                case 'n': b = '\n'; break;
+                case 't': b = '\t'; break;
+                case 'r': b = '\r'; break;
+                case 'v': b = 0x0b; break;
+                case 'f': b = '\f'; break;
+                case 'a': b = 0x07; break;
+                case 'b': b = '\b'; break;
+                case 'e': b = 0x1b; break;
                 case 'x': {
                     int v = 0;
                     int k = 0;
@@ -74,7 +80,7 @@ public final class CString {
                         i++;
                         k++;
                     }
-                    out.write(k == 0 ? 'x' : v);
+                    b = k == 0 ? 'x' : v;
                     break;
                 }
                 default:
@@ -86,13 +92,18 @@ public final class CString {
                             i++;
                             k++;
                         }
-                        out.write(v & 0xff);
+                        b = v & 0xff;
                     } else {
-                        out.write(e);
+                        b = e; // as ByteArrayOutputStream.write(int): the low 8 bits
                     }
             }
+            out[o++] = (byte) b;
         }
-        return out.toByteArray();
+        return o == out.length ? out : Arrays.copyOf(out, o);
+    }
+
+    private static byte[] room(byte[] out, int used, int more) {
+        return used + more <= out.length ? out : Arrays.copyOf(out, Math.max(16, Math.max(used + more, out.length * 2)));
     }
 
     /** Decodes a -y decoration's path text (escapes like \74 for '&lt;'). */

@@ -68,7 +68,15 @@ public final class CallText {
 
     /** Index just past the closing quote of the string starting at {@code open} (which holds '"'). */
     public static int skipString(CharSequence s, int open) {
-        int n = s.length();
+        return skipString(s, open, s.length());
+    }
+
+    /** {@link #skipString(CharSequence, int)} within {@code s[.., limit)}: returns limit when the string runs past it. */
+    static int skipString(CharSequence s, int open, int limit) {
+        if (s instanceof String) {
+            return skipString((String) s, open, limit);
+        }
+        int n = limit;
         int i = open + 1;
         while (i < n) {
             char c = s.charAt(i);
@@ -84,12 +92,40 @@ public final class CallText {
     }
 
     /**
+     * The same scan on a String, jumping from quote to quote with {@link String#indexOf(int, int)} (vectorized): a quote
+     * ends the string unless an odd run of backslashes comes just before it, since escapes pair up from the left and a
+     * run of backslashes always starts on a pair boundary.
+     */
+    private static int skipString(String s, int open, int limit) {
+        int from = open + 1;
+        while (true) {
+            int q = s.indexOf('"', from);
+            if (q < 0 || q >= limit) {
+                return limit;
+            }
+            int k = q - 1;
+            while (k > open && s.charAt(k) == '\\') {
+                k--;
+            }
+            if (((q - 1 - k) & 1) == 0) {
+                return q + 1;
+            }
+            from = q + 1;
+        }
+    }
+
+    /**
      * Index just past a -y/-yy decoration starting at {@code open} ('&lt;'). Decorations nest
      * ({@code 16</dev/null<char 1:3>>}); a raw '&gt;' inside one is either its end or part of a socket's
      * "->" arrow, since strace escapes '&lt;' and '&gt;' in paths as \74 and \76.
      */
     static int skipDecoration(CharSequence s, int open) {
-        int n = s.length();
+        return skipDecoration(s, open, s.length());
+    }
+
+    /** {@link #skipDecoration(CharSequence, int)} within {@code s[.., limit)}. */
+    static int skipDecoration(CharSequence s, int open, int limit) {
+        int n = limit;
         int depth = 0;
         int i = open;
         while (i < n) {
@@ -124,24 +160,37 @@ public final class CallText {
 
     /** Splits argument text at top-level commas. */
     public static List<String> splitArgs(String s) {
-        List<String> out = new ArrayList<>(6);
+        int[] b = argBounds(s, 0, s.length());
+        List<String> out = new ArrayList<>(Math.max(1, b.length / 2));
+        for (int k = 0; k < b.length; k += 2) {
+            out.add(s.substring(b[k], b[k + 1]));
+        }
+        return out;
+    }
+
+    /**
+     * Where each top-level argument of {@code s[from, to)} starts and ends, trimmed: {start0, end0, start1, end1, ...},
+     * the same pieces as {@link #splitArgs} without copying any of them.
+     */
+    public static int[] argBounds(String s, int from, int to) {
+        int[] out = new int[12];
+        int count = 0;
         int depth = 0;
-        int start = 0;
-        int n = s.length();
-        int i = 0;
-        while (i < n) {
+        int start = from;
+        int i = from;
+        while (i < to) {
             char c = s.charAt(i);
             if (c == '"') {
-                i = skipString(s, i);
+                i = Math.min(to, skipString(s, i, to));
                 continue;
             }
-            if (c == '<' && i > 0 && isWordChar(s.charAt(i - 1))) {
-                i = skipDecoration(s, i);
+            if (c == '<' && i > from && isWordChar(s.charAt(i - 1))) {
+                i = Math.min(to, skipDecoration(s, i, to));
                 continue;
             }
-            if (c == '/' && i + 1 < n && s.charAt(i + 1) == '*') {
+            if (c == '/' && i + 1 < to && s.charAt(i + 1) == '*') {
                 int end = s.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                i = end < 0 || end + 2 > to ? to : end + 2;
                 continue;
             }
             if (c == '(' || c == '[' || c == '{') {
@@ -149,15 +198,37 @@ public final class CallText {
             } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
                 depth--;
             } else if (c == ',' && depth == 0) {
-                out.add(s.substring(start, i).trim());
+                out = addTrimmed(out, count++, s, start, i);
                 start = i + 1;
             }
             i++;
         }
-        String last = s.substring(start).trim();
-        if (!last.isEmpty() || !out.isEmpty()) {
-            out.add(last);
+        int a = start;
+        int b = to;
+        while (a < b && s.charAt(a) <= ' ') {
+            a++;
         }
+        while (b > a && s.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        if (b > a || count > 0) {
+            out = addTrimmed(out, count++, s, start, to);
+        }
+        return out.length == 2 * count ? out : java.util.Arrays.copyOf(out, 2 * count);
+    }
+
+    private static int[] addTrimmed(int[] out, int index, String s, int a, int b) {
+        while (a < b && s.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && s.charAt(b - 1) <= ' ') {
+            b--;
+        }
+        if (2 * index + 2 > out.length) {
+            out = java.util.Arrays.copyOf(out, out.length * 2);
+        }
+        out[2 * index] = a;
+        out[2 * index + 1] = b;
         return out;
     }
 
@@ -166,20 +237,33 @@ public final class CallText {
      * last complete argument in the head ({@code read(3, <unfinished ...>}); ltrace puts it in the tail.
      */
     static String joinArgs(String head, String tail) {
-        String h = head.strip();
-        String t = tail.strip();
-        if (h.isEmpty()) {
-            return t;
+        return joinArgs(head, 0, head.length(), tail, 0, tail.length());
+    }
+
+    /** {@link #joinArgs(String, String)} of {@code headLine[hf, ht)} and {@code tailLine[tf, tt)}, with one copy. */
+    static String joinArgs(String headLine, int hf, int ht, String tailLine, int tf, int tt) {
+        // strip() both, in place
+        while (hf < ht && Character.isWhitespace(headLine.charAt(hf))) {
+            hf++;
         }
-        if (t.isEmpty()) {
-            return h.endsWith(",") ? h.substring(0, h.length() - 1) : h;
+        while (ht > hf && Character.isWhitespace(headLine.charAt(ht - 1))) {
+            ht--;
         }
-        if (h.endsWith(",")) {
-            return h + " " + t;
+        while (tf < tt && Character.isWhitespace(tailLine.charAt(tf))) {
+            tf++;
         }
-        if (t.startsWith(",")) {
-            return h + t;
+        while (tt > tf && Character.isWhitespace(tailLine.charAt(tt - 1))) {
+            tt--;
         }
-        return h + ", " + t;
+        if (hf == ht) {
+            return tailLine.substring(tf, tt);
+        }
+        boolean headComma = headLine.charAt(ht - 1) == ',';
+        if (tf == tt) {
+            return headLine.substring(hf, headComma ? ht - 1 : ht);
+        }
+        String glue = headComma ? " " : tailLine.charAt(tf) == ',' ? "" : ", ";
+        return new StringBuilder(ht - hf + glue.length() + tt - tf).append(headLine, hf, ht).append(glue)
+                .append(tailLine, tf, tt).toString();
     }
 }

@@ -50,17 +50,17 @@ public final class FdRef {
             return new FdRef(NONE, null);
         }
         int lt = arg.indexOf('<');
-        String num = lt < 0 ? arg : arg.substring(0, lt);
+        int numEnd = lt < 0 ? arg.length() : lt;
         String deco = null;
         if (lt >= 0) {
             int end = CallText.skipDecoration(arg, lt);
             deco = CString.decodePath(arg.substring(lt + 1, Math.max(lt + 1, end - 1)));
         }
         int fd;
-        if ("AT_FDCWD".equals(num)) {
+        if (numEnd == 8 && arg.startsWith("AT_FDCWD")) {
             fd = AT_FDCWD;
         } else {
-            fd = parseIntOr(num.trim(), NONE);
+            fd = parseIntOr(arg, 0, numEnd, NONE);
         }
         return new FdRef(fd, deco);
     }
@@ -71,20 +71,36 @@ public final class FdRef {
     }
 
     public static int parseIntOr(String s, int dflt) {
-        if (s.isEmpty() || s.length() > 11) {
+        return parseIntIn(s, 0, s.length(), dflt);
+    }
+
+    /** {@link #parseIntOr} of {@code s[from, to)} trimmed, without cutting it out. */
+    static int parseIntOr(String s, int from, int to, int dflt) {
+        while (from < to && s.charAt(from) <= ' ') {
+            from++;
+        }
+        while (to > from && s.charAt(to - 1) <= ' ') {
+            to--;
+        }
+        return parseIntIn(s, from, to, dflt);
+    }
+
+    private static int parseIntIn(String s, int from, int to, int dflt) {
+        int n = to - from;
+        if (n == 0 || n > 11) {
             return dflt;
         }
-        int i = 0;
+        int i = from;
         boolean neg = false;
-        if (s.charAt(0) == '-') {
+        if (s.charAt(i) == '-') {
             neg = true;
-            i = 1;
-            if (s.length() == 1) {
+            i++;
+            if (n == 1) {
                 return dflt;
             }
         }
         long v = 0;
-        for (; i < s.length(); i++) {
+        for (; i < to; i++) {
             char c = s.charAt(i);
             if (c < '0' || c > '9') {
                 return dflt;

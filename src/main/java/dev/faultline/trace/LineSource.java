@@ -143,12 +143,14 @@ public final class LineSource implements Closeable {
             }
             sawAny = true;
             int start = pos;
-            int nl = -1;
-            for (int i = pos; i < limit; i++) {
-                if (buf[i] == '\n') {
-                    nl = i;
-                    break;
-                }
+            int nl = indexOfNewline(buf, pos, limit);
+            if (nl >= 0 && len == 0 && nl - start <= dev.faultline.Limits.TRACE_LINE_BYTES) {
+                // the usual case: the whole line is in the buffer, so it becomes a String with one copy
+                pos = nl + 1;
+                lineNo++;
+                lastWasOversized = false;
+                int e = nl > start && buf[nl - 1] == '\r' ? nl - 1 : nl;
+                return new String(buf, start, e - start, java.nio.charset.StandardCharsets.ISO_8859_1);
             }
             int end = nl < 0 ? limit : nl;
             int chunk = end - start;
@@ -181,6 +183,31 @@ public final class LineSource implements Closeable {
             line = new byte[256];
         }
         return s;
+    }
+
+    private static final java.lang.invoke.VarHandle LONGS =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
+     * The first '\n' in {@code b[from, to)}, or -1. Eight bytes at a time: a byte of {@code w = word ^ 0x0a..0a} is zero
+     * exactly where the word holds a newline, and {@code (w - 0x01..01) & ~w & 0x80..80} sets the top bit of the first
+     * zero byte (bits above it may be false positives, never below).
+     */
+    static int indexOfNewline(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long w = (long) LONGS.get(b, i) ^ 0x0a0a0a0a0a0a0a0aL;
+            long t = (w - 0x0101010101010101L) & ~w & 0x8080808080808080L;
+            if (t != 0) {
+                return i + (Long.numberOfTrailingZeros(t) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     public long lineNo() {

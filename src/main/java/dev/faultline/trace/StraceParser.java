@@ -51,10 +51,49 @@ public final class StraceParser implements Closeable {
     private static final class Pending {
         int tid;
         String name;
-        String headArgs;
+        /** The head's argument text is {@code headLine[headFrom, headTo)}, cut out only when needed. */
+        String headLine;
+        int headFrom;
+        int headTo;
         long lineNo;
         String text;
-        List<String> frames = new ArrayList<>(0);
+        List<String> frames = List.of();
+
+        String headArgs() {
+            return headLine.substring(headFrom, headTo);
+        }
+
+        void addFrame(String frame) {
+            if (frames.isEmpty()) {
+                frames = new ArrayList<>(8);
+            }
+            frames.add(frame);
+        }
+    }
+
+    /** Call names seen recently, so that each line does not allocate its name again (direct-mapped by hash). */
+    private final String[] nameCache = new String[512];
+
+    private String callName(String line, int from, int to) {
+        if (to - from > 4 && line.startsWith("SYS_", from)) {
+            from += 4; // ltrace -S
+        }
+        int h = 0;
+        for (int k = from; k < to; k++) {
+            h = 31 * h + line.charAt(k);
+        }
+        int slot = (h ^ (h >>> 9)) & (nameCache.length - 1);
+        String n = nameCache[slot];
+        if (n != null && n.length() == to - from && line.startsWith(n, from)) {
+            return n;
+        }
+        n = line.substring(from, to);
+        nameCache[slot] = n;
+        return n;
+    }
+
+    private static boolean endsWithAt(String s, int end, String suffix) {
+        return end >= suffix.length() && s.startsWith(suffix, end - suffix.length());
     }
 
     /**
@@ -332,7 +371,7 @@ public final class StraceParser implements Closeable {
         if (c0 == '[' && line.startsWith("[pid ")) {
             int close = line.indexOf(']', 5);
             if (close > 0) {
-                tid = FdRef.parseIntOr(line.substring(5, close).trim(), -1);
+                tid = FdRef.parseIntOr(line, 5, close, -1);
                 i = close + 1;
             }
         } else if (Character.isDigit(c0)) {
@@ -344,11 +383,11 @@ public final class StraceParser implements Closeable {
                 int close = line.indexOf("> ", d);
                 if (close > 0) {
                     // -Y: "PID<comm> "; the command name is not needed downstream
-                    tid = FdRef.parseIntOr(line.substring(0, d), -1);
+                    tid = FdRef.parseIntOr(line, 0, d, -1);
                     i = close + 1;
                 }
             } else if (d < n && line.charAt(d) == ' ' && d <= 7) {
-                tid = FdRef.parseIntOr(line.substring(0, d), -1);
+                tid = FdRef.parseIntOr(line, 0, d, -1);
                 i = d;
             }
         }
@@ -373,7 +412,8 @@ public final class StraceParser implements Closeable {
         } else if (b == '+' && line.startsWith("+++ ", i)) {
             exitLine(line, i, tid, lineNo);
         } else if (b == '<' && line.startsWith("<... ", i)) {
-            resumedLine(line, i, tid, lineNo, line.substring(i).indexOf(" resumed>"));
+            int resumed = line.indexOf(" resumed>", i);
+            resumedLine(line, i, tid, lineNo, resumed < 0 ? -1 : resumed - i);
         } else if (!callLine(line, i, tid, lineNo)) {
             boolean bare = lastPending != null
                     && (fixedPid == 0 ? !prefixed : pending.containsKey(fixedPid));
@@ -411,9 +451,9 @@ public final class StraceParser implements Closeable {
         char c = s.charAt(j);
         if (c == ':' && j - i == 2 && j + 6 <= n && s.charAt(j + 3) == ':') {
             // HH:MM:SS[.frac]
-            int h = FdRef.parseIntOr(s.substring(i, j), -1);
-            int m = FdRef.parseIntOr(s.substring(j + 1, j + 3), -1);
-            int sec = FdRef.parseIntOr(s.substring(j + 4, j + 6), -1);
+            int h = FdRef.parseIntOr(s, i, j, -1);
+            int m = FdRef.parseIntOr(s, j + 1, j + 3, -1);
+            int sec = FdRef.parseIntOr(s, j + 4, j + 6, -1);
             if (h < 0 || m < 0 || sec < 0) {
                 return i;
             }
@@ -443,7 +483,7 @@ public final class StraceParser implements Closeable {
             if (k >= n || s.charAt(k) != ' ') {
                 return i;
             }
-            long whole = Long.parseLong(s.substring(i, Math.min(j, i + 18)));
+            long whole = Long.parseLong(s, i, Math.min(j, i + 18), 10);
             long ns = whole * 1_000_000_000L + fracToNs(s, j + 1, k);
             if (whole >= 100_000_000L) {
                 curTime = ns; // -ttt: epoch seconds
@@ -455,7 +495,7 @@ public final class StraceParser implements Closeable {
         }
         if (c == ' ' && j - i >= 9) {
             // integral epoch seconds (--timestamps=unix,s): more digits than any pid
-            curTime = Long.parseLong(s.substring(i, Math.min(j, i + 18))) * 1_000_000_000L;
+            curTime = Long.parseLong(s, i, Math.min(j, i + 18), 10) * 1_000_000_000L;
             return skipSpaces(s, j);
         }
         return i;
@@ -572,7 +612,7 @@ public final class StraceParser implements Closeable {
         if (frameTarget instanceof TraceEvent) {
             ((TraceEvent) frameTarget).addFrame(frame);
         } else if (frameTarget instanceof Pending) {
-            ((Pending) frameTarget).frames.add(frame);
+            ((Pending) frameTarget).addFrame(frame);
         }
     }
 
@@ -714,24 +754,26 @@ public final class StraceParser implements Closeable {
         if (paren <= i || !isName(line, i, paren)) {
             return false;
         }
-        String name = line.substring(i, paren);
-        if (name.startsWith("SYS_") && name.length() > 4) {
-            name = name.substring(4); // ltrace -S
-        }
+        String name = callName(line, i, paren);
         int close = CallText.findClose(line, paren + 1);
         if (close < 0) {
-            String tail = line.stripTrailing();
-            int unf = tail.lastIndexOf(" <unfinished");
-            if (unf < 0 && tail.endsWith("<unfinished ...>")) {
-                unf = tail.length() - "<unfinished ...>".length();
+            int te = line.length();
+            while (te > 0 && Character.isWhitespace(line.charAt(te - 1))) {
+                te--; // as stripTrailing(), without the copy
             }
-            if (unf >= 0 && tail.endsWith("...>")) {
+            int unf = te < 12 ? -1 : line.lastIndexOf(" <unfinished", te - 12);
+            if (unf < 0 && endsWithAt(line, te, "<unfinished ...>")) {
+                unf = te - "<unfinished ...>".length();
+            }
+            if (unf >= 0 && endsWithAt(line, te, "...>")) {
                 stats.syscalls++;
                 stats.unfinished++;
                 Pending p = new Pending();
                 p.tid = tid;
                 p.name = name;
-                p.headArgs = line.substring(paren + 1, Math.max(paren + 1, unf));
+                p.headLine = line;
+                p.headFrom = paren + 1;
+                p.headTo = Math.max(paren + 1, unf);
                 p.lineNo = lineNo;
                 p.text = line;
                 Pending old = pending.put(tid, p);
@@ -744,6 +786,7 @@ public final class StraceParser implements Closeable {
                 frameTarget = p;
                 return true;
             }
+            String tail = line.substring(0, te);
             int det = tail.lastIndexOf("<detached ...>");
             int noret = tail.lastIndexOf("<no return ...>");
             if (det >= 0 || noret >= 0) {
@@ -777,7 +820,7 @@ public final class StraceParser implements Closeable {
         stats.syscalls++;
         TraceEvent e = base(TraceEvent.Kind.SYSCALL, tid, lineNo, line);
         e.name = name;
-        e.argText(line.substring(paren + 1, close));
+        e.argRange(line, paren + 1, close);
         parseResult(e, line, close + 1);
         completed(e);
         return true;
@@ -802,14 +845,21 @@ public final class StraceParser implements Closeable {
             return;
         }
         // "<... resumed>" has no name at all: " resumed>" starts at the space of "<... "
-        String name = resumedRel > 5 ? line.substring(i + 5, i + resumedRel).trim() : "";
-        int hash = name.indexOf(" #");
-        if (hash > 0) {
-            name = name.substring(0, hash);
+        int from = i + 5;
+        int to = Math.max(from, i + resumedRel);
+        while (from < to && line.charAt(from) <= ' ') {
+            from++;
         }
-        if (name.startsWith("SYS_") && name.length() > 4) {
-            name = name.substring(4);
+        while (to > from && line.charAt(to - 1) <= ' ') {
+            to--;
         }
+        for (int k = from + 1; k + 1 < to; k++) {
+            if (line.charAt(k) == ' ' && line.charAt(k + 1) == '#') {
+                to = k;
+                break;
+            }
+        }
+        String name = callName(line, from, to);
         int gt = line.indexOf('>', i + resumedRel);
         resume(tid, name, line, gt + 1, lineNo, line);
     }
@@ -840,7 +890,7 @@ public final class StraceParser implements Closeable {
                     p = new Pending();
                     p.tid = tid;
                     p.name = name;
-                    p.headArgs = "";
+                    p.headLine = "";
                     p.lineNo = lineNo;
                     p.text = text;
                     stats.orphanResumes++;
@@ -863,17 +913,16 @@ public final class StraceParser implements Closeable {
             return;
         }
         TraceEvent e;
-        String tailArgs = line.substring(from, close);
         if (p != null) {
-            e = fromPending(p);
+            e = fromPending(p, false);
             e.lineNo = lineNo;
-            e.text(p.text + " ... " + text); // ASCII keeps the String Latin-1 (half the memory)
-            e.argText(CallText.joinArgs(p.headArgs, tailArgs));
+            e.joinedText(p.text, text);
+            e.joinedArgs(p.headLine, p.headFrom, p.headTo, line, from, close);
         } else {
             stats.orphanResumes++;
             e = base(TraceEvent.Kind.SYSCALL, tid, lineNo, text);
             e.name = name;
-            e.argText(tailArgs.strip());
+            e.argText(line.substring(from, close).strip());
             e.orphanResume = true;
         }
         e.timeNs = curTime;
@@ -882,12 +931,19 @@ public final class StraceParser implements Closeable {
     }
 
     private TraceEvent fromPending(Pending p) {
+        return fromPending(p, true);
+    }
+
+    /** An event from an unfinished call; {@code headArgs}: with the head's arguments (false when a tail will join them). */
+    private TraceEvent fromPending(Pending p, boolean headArgs) {
         TraceEvent e = base(TraceEvent.Kind.SYSCALL, p.tid, p.lineNo, p.text);
         e.startLineNo = p.lineNo;
         e.name = p.name;
-        e.argText(p.headArgs.strip());
-        if (e.argText().endsWith(",")) {
-            e.argText(e.argText().substring(0, e.argText().length() - 1));
+        if (headArgs) {
+            e.argText(p.headArgs().strip());
+            if (e.argText().endsWith(",")) {
+                e.argText(e.argText().substring(0, e.argText().length() - 1));
+            }
         }
         for (String f : p.frames) {
             e.addFrame(f);
@@ -896,8 +952,8 @@ public final class StraceParser implements Closeable {
     }
 
     private void completed(TraceEvent e) {
-        String a = e.argText();
-        if (a != null && a.endsWith("<unfinished ...>")) {
+        if (e.argsEndWith("<unfinished ...>")) {
+            String a = e.argText();
             // a thread killed in a blocking call: "read(4,  <unfinished ...>) = ?" (-ff) or
             // "<... read resumed> <unfinished ...>) = ?" (-f)
             a = a.substring(0, a.length() - "<unfinished ...>".length()).strip();
@@ -927,18 +983,33 @@ public final class StraceParser implements Closeable {
         if (eq < 0) {
             return;
         }
-        String r = line.substring(eq + 1).trim();
+        // r = line[a, b), trimmed, found in place: only the result text itself is cut out
+        int a = eq + 1;
+        int b = line.length();
+        while (a < b && line.charAt(a) <= ' ') {
+            a++;
+        }
+        while (b > a && line.charAt(b - 1) <= ' ') {
+            b--;
+        }
         // -T duration " <0.000123>" at the very end
-        if (r.endsWith(">")) {
-            int lt = r.lastIndexOf(" <");
-            if (lt >= 0 && isDuration(r, lt + 2, r.length() - 1)) {
-                r = r.substring(0, lt).trim();
+        if (b > a && line.charAt(b - 1) == '>') {
+            int lt = line.lastIndexOf(" <", b - 2);
+            if (lt >= a && isDuration(line, lt + 2, b - 1)) {
+                b = lt;
+                while (b > a && line.charAt(b - 1) <= ' ') {
+                    b--;
+                }
             }
         }
-        if (r.endsWith("(INJECTED)")) {
+        if (b - a >= 10 && line.startsWith("(INJECTED)", b - 10)) {
             e.injected = true;
-            r = r.substring(0, r.length() - "(INJECTED)".length()).trim();
+            b -= 10;
+            while (b > a && line.charAt(b - 1) <= ' ') {
+                b--;
+            }
         }
+        String r = line.substring(a, b);
         e.resultText = r;
         if (r.isEmpty() || r.charAt(0) == '?') {
             e.result = TraceEvent.NO_RESULT;
@@ -957,7 +1028,7 @@ public final class StraceParser implements Closeable {
                 end++;
             }
             try {
-                e.result = Long.parseUnsignedLong(r.substring(2, end), 16);
+                e.result = Long.parseUnsignedLong(r, 2, end, 16);
             } catch (NumberFormatException ex) {
                 e.result = TraceEvent.NO_RESULT;
             }
@@ -969,7 +1040,7 @@ public final class StraceParser implements Closeable {
                 end++;
             }
             try {
-                e.result = Long.parseLong(r.substring(0, end));
+                e.result = Long.parseLong(r, 0, end, 10);
             } catch (NumberFormatException ex) {
                 e.result = TraceEvent.NO_RESULT;
                 return;
@@ -977,8 +1048,7 @@ public final class StraceParser implements Closeable {
         }
         if (end < n && r.charAt(end) == '<') {
             int dEnd = CallText.skipDecoration(r, end);
-            FdRef ref = FdRef.parse(r.substring(0, dEnd));
-            e.resultPath = ref.decoration;
+            e.resultPath = CString.decodePath(r.substring(end + 1, Math.max(end + 1, dEnd - 1)));
             return;
         }
         if (e.result < 0 && end + 1 < n && r.charAt(end) == ' ' && r.charAt(end + 1) == 'E') {

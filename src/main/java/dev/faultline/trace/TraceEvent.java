@@ -48,11 +48,28 @@ public final class TraceEvent {
      */
     private String text;
 
+    /** A joined call's first line: {@link #text()} is {@code joinHead + " ... " + text}, built when first asked. */
+    private String joinHead;
+
     // --- SYSCALL ---
     public String name;
     /** Argument text between the parentheses, joined across unfinished/resumed; null when {@link #args} came whole. */
     private String argText;
     private List<String> args;
+    /*
+     * The argument text is kept as a range of the line until someone asks for it ({@code argLine[argFrom, argTo)}),
+     * or as the two halves of a joined call ({@code argHead}, {@code argTail}); most calls never need it.
+     */
+    private String argLine;
+    private int argFrom;
+    private int argTo;
+    private String argHead;
+    private int argHeadFrom;
+    private int argHeadTo;
+    private String argTail;
+    /** Where each argument starts and ends in {@link #argSource()}, trimmed: 2 ints per argument; built once. */
+    private int[] argBounds;
+    private String[] argCache;
     /** Raw result text after " = " (without the -T duration), e.g. {@code 3</etc/x>} or {@code -1 ENOENT (...)}. */
     public String resultText;
     /** -T: time spent in the call, or -1 when unknown. */
@@ -97,7 +114,10 @@ public final class TraceEvent {
 
     /** The event's strace line(s): as read, or rendered by {@link StraceWriter} for a live event. */
     public String text() {
-        if (text == null) {
+        if (joinHead != null) {
+            text = joinHead + " ... " + text; // ASCII keeps the String Latin-1 (half the memory)
+            joinHead = null;
+        } else if (text == null) {
             text = StraceWriter.line(this);
         }
         return text;
@@ -105,37 +125,143 @@ public final class TraceEvent {
 
     public void text(String text) {
         this.text = text;
+        this.joinHead = null;
+    }
+
+    /** An unfinished line and the line that resumed it; their joined text is built only when asked for. */
+    void joinedText(String head, String tail) {
+        this.joinHead = head;
+        this.text = tail;
     }
 
     /** The arguments as strace prints them between the parentheses. */
     public String argText() {
-        if (argText == null && args != null) {
-            argText = String.join(", ", args);
+        if (argText == null) {
+            if (argLine != null) {
+                argText = argLine.substring(argFrom, argTo); // argLine stays: argBounds index into it
+            } else if (argHead != null) {
+                argText = CallText.joinArgs(argHead, argHeadFrom, argHeadTo, argTail, argFrom, argTo);
+                argHead = null;
+                argTail = null;
+            } else if (args != null) {
+                argText = String.join(", ", args);
+            }
         }
         return argText;
     }
 
     public void argText(String argText) {
+        clearArgs();
         this.argText = argText;
+    }
+
+    /** The arguments are {@code line[from, to)}: cut out only when asked for. */
+    void argRange(String line, int from, int to) {
+        clearArgs();
+        this.argLine = line;
+        this.argFrom = from;
+        this.argTo = to;
+    }
+
+    /** The arguments of a joined call: the unfinished line's and the resumed line's halves, joined when asked for. */
+    void joinedArgs(String headLine, int headFrom, int headTo, String tailLine, int tailFrom, int tailTo) {
+        clearArgs();
+        this.argHead = headLine;
+        this.argHeadFrom = headFrom;
+        this.argHeadTo = headTo;
+        this.argTail = tailLine;
+        this.argFrom = tailFrom;
+        this.argTo = tailTo;
+    }
+
+    /** {@code argText().endsWith(suffix)}, answered from the line where possible, without cutting the text out. */
+    boolean argsEndWith(String suffix) {
+        if (argText == null && argLine != null) {
+            return argTo - argFrom >= suffix.length() && argLine.startsWith(suffix, argTo - suffix.length());
+        }
+        if (argText == null && argHead != null) {
+            int end = argTo;
+            while (end > argFrom && Character.isWhitespace(argTail.charAt(end - 1))) {
+                end--;
+            }
+            if (end - argFrom >= suffix.length()) {
+                // a tail at least as long as the suffix ends the joined text
+                return argTail.startsWith(suffix, end - suffix.length());
+            }
+        }
+        String a = argText();
+        return a != null && a.endsWith(suffix);
+    }
+
+    private void clearArgs() {
+        this.argText = null;
         this.args = null;
+        this.argLine = null;
+        this.argHead = null;
+        this.argTail = null;
+        this.argBounds = null;
+        this.argCache = null;
     }
 
     /** Arguments decoded one by one (the live decoder): no text to split. */
     public void args(List<String> decoded) {
+        clearArgs();
         this.args = decoded;
-        this.argText = null;
     }
 
     public List<String> args() {
         if (args == null) {
-            args = argText == null ? List.of() : CallText.splitArgs(argText);
+            int n = argCount();
+            if (n == 0) {
+                args = List.of();
+            } else {
+                String[] all = new String[n];
+                for (int i = 0; i < n; i++) {
+                    all[i] = arg(i);
+                }
+                args = java.util.Arrays.asList(all);
+            }
         }
         return args;
     }
 
     public String arg(int i) {
-        List<String> a = args();
-        return i < a.size() ? a.get(i) : null;
+        if (args != null) {
+            return i < args.size() ? args.get(i) : null;
+        }
+        if (i < 0 || i >= argCount()) {
+            return null;
+        }
+        if (argCache == null) {
+            argCache = new String[argBounds.length / 2];
+        }
+        String a = argCache[i];
+        if (a == null) {
+            a = argSource().substring(argBounds[2 * i], argBounds[2 * i + 1]);
+            argCache[i] = a;
+        }
+        return a;
+    }
+
+    /** The number of arguments, splitting the text only once (and without copying it when it is still a range of the line). */
+    private int argCount() {
+        if (args != null) {
+            return args.size();
+        }
+        if (argBounds == null) {
+            if (argLine != null) {
+                argBounds = CallText.argBounds(argLine, argFrom, argTo);
+            } else {
+                String t = argText();
+                argBounds = t == null ? new int[0] : CallText.argBounds(t, 0, t.length());
+            }
+        }
+        return argBounds.length / 2;
+    }
+
+    /** The string {@link #argBounds} index into. */
+    private String argSource() {
+        return argLine != null ? argLine : argText;
     }
 
     /** The signal's name as strace prints it (SIGSEGV), or null for an event without one. */

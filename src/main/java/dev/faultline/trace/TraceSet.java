@@ -83,7 +83,108 @@ public final class TraceSet implements Closeable {
     /** In sequential mode, the first event of each file, read ahead to decide whether to merge. */
     private TraceEvent[] firstEvents;
 
+    /**
+     * The next event in trace order, or null at the end. With two CPUs or more, the files are read and parsed on a
+     * thread of their own, a batch ahead of the caller, so that parsing and modelling run side by side.
+     */
     public TraceEvent next() throws IOException {
+        if (reader == null) {
+            if (Runtime.getRuntime().availableProcessors() < 2) {
+                return read();
+            }
+            reader = new Reader();
+            reader.start();
+        }
+        return reader.next();
+    }
+
+    /** Events handed from the parsing thread to the caller: batches, so that each hand-off is paid for many. */
+    private static final int BATCH = 512;
+    /** Batches parsed ahead of the caller, at most: bounds the memory of the read-ahead. */
+    private static final int BATCHES_AHEAD = 8;
+    private Reader reader;
+
+    /** The parsing thread and its side of the hand-off. */
+    private final class Reader extends Thread {
+        private final java.util.concurrent.ArrayBlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(BATCHES_AHEAD);
+        private TraceEvent[] batch;
+        private int at;
+        private boolean ended;
+
+        Reader() {
+            super("faultline-trace-reader");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    TraceEvent[] b = new TraceEvent[BATCH];
+                    int n = 0;
+                    TraceEvent e = null;
+                    while (n < BATCH && (e = read()) != null) {
+                        b[n++] = e;
+                    }
+                    if (n > 0) {
+                        queue.put(b);
+                    }
+                    if (e == null) {
+                        queue.put(END);
+                        return;
+                    }
+                }
+            } catch (InterruptedException stop) {
+                // the caller closed the set before the end
+            } catch (IOException | RuntimeException | Error failure) {
+                try {
+                    queue.put(failure);
+                } catch (InterruptedException stop) {
+                    // closed meanwhile: nobody is waiting for the failure
+                }
+            }
+        }
+
+        TraceEvent next() throws IOException {
+            while (true) {
+                if (batch != null && at < batch.length && batch[at] != null) {
+                    return batch[at++];
+                }
+                if (ended) {
+                    return null;
+                }
+                Object got;
+                try {
+                    got = queue.take();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while reading the trace");
+                }
+                if (got == END) {
+                    ended = true;
+                    batch = null;
+                } else if (got instanceof TraceEvent[]) {
+                    batch = (TraceEvent[]) got;
+                    at = 0;
+                } else {
+                    ended = true;
+                    batch = null;
+                    if (got instanceof IOException) {
+                        throw (IOException) got;
+                    }
+                    if (got instanceof Error) {
+                        throw (Error) got;
+                    }
+                    throw (RuntimeException) got;
+                }
+            }
+        }
+    }
+
+    private static final Object END = new Object();
+
+    /** The next event, read on the calling thread. */
+    private TraceEvent read() throws IOException {
         if (!started) {
             start();
         }
@@ -145,6 +246,10 @@ public final class TraceSet implements Closeable {
 
     @Override
     public void close() {
+        if (reader != null && reader.isAlive()) {
+            // closed before the end (an error): stop the read-ahead; whatever it fails with now is not wanted
+            reader.interrupt();
+        }
         closeQuietly();
     }
 }
