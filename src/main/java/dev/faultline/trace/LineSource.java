@@ -47,7 +47,7 @@ public final class LineSource implements Closeable {
                         name + ": is a directory, not a trace file (for strace -ff output pass the files: " + name + "/*)");
             }
             try {
-                raw = Files.newInputStream(p);
+                raw = new PipeSafeInputStream(Files.newInputStream(p));
             } catch (NoSuchFileException e) {
                 throw new TraceInputException(TraceInputException.Reason.NOT_FOUND, name + ": no such file");
             } catch (AccessDeniedException e) {

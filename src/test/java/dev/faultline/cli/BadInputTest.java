@@ -128,6 +128,39 @@ class BadInputTest {
         assertTrue(r.err.contains("longer than 1 MiB"), r.err);
     }
 
+    private static Thread writer(Path fifo, byte[] content) {
+        Thread t = new Thread(() -> {
+            try {
+                Files.write(fifo, content);
+            } catch (IOException e) {
+                // the reader went away: the assertions say why
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** strace -o >(faultline analyze -), <(...), a FIFO, /dev/stdin: none of them can seek, and none needs to. */
+    @Test
+    void aFifoIsReadLikeAFile() throws Exception {
+        Path fifo = tmp.resolve("trace.fifo");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo works here");
+        Path fixture = dev.faultline.Cli.repo().resolve("fixtures/strace-formats/06_f_tt_T.txt");
+        Path logFifo = tmp.resolve("error.fifo");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", logFifo.toString()).start().waitFor() == 0, "mkfifo works here");
+        // one writer per FIFO: each open blocks until faultline opens the other end, in whatever order it reads them
+        Thread traceWriter = writer(fifo, Files.readAllBytes(fixture));
+        Thread logWriter = writer(logFifo, ("[Sat Dec 05 10:00:00.000000 2026] [core:alert] [pid 1:tid 1] [client 127.0.0.1:1] "
+                + "/srv/www/.htaccess: Invalid command 'RewriteEngin', perhaps misspelled or defined by a module not included in "
+                + "the server configuration\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        Cli r = Cli.run("analyze", fifo.toString(), "--error-log", logFifo.toString());
+        traceWriter.join(10_000);
+        logWriter.join(10_000);
+        assertEquals(ExitCodes.OK, r.exit, r.err);
+        assertFalse(r.err.contains("Illegal seek"), r.err);
+    }
+
     @Test
     void gzipAndStdinWork() throws IOException {
         Path src = Cli.repo().resolve("fixtures/config-open/f_o.txt");

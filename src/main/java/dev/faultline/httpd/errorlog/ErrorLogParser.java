@@ -57,7 +57,8 @@ public final class ErrorLogParser {
 
     /** Opens a log: {@code -} is stdin; gzip and zstd are told by their magic bytes, not the name. */
     public static InputStream open(String fileOrDash) throws IOException {
-        InputStream raw = fileOrDash.equals("-") ? System.in : Files.newInputStream(Path.of(fileOrDash));
+        InputStream raw = fileOrDash.equals("-") ? System.in
+                : new dev.faultline.trace.PipeSafeInputStream(Files.newInputStream(Path.of(fileOrDash)));
         BufferedInputStream in = new BufferedInputStream(raw, 1 << 16);
         in.mark(4);
         byte[] magic = in.readNBytes(4);
