@@ -16,6 +16,8 @@ public final class Limits {
     public static final int TRACE_LINE_BYTES = 1 << 20;
     /** "unfinished" calls waiting for their "resumed" half, across all threads. */
     public static final int UNRESOLVED_CALLS = 100_000;
+    /** Trace files held open at once: a strace -ff set larger than this is merged by reopening files (ulimit -n is often 1024). */
+    public static final int OPEN_TRACE_FILES = 256;
     /** Unknown lines quoted in the parse statistics. */
     public static final int UNKNOWN_SAMPLES = 20;
 

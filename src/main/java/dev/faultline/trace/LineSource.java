@@ -47,7 +47,9 @@ public final class LineSource implements Closeable {
                         name + ": is a directory, not a trace file (for strace -ff output pass the files: " + name + "/*)");
             }
             try {
-                raw = new PipeSafeInputStream(Files.newInputStream(p));
+                // a regular file may be closed and reopened between reads (a -ff set larger than ulimit -n); a FIFO,
+                // <(...) or /dev/stdin is read as the stream it is
+                raw = Files.isRegularFile(p) ? new ReopeningFileStream(p) : new PipeSafeInputStream(Files.newInputStream(p));
             } catch (NoSuchFileException e) {
                 throw new TraceInputException(TraceInputException.Reason.NOT_FOUND, name + ": no such file");
             } catch (AccessDeniedException e) {
