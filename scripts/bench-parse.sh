@@ -22,6 +22,9 @@
 # the ./faultline launcher's exec line, and the jar is a snapshot of target/faultline.jar taken after
 # `./faultline --version` (re)built it, so a rebuild cannot land inside a timing.
 #
+# STRACE_PROCESS_TREE=DIR adds a row for the peer tool mgedmin/strace-process-tree (python3 DIR/strace_process_tree.py,
+# a checkout of github.com/mgedmin/strace-process-tree; skipped with a note otherwise). HTTPD_TRACE=FILE measures the
+# same rows on a real httpd trace too (scripts/record-httpd-trace.sh records one).
 # Environment: WORK (default /tmp/faultline-bench), KEEP=1 keeps big.txt/huge.txt, RUNS (3),
 # RUNS_BIG (1), BIG_MB (2048), THREADS (loadgen threads, 4), CRASH (1), REUSE=1 reuses an existing
 # $WORK/big.txt of the right size (kept by KEEP=1) instead of recording again,
@@ -191,12 +194,22 @@ run_suite() {
   if [ "$ANALYZE" = 1 ]; then
     bench "faultline analyze --format json (-Xmx256m)" "$file" "$n" "${FL256[@]}" analyze "$file" --format json
   fi
+  # the peer tool: mgedmin/strace-process-tree (Python, not packaged by Debian), from a checkout named by the caller
+  if [ -n "${STRACE_PROCESS_TREE:-}" ] && [ -f "$STRACE_PROCESS_TREE/strace_process_tree.py" ]; then
+    bench "strace-process-tree (python3)" "$file" "$n" python3 "$STRACE_PROCESS_TREE/strace_process_tree.py" "$file"
+  else
+    SPT_NOTE="strace-process-tree not measured: set STRACE_PROCESS_TREE to a checkout of github.com/mgedmin/strace-process-tree"
+  fi
   local lines
   lines=$(wc -l <"$file")
   print_table "$tag" "$file" "$lines"
   if [ "$ANALYZE" = 1 ]; then
     echo
     echo "analyze on $(basename "$file"): $(verdict "$file")"
+  fi
+  if [ -n "${SPT_NOTE:-}" ]; then
+    echo
+    echo "$SPT_NOTE"
   fi
 }
 
@@ -283,6 +296,10 @@ awk -v rec="$REC_MS" -v lg="$LG_MS" -v b="$big_bytes" -v l="$big_lines" -v M=$Mi
 }'
 
 run_suite "$WORK/big.txt" "$RUNS" "Parse throughput"
+if [ -n "${HTTPD_TRACE:-}" ]; then
+  [ -f "$HTTPD_TRACE" ] || { log "HTTPD_TRACE=$HTTPD_TRACE is not a file"; exit 1; }
+  run_suite "$HTTPD_TRACE" "$RUNS" "A real httpd trace"
+fi
 
 if [ "$BIG" = 1 ]; then
   big_target=$((BIG_MB * MiB))
