@@ -43,6 +43,12 @@ public final class Tracer implements Runnable {
     public static final class Options {
         public Mode mode = Mode.SENTINEL;
         public boolean escalate = true;
+        /**
+         * How long the full trace after a crash lasts, in ms; 0 keeps it until the capture ends (--escalate=full). It
+         * covers only the processes of the crashing kind: a server's children when a child crashed, never the
+         * parent's maintenance loop.
+         */
+        public long escalationWindowMillis = 60_000;
         /** Stop after this many crashes; 0 = no limit. */
         public int maxCrashes = 1;
         public int stringCap = 32;
@@ -504,7 +510,7 @@ public final class Tracer implements Runnable {
             }
             if (escalationRequest != null && !escalated) {
                 escalateOnRequest();
-            } else if (deescalationDue && escalated && crashes == 0) {
+            } else if (deescalationDue && escalated) {
                 deescalate();
             }
             // with records to hand over, look first; block only once they are handed over (one wait, not two,
@@ -544,7 +550,8 @@ public final class Tracer implements Runnable {
         Tracee t = tracees.get(pid);
         if (t == null) {
             // a new child whose first stop (or its exit) came before its parent's fork event
-            t = new Tracee(pid, tgidOf(pid), opt.mode == Mode.FULL || escalated);
+            int tgid = tgidOf(pid);
+            t = new Tracee(pid, tgid, opt.mode == Mode.FULL || escalated && !(childrenOnly && tgid == attachPid));
             t.fresh = true;
             t.unannounced = true;
             track(pid, t);
@@ -591,7 +598,9 @@ public final class Tracer implements Runnable {
                     return;
                 }
                 if (c == null) {
-                    c = new Tracee(child, event == Ptrace.EVENT_CLONE ? tgidOf(child) : child, t.syscallMode);
+                    // a worker the parent forks while the children are escalated is traced like its siblings
+                    boolean full = t.syscallMode || escalated && childrenOnly && event != Ptrace.EVENT_CLONE;
+                    c = new Tracee(child, event == Ptrace.EVENT_CLONE ? tgidOf(child) : child, full);
                     c.fresh = true;
                     track(child, c);
                 } else {
@@ -714,6 +723,9 @@ public final class Tracer implements Runnable {
             emit(new LiveRecord.Crash(t.tid, now, c));
             if (opt.mode == Mode.SENTINEL && opt.escalate && !escalated && (opt.maxCrashes == 0 || crashes < opt.maxCrashes)) {
                 escalate(t);
+                if (opt.escalationWindowMillis > 0) {
+                    deescalateAfter(opt.escalationWindowMillis);
+                }
             }
             if (opt.maxCrashes > 0 && crashes >= opt.maxCrashes || opt.stopWhenNamed && namesConfigFile(c)) {
                 waitAfterCrashFor = t.tgid; // let the signal through, see the process die, then stop
@@ -787,9 +799,13 @@ public final class Tracer implements Runnable {
     private void escalateOnRequest() {
         String why = escalationRequest;
         escalateAll(null, "escalated to full syscall tracing for " + escalationMillis / 1000 + " s: " + why);
+        deescalateAfter(escalationMillis);
+    }
+
+    private void deescalateAfter(long millis) {
         Thread timer = new Thread(() -> {
             try {
-                Thread.sleep(escalationMillis);
+                Thread.sleep(millis);
             } catch (InterruptedException e) {
                 return;
             }
@@ -804,6 +820,7 @@ public final class Tracer implements Runnable {
     private void deescalate() {
         deescalationDue = false;
         escalated = false;
+        childrenOnly = false;
         escalationRequest = null;
         for (Tracee o : tracees.values()) {
             if (o.pending == null) {
@@ -816,13 +833,23 @@ public final class Tracer implements Runnable {
     }
 
     private void escalate(Tracee current) {
-        escalateAll(current, "escalated to full syscall tracing after the first crash: the next crash will come with its history");
+        // a child crashed: trace the children (the next crash comes from one of them), not the parent's loop
+        childrenOnly = command == null && current.tgid != attachPid;
+        String window = opt.escalationWindowMillis > 0 ? "for " + opt.escalationWindowMillis / 1000 + " s " : "";
+        escalateAll(current, "escalated to full syscall tracing " + window + "after the first crash"
+                + (childrenOnly ? ", in the server's child processes only" : "") + ": the next crash will come with its history");
     }
+
+    /** The escalation covers the server's children, not its parent (set while escalated). */
+    private boolean childrenOnly;
 
     private void escalateAll(Tracee current, String note) {
         escalated = true;
         notes.add(note);
         for (Tracee o : tracees.values()) {
+            if (childrenOnly && o.tgid == attachPid) {
+                continue;
+            }
             if (!o.syscallMode) {
                 o.syscallMode = true;
                 if (o != current) {

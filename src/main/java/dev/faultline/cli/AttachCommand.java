@@ -22,7 +22,12 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--pidfile", paramLabel = "FILE", description = "the server's PidFile (Debian: /run/apache2/apache2.pid)")
     java.nio.file.Path pidfile;
 
-    @Option(names = "--no-escalate", description = "sentinel mode: do not switch to full syscall tracing after the first crash")
+    @Option(names = "--escalate", paramLabel = "off|window:SECONDS|full", defaultValue = "window:60",
+            description = "sentinel mode, after a first crash whose file is not named yet: trace the crashing kind of "
+                    + "process (the server's children) fully for SECONDS (default window:60), until the end (full), or not (off)")
+    String escalate;
+
+    @Option(names = "--no-escalate", description = "the same as --escalate=off")
     boolean noEscalate;
 
     @Option(names = "--no-log-watch", description = "do not follow the server's error and access logs (a sentinel then sees crashes only)")
@@ -58,6 +63,31 @@ public final class AttachCommand implements Callable<Integer> {
         }
     }
 
+    /** --escalate: off, full, or window:SECONDS. */
+    static void applyEscalation(Tracer.Options opt, String value) {
+        String v = value.trim();
+        if (v.equals("off")) {
+            opt.escalate = false;
+        } else if (v.equals("full")) {
+            opt.escalate = true;
+            opt.escalationWindowMillis = 0;
+        } else if (v.startsWith("window:")) {
+            double seconds;
+            try {
+                seconds = Double.parseDouble(v.substring(7));
+            } catch (NumberFormatException e) {
+                seconds = -1;
+            }
+            if (!(seconds > 0) || seconds > 86_400) {
+                throw new UserError(ExitCodes.USAGE, "--escalate window:SECONDS takes 0 < SECONDS <= 86400, not " + v.substring(7));
+            }
+            opt.escalate = true;
+            opt.escalationWindowMillis = (long) (seconds * 1000);
+        } else {
+            throw new UserError(ExitCodes.USAGE, "--escalate must be off, window:SECONDS or full, not " + value);
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         int pid = target();
@@ -65,7 +95,7 @@ public final class AttachCommand implements Callable<Integer> {
             throw new UserError(ExitCodes.USAGE, "PID must be a positive number, not " + pid);
         }
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.SENTINEL, 1);
-        opt.escalate = !noEscalate;
+        applyEscalation(opt, noEscalate ? "off" : escalate);
         opt.watchLogs = !noLogWatch;
         if (opt.escalate && opt.mode == Tracer.Mode.SENTINEL && live.maxCrashes == null) {
             // the first crash shows only the fd table; if that names no config file, trace fully and wait for the next

@@ -85,6 +85,39 @@ class ApacheAttachTest {
         }
     }
 
+    /**
+     * The full trace after a first crash covers the crashing kind of process only (the children, not the parent's
+     * maintenance loop, which wakes every second) and ends after its window (issue #10: escalation that costs only
+     * what the next verdict needs).
+     */
+    @Test
+    void escalationTracesTheChildrenOnlyAndEndsAfterItsWindow() throws Exception {
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
+            Path log = dir.resolve("live.log");
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--escalate", "window:3", "--max-incidents", "0",
+                    "--duration", "10", "--no-log-watch", "--format", "json", "-o", log.toString(),
+                    Integer.toString(httpd.parentPid()));
+            waitTraced(httpd, fl);
+            httpd.curl("/crash-loc/"); // the child never reads 50-app.conf: the first crash names no file
+            assertTrue(httpd.awaitErrorLog("exit signal Segmentation fault", 15_000));
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, httpd.curl("/"), "serves while its children are traced in full");
+            }
+            assertEquals(0, fl.waitFor(30), fl.stderr());
+            String err = fl.stderr();
+            assertTrue(err.contains("escalated to full syscall tracing for 3 s after the first crash, in the server's child processes only"), err);
+            assertTrue(err.contains("back to sentinel mode"), err);
+            String parent = Integer.toString(httpd.parentPid());
+            long parentCalls = Files.readAllLines(log).stream()
+                    .filter(l -> l.startsWith(parent + " ") && !l.contains(" --- ") && !l.contains(" +++ ")).count();
+            long childCalls = Files.readAllLines(log).stream().filter(l -> !l.startsWith(parent + " ") && l.contains("(")).count();
+            assertEquals(0, parentCalls, "the parent's maintenance loop is not traced per call");
+            assertTrue(childCalls > 50, "the children are: " + childCalls + " calls");
+            assertEquals(200, httpd.curl("/"));
+            assertUntracedAndNormal(httpd);
+        }
+    }
+
     private static List<Integer> all(LiveApache httpd) {
         List<Integer> pids = new ArrayList<>();
         pids.add(httpd.parentPid());
