@@ -3,6 +3,7 @@
 #
 #   scripts/bench-attach.sh                   # throughput: untraced, strace -f, faultline full, sentinel
 #   scripts/bench-attach.sh --crash-latency   # time from a crashing request to faultline's verdict
+#   scripts/bench-attach.sh --escalation      # req/s and failed requests under a crash loop, per --escalate policy
 #
 # Throughput: an event-MPM server from native/apache/live-apache.sh on 127.0.0.1, loaded with
 #   ab -q -n $REQUESTS -c $CONCURRENCY http://127.0.0.1:PORT/index.html
@@ -39,8 +40,9 @@ MODE=throughput
 for a in "$@"; do
   case "$a" in
     --crash-latency) MODE=latency ;;
+    --escalation) MODE=escalation ;;
     -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed -e '$d' -e 's/^# \{0,1\}//'; exit 0 ;;
-    *) echo "bench-attach: unknown argument: $a (usage: bench-attach.sh [--crash-latency])" >&2; exit 64 ;;
+    *) echo "bench-attach: unknown argument: $a (usage: bench-attach.sh [--crash-latency|--escalation])" >&2; exit 64 ;;
   esac
 done
 REQUESTS="${REQUESTS:-20000}"
@@ -48,7 +50,7 @@ CONCURRENCY="${CONCURRENCY:-8}"
 ROUNDS="${ROUNDS:-3}"
 LATENCY_RUNS="${LATENCY_RUNS:-3}"
 WORK="${WORK:-/tmp/faultline-bench-attach}"
-if [ "$MODE" = latency ]; then PORT="${PORT:-18291}"; else PORT="${PORT:-18290}"; fi
+case "$MODE" in latency) PORT="${PORT:-18291}" ;; escalation) PORT="${PORT:-18292}" ;; *) PORT="${PORT:-18290}" ;; esac
 LIVE="$here/native/apache/live-apache.sh"
 FAULTLINE="$here/faultline"
 SRV="$WORK/httpd"
@@ -269,6 +271,55 @@ faultline_row() {
   FL_RPS=$rps
 }
 
+# ---- escalation cost ---------------------------------------------------------------------------
+# A prefork server under `ab -n $ESC_REQUESTS -c 8` while a crash loop requests /crash-loc/ every 0.5 s (each request
+# crashes a child in its fixups hook; the first crash names no file, so a sentinel escalates). Rows: untraced, and
+# `faultline attach --max-incidents 0` with --escalate=off, window:5, window:60 (the default) and full (the old
+# behaviour: every process, until the end). Each row on a fresh server. Prints req/s, failed requests (ab's Failed +
+# Non-2xx) and crashes seen in the error log.
+ESC_RESULTS=()
+escalation_row() { # NAME [faultline attach ARGS...]; no ARGS: untraced
+  local name=$1; shift
+  "$LIVE" stop "$SRV" >/dev/null 2>&1 || true
+  start_server prefork
+  timeout 120 ab -q -s 10 -n 2000 -c 8 "http://127.0.0.1:$PORT/index.html" >/dev/null 2>&1 || true  # warm-up
+  local before; before=$(grep -c "exit signal Segmentation fault" "$SRV/logs/error.log" 2>/dev/null || true)
+  if [ $# -gt 0 ]; then
+    "${DEFAULT_INT[@]}" "$FAULTLINE" attach "$@" --max-incidents 0 --duration 300 --format json "$PARENT" \
+      </dev/null >"$WORK/esc-$name.out" 2>"$WORK/esc-$name.err" &
+    TRACER=$!
+    local i
+    # shellcheck disable=SC2046
+    for i in $(seq 1 100); do all_traced_by "$TRACER" $(server_pids "$PARENT") && break; sleep 0.1; done
+  fi
+  ( while :; do http_code /crash-loc/ >/dev/null; sleep 0.5; done ) &
+  local looper=$!
+  local out
+  out=$(timeout 600 ab -q -s 10 -n "$ESC_REQUESTS" -c 8 "http://127.0.0.1:$PORT/index.html" 2>&1 || true)
+  kill "$looper" 2>/dev/null || true; wait "$looper" 2>/dev/null || true
+  if [ $# -gt 0 ]; then stop_tracer "faultline $name"; fi
+  local rps failed non2xx crashes
+  rps=$(echo "$out" | awk '/^Requests per second:/ {print $4}')
+  failed=$(echo "$out" | awk '/^Failed requests:/ {print $3}')
+  non2xx=$(echo "$out" | awk '/^Non-2xx responses:/ {print $3}')
+  crashes=$(( $(grep -c "exit signal Segmentation fault" "$SRV/logs/error.log" 2>/dev/null || echo 0) - ${before:-0} ))
+  ESC_RESULTS+=("$(printf '  %-34s %9s req/s  %6s failed  %6s non-2xx  %4s crashes' "$name" "${rps:--}" "${failed:-0}" "${non2xx:-0}" "$crashes")")
+  log "$name: ${rps:-?} req/s, failed ${failed:-0}, non-2xx ${non2xx:-0}, $crashes crashes"
+}
+
+escalation() {
+  build_faultline
+  ESC_REQUESTS="${ESC_REQUESTS:-20000}"
+  escalation_row "untraced"
+  escalation_row "sentinel --escalate=off" --escalate off
+  escalation_row "sentinel --escalate=window:5" --escalate window:5
+  escalation_row "sentinel --escalate=window:60 (default)" --escalate window:60
+  escalation_row "sentinel --escalate=full (before)" --escalate full
+  echo
+  echo "apache2 prefork, ab -n $ESC_REQUESTS -c 8 /index.html, a crashing request every 0.5 s ($(nproc) CPUs)"
+  local r; for r in "${ESC_RESULTS[@]}"; do echo "$r"; done
+}
+
 # ---- crash latency -----------------------------------------------------------------------------
 # Until the parent's once-a-second maintenance loop reaps it, a crashed child stays a zombie child of
 # the parent; start the next run from a steady server (up to 3 s).
@@ -358,4 +409,4 @@ crash_latency() {
   fi
 }
 
-if [ "$MODE" = latency ]; then crash_latency; else throughput; fi
+case "$MODE" in latency) crash_latency ;; escalation) escalation ;; *) throughput ;; esac
