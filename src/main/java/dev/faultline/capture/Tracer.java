@@ -397,16 +397,18 @@ public final class Tracer implements Runnable {
                 return false; // a crashed child its parent has not reaped yet: nothing to trace, and SEIZE says EPERM
             }
             int tracer = st.tracerPid();
-            if (tracer != 0 && tracerProcess(tracer) == Ptrace.ownPid()) {
+            // TracerPid is the tracing *thread*; its process is what the user can see and stop
+            int tracerProcess = tracer == 0 ? 0 : tracerProcess(tracer);
+            if (tracer != 0 && tracerProcess == Ptrace.ownPid()) {
                 return false; // born from a task seized a moment ago: already ours, through its parent's fork event
             }
             if (tracer != 0) {
-                // TracerPid is the tracing *thread*; name its process, which is what the user can see and stop
                 String who = "thread " + tracer;
                 try {
-                    int tracerProcess = proc.status(tracer).tgid();
-                    who = "process " + tracerProcess + " (" + proc.status(tracerProcess).name() + ")"
-                            + (tracerProcess != tracer ? " from its thread " + tracer : "");
+                    if (tracerProcess > 0) {
+                        who = "process " + tracerProcess + " (" + proc.status(tracerProcess).name() + ")"
+                                + (tracerProcess != tracer ? " from its thread " + tracer : "");
+                    }
                 } catch (Exception ignored) {
                     // the tracer is in another pid namespace or gone
                 }
@@ -551,7 +553,7 @@ public final class Tracer implements Runnable {
         if (t == null) {
             // a new child whose first stop (or its exit) came before its parent's fork event
             int tgid = tgidOf(pid);
-            t = new Tracee(pid, tgid, opt.mode == Mode.FULL || escalated && !(childrenOnly && tgid == attachPid));
+            t = new Tracee(pid, tgid, opt.mode == Mode.FULL || tracedInFullWhileEscalated(tgid));
             t.fresh = true;
             t.unannounced = true;
             track(pid, t);
@@ -598,8 +600,8 @@ public final class Tracer implements Runnable {
                     return;
                 }
                 if (c == null) {
-                    // a worker the parent forks while the children are escalated is traced like its siblings
-                    boolean full = t.syscallMode || escalated && childrenOnly && event != Ptrace.EVENT_CLONE;
+                    // a thread is traced like its process; a process the parent forks while escalated, like its siblings
+                    boolean full = t.syscallMode || event != Ptrace.EVENT_CLONE && tracedInFullWhileEscalated(child);
                     c = new Tracee(child, event == Ptrace.EVENT_CLONE ? tgidOf(child) : child, full);
                     c.fresh = true;
                     track(child, c);
@@ -842,6 +844,11 @@ public final class Tracer implements Runnable {
 
     /** The escalation covers the server's children, not its parent (set while escalated). */
     private boolean childrenOnly;
+
+    /** Whether a process of thread group {@code tgid} that appears now is traced in full: the escalation covers it. */
+    private boolean tracedInFullWhileEscalated(int tgid) {
+        return escalated && !(childrenOnly && tgid == attachPid);
+    }
 
     private void escalateAll(Tracee current, String note) {
         escalated = true;
