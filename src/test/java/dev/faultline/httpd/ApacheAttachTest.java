@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.capture.FaultlineProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -118,19 +117,12 @@ class ApacheAttachTest {
         }
     }
 
-    private static List<Integer> all(LiveApache httpd) {
-        List<Integer> pids = new ArrayList<>();
-        pids.add(httpd.parentPid());
-        pids.addAll(httpd.childPids());
-        return pids;
-    }
-
     private static void waitTraced(LiveApache httpd, FaultlineProcess fl) throws Exception {
         FaultlineProcess.waitUntil(20, () -> {
             if (!fl.process.isAlive()) {
                 throw new AssertionError("faultline exited early: " + fl.stderr());
             }
-            for (int pid : all(httpd)) {
+            for (int pid : httpd.serverPids()) {
                 int tracer = FaultlineProcess.tracerPid(pid);
                 if (FaultlineProcess.state(pid) != 'Z' && (tracer <= 0
                         || !Files.exists(Path.of("/proc", Long.toString(fl.process.pid()), "task", Integer.toString(tracer))))) {
@@ -142,7 +134,7 @@ class ApacheAttachTest {
     }
 
     private static void assertUntracedAndNormal(LiveApache httpd) throws Exception {
-        for (int pid : all(httpd)) {
+        for (int pid : httpd.serverPids()) {
             char st = FaultlineProcess.state(pid);
             if (st == 'Z' || st == '?') {
                 continue; // a crashed child not reaped yet

@@ -167,6 +167,14 @@ public final class LiveApache implements AutoCloseable {
         return parentPid;
     }
 
+    /** The parent and its current children: every process a tracer of this server attaches to. */
+    public List<Integer> serverPids() {
+        List<Integer> pids = new ArrayList<>();
+        pids.add(parentPid);
+        pids.addAll(childPids());
+        return pids;
+    }
+
     /** The parent's current children, from {@code /proc/<pid>/task/<tid>/children}. */
     public List<Integer> childPids() {
         List<Integer> pids = new ArrayList<>();

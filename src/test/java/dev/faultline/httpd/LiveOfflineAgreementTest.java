@@ -9,7 +9,6 @@ import dev.faultline.Cli;
 import dev.faultline.capture.FaultlineProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,7 +43,7 @@ class LiveOfflineAgreementTest {
                 if (!fl.process.isAlive()) {
                     throw new AssertionError("faultline exited early: " + fl.stderr());
                 }
-                return all(httpd).stream().allMatch(p -> FaultlineProcess.state(p) == 'Z' || FaultlineProcess.tracerPid(p) > 0);
+                return httpd.serverPids().stream().allMatch(p -> FaultlineProcess.state(p) == 'Z' || FaultlineProcess.tracerPid(p) > 0);
             }, "every httpd process traced");
             httpd.curl(path);
             assertEquals(0, fl.waitFor(30), fl.stderr());
@@ -53,7 +52,7 @@ class LiveOfflineAgreementTest {
         String offline;
         try (LiveApache httpd = LiveApache.start(dir.resolve("offline"), mpm)) {
             Path trace = dir.resolve("strace.txt");
-            Process strace = LiveApache.strace(trace, all(httpd), "-f", "-tt", "-s", "256", "-yy");
+            Process strace = LiveApache.strace(trace, httpd.serverPids(), "-f", "-tt", "-s", "256", "-yy");
             httpd.curl(path);
             Thread.sleep(500); // the crash or the answer reaches the log
             LiveApache.stop(strace);
@@ -77,12 +76,5 @@ class LiveOfflineAgreementTest {
                 + " class=" + v.get("class").asText()
                 + " culprit=" + (culprit.startsWith(serverDir.toString()) ? serverDir.relativize(Path.of(culprit)) : culprit)
                 + ":" + v.path("culprit").path("line").asText("?");
-    }
-
-    private static List<Integer> all(LiveApache httpd) {
-        List<Integer> pids = new ArrayList<>();
-        pids.add(httpd.parentPid());
-        pids.addAll(httpd.childPids());
-        return pids;
     }
 }
