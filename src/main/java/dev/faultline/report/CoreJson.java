@@ -20,8 +20,8 @@ public final class CoreJson {
 
     public static String render(CoreReport r) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("tool", "faultline");
-        root.put("version", "0.1.0");
+        root.put("tool", Tool.NAME);
+        root.put("version", Tool.VERSION);
         root.set("core", core(r));
         try {
             return MAPPER.writeValueAsString(root) + "\n";

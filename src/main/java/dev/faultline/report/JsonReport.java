@@ -22,8 +22,8 @@ public final class JsonReport {
 
     public static String render(Report r) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("tool", "faultline");
-        root.put("version", "0.1.0");
+        root.put("tool", Tool.NAME);
+        root.put("version", Tool.VERSION);
         ArrayNode traces = root.putArray("traces");
         r.traces.forEach(traces::add);
         ArrayNode incidents = root.putArray("incidents");
