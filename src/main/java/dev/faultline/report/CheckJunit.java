@@ -143,7 +143,7 @@ public final class CheckJunit {
         return escape(s, false);
     }
 
-    /** Attribute values: as {@link #text}, and line breaks and tabs as character references so they survive. */
+    /** Attribute values (always double-quoted): as {@link #text}, and line breaks, tabs and quotes as references. */
     static String attr(String s) {
         return escape(s, true);
     }
@@ -160,8 +160,7 @@ public final class CheckJunit {
                 case '<' -> out.append("&lt;");
                 case '>' -> out.append("&gt;");
                 case '&' -> out.append("&amp;");
-                case '"' -> out.append("&quot;");
-                case '\'' -> out.append("&apos;");
+                case '"' -> out.append(attribute ? "&quot;" : "\"");
                 case '\n' -> out.append(attribute ? "&#10;" : "\n");
                 case '\r' -> out.append("&#13;");
                 case '\t' -> out.append(attribute ? "&#9;" : "\t");
