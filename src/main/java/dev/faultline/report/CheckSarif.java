@@ -9,6 +9,7 @@ import dev.faultline.httpd.check.CheckResult;
 import dev.faultline.httpd.check.Finding;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -123,8 +124,35 @@ public final class CheckSarif {
         }
         if (f.fix() != null) {
             props.put("fix", f.fix());
+            fixes(res, f);
         }
         return res;
+    }
+
+    /** The fix diff as SARIF replacements of whole lines, when it reads as one (else it stays in properties). */
+    private static void fixes(ObjectNode res, Finding f) {
+        List<DiffReplacements.FileChange> changes = DiffReplacements.parse(f.fix());
+        if (changes == null) {
+            return;
+        }
+        ObjectNode fix = res.putArray("fixes").addObject();
+        fix.putObject("description").put("text", "the fix faultline proposes for " + CheckRules.ruleId(f));
+        ArrayNode artifactChanges = fix.putArray("artifactChanges");
+        for (DiffReplacements.FileChange change : changes) {
+            ObjectNode ac = artifactChanges.addObject();
+            ac.putObject("artifactLocation").put("uri", uri(change.path()));
+            ArrayNode replacements = ac.putArray("replacements");
+            for (DiffReplacements.Replacement r : change.replacements()) {
+                ObjectNode rep = replacements.addObject();
+                // from column 1 of the first line to column 1 of the line after the last: whole lines with their
+                // line ends; an empty region (a pure insertion) when nothing is deleted
+                rep.putObject("deletedRegion").put("startLine", r.startLine()).put("startColumn", 1)
+                        .put("endLine", r.startLine() + r.deletedLines()).put("endColumn", 1);
+                if (!r.inserted().isEmpty()) {
+                    rep.putObject("insertedContent").put("text", r.inserted());
+                }
+            }
+        }
     }
 
     /** Evidence on other lines of the culprit's own file (the enclosing {@code <Location>}) as related locations. */

@@ -16,10 +16,10 @@ final class CheckResults {
             --- a/htdocs/app/.htaccess
             +++ b/htdocs/app/.htaccess
             @@ -1,3 +1,3 @@
-             # the app's front controller
+             # pretty URLs for the app
             -RewriteEngin On
             +RewriteEngine On
-             RewriteRule ^ index.php [L]
+             RewriteRule ^old/(.*)$ new/$1 [L]
             """;
 
     private CheckResults() {

@@ -108,6 +108,14 @@ class CheckSarifTest {
         assertEquals(f.file(), result.at("/locations/0/physicalLocation/artifactLocation/uri").asText());
         assertEquals(2, result.at("/locations/0/physicalLocation/region/startLine").asInt());
         assertEquals(CheckResults.HTACCESS_FIX, result.at("/properties/fix").asText());
+        JsonNode change = result.at("/fixes/0/artifactChanges/0");
+        assertEquals(f.file(), change.at("/artifactLocation/uri").asText());
+        assertEquals(1, change.path("replacements").size());
+        JsonNode deleted = change.at("/replacements/0/deletedRegion");
+        assertEquals(List.of(2, 1, 3, 1), List.of(deleted.path("startLine").asInt(), deleted.path("startColumn").asInt(),
+                deleted.path("endLine").asInt(), deleted.path("endColumn").asInt()), "line 2, whole");
+        assertEquals("RewriteEngine On\n", change.at("/replacements/0/insertedContent/text").asText());
+        assertTrue(run.at("/results/0/fixes").isMissingNode(), "the crash has no fix");
         assertEquals("error.log:3", result.at("/properties/evidence/1/location").asText());
         // three distinct kind/verdict pairs, each result pointing at its own rule
         JsonNode rules = run.at("/tool/driver/rules");

@@ -37,7 +37,7 @@ class CheckTextTest {
         assertTrue(text.contains("FAIL GET /app/ → http_error 500 Internal Server Error: Invalid command"
                 + " 'RewriteEngin' ← htdocs/app/.htaccess:2 \"RewriteEngin On\" [config, 97 %]\n"), text);
         assertTrue(text.contains("     fix:\n       --- a/htdocs/app/.htaccess\n       +++ b/htdocs/app/.htaccess\n"
-                + "       @@ -1,3 +1,3 @@\n        # the app's front controller\n       -RewriteEngin On\n"
+                + "       @@ -1,3 +1,3 @@\n        # pretty URLs for the app\n       -RewriteEngin On\n"
                 + "       +RewriteEngine On\n"), text);
         assertTrue(text.contains("\nok  configtest · start · GET / 200 · GET /index.html 200 · GET /status 200\n"),
                 "the probes with findings are not among the passing ones: " + text);
