@@ -97,6 +97,16 @@ public final class Limits {
     public static final long CONFIG_REWRITE_BYTES = 4L << 20;
     /** Output of one apache2 -t kept. */
     public static final int CONFIGTEST_OUTPUT_BYTES = 64 * 1024;
+    /** check: requests sent to the throwaway server at most (each is a JUnit testcase). */
+    public static final int CHECK_PROBES = 200;
+    /** check: files looked at under each DocumentRoot for access files and DirectoryIndex targets. */
+    public static final int CHECK_WALK_FILES = 20_000;
+    /** check: how long the throwaway server may take to answer its first connection. */
+    public static final long CHECK_START_MILLIS = 15_000;
+    /** check: one request's time to its status line. A crashed child closes at once; a slow one is a finding. */
+    public static final long CHECK_REQUEST_MILLIS = 10_000;
+    /** check: how long the server may take to stop after SIGTERM before its process group is killed. */
+    public static final long CHECK_STOP_MILLIS = 10_000;
     /** apache2 -t takes ~10-100 ms; one that runs this long is stuck and is killed. */
     public static final long CONFIGTEST_MILLIS = 30_000;
 

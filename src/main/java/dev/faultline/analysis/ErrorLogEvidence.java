@@ -106,8 +106,18 @@ public final class ErrorLogEvidence {
     private Incident sameRequest(List<Incident> traced, Finding f) {
         Incident match = null;
         long best = Long.MAX_VALUE;
+        // AH00051/AH00052 is logged by the parent about a child: the child's pid is the one to join by
+        long crashed = f.finding().crashedPid().orElse(-1);
         for (Incident inc : traced) {
-            if (f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
+            if (crashed > 0 && inc.kind == Incident.Kind.CRASH && inc.pid == crashed) {
+                long apart = apart(inc.timeNs, f.entry().time().orElse(null));
+                if (match == null || apart < best) {
+                    match = inc;
+                    best = apart;
+                }
+                continue;
+            }
+            if (crashed <= 0 && f.entry().pid() > 0 && inc.pid == f.entry().pid() && (f.entry().tid() <= 0 || inc.tid == f.entry().tid()
                     || f.finding().kind() == ErrorLogFinding.Kind.CRASH)) {
                 long apart = apart(inc.timeNs, f.entry().time().orElse(null));
                 if (match == null || apart < best || apart == best && apart == Long.MAX_VALUE) {

@@ -32,7 +32,8 @@ import java.util.function.Consumer;
  * them). It resumes each tracee as fast as it can and hands raw {@link LiveRecord}s to a consumer; decoding,
  * formatting and analysis happen elsewhere.
  *
- * <p>Safety rules: PTRACE_O_EXITKILL is never set; every signal faultline did not cause is re-injected; every
+ * <p>Safety rules: PTRACE_O_EXITKILL is never set on attach (only on a launched throwaway server that asks for it,
+ * {@link Options#killWithTracer}); every signal faultline did not cause is re-injected; every
  * tracee is detached on every way out of {@link #run()}, and if that fails the kernel detaches them when this thread
  * ends, without killing them.
  */
@@ -68,6 +69,15 @@ public final class Tracer implements Runnable {
         public List<Integer> alsoAttach = List.of();
         /** attach: follow the server's error and access logs beside the trace (the cli reads this; the tracer does not). */
         public boolean watchLogs = true;
+        /** Say each 5xx on stderr the moment the trace shows it (the cli reads this; check turns it off). */
+        public boolean sayIncidents = true;
+        /**
+         * launch only: PTRACE_O_EXITKILL, so the kernel kills every launched task when faultline dies, even by SIGKILL.
+         * For {@code check}'s throwaway server, which must never outlive the check; refused on attach.
+         */
+        public boolean killWithTracer;
+        /** launch only: told the launched command's pid as soon as it exists (check stops its server by it). */
+        public java.util.function.IntConsumer onLaunched;
     }
 
     private static final int SYSCALL_TRAP = LinuxNames.SIGTRAP | 0x80;
@@ -156,6 +166,9 @@ public final class Tracer implements Runnable {
     }
 
     public static Tracer attach(int pid, Options opt, ProcFs proc, Consumer<List<LiveRecord>> sink) {
+        if (opt.killWithTracer) {
+            throw new IllegalArgumentException("PTRACE_O_EXITKILL is never set on a process faultline attaches to");
+        }
         return new Tracer(opt, sink, proc, pid, null);
     }
 
@@ -280,6 +293,22 @@ public final class Tracer implements Runnable {
     }
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    /**
+     * Sends {@code signal} to every process of the group {@code pgid} (a server faultline launched with setsid, which
+     * leads its own group). Refuses the groups that are never a launched server's: 0, 1 and faultline's own.
+     */
+    public static boolean signalGroup(int pgid, int signal) {
+        if (pgid <= 1 || pgid == ProcessHandle.current().pid()) {
+            return false;
+        }
+        try {
+            Ptrace.kill(-pgid, signal);
+            return true;
+        } catch (NativeCallException e) {
+            return false; // the group is gone
+        }
+    }
 
     private void wake() {
         int w = wakerPid;
@@ -488,13 +517,17 @@ public final class Tracer implements Runnable {
             throw new AttachException(AttachException.Reason.GONE, "cannot start sh to launch " + command.get(0) + ": " + e.getMessage());
         }
         launchedPid = pid;
+        if (opt.onLaunched != null) {
+            opt.onLaunched.accept(pid);
+        }
         // wait, as its parent, for the shell's own SIGSTOP, then seize it and let it exec the command
         int got = pt.waitpid(pid, WUNTRACED | Ptrace.WALL);
         int s = pt.lastStatus();
         if (got != pid || !WaitStatus.stopped(s)) {
             throw new AttachException(AttachException.Reason.GONE, "the launch shell ended before it could be traced");
         }
-        pt.seize(pid, opt.seccomp ? OPTIONS | Ptrace.O_TRACESECCOMP : OPTIONS);
+        // the options are inherited by every task auto-attached through fork/clone, so EXITKILL covers them all
+        pt.seize(pid, (opt.seccomp ? OPTIONS | Ptrace.O_TRACESECCOMP : OPTIONS) | (opt.killWithTracer ? Ptrace.O_EXITKILL : 0));
         seized++;
         Tracee t = new Tracee(pid, pid, opt.mode == Mode.FULL);
         t.beforeExec = true;

@@ -80,6 +80,16 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (!format.equals("text") && !format.equals("json")) {
             throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
         }
+        Report report = report();
+        emit(render(report, format, noColor, output), output);
+        for (String w : report.warnings) {
+            System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** The analysis of the traces, logs and cores set in this command's fields (check runs it on its own recording). */
+    Report report() throws Exception {
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
         }
@@ -122,11 +132,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             report.incidents.addAll(logs.apply(report.incidents));
         }
         readAccessLogs(report, zone);
-        emit(render(report, format, noColor, output), output);
-        for (String w : report.warnings) {
-            System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
-        }
-        return ExitCodes.OK;
+        return report;
     }
 
     /** A log the user named must be a readable file (or - for stdin): else one line and its exit code. */

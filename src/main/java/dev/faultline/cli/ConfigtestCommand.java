@@ -117,7 +117,7 @@ public final class ConfigtestCommand implements Callable<Integer> {
         }
     }
 
-    private ConfigtestVerdict test(ConfigCopy copy, Path main, List<String> passThrough, long start) throws IOException {
+    ConfigtestVerdict test(ConfigCopy copy, Path main, List<String> passThrough, long start) throws IOException {
         Path copiedMain = copy.copyOf(main);
         List<String> apache = new ArrayList<>(List.of(apache2.toString(), "-d", copy.root().toString(), "-f",
                 copiedMain.toString()));
@@ -154,7 +154,7 @@ public final class ConfigtestCommand implements Callable<Integer> {
     }
 
     /** The first ServerRoot line of the main file, else Debian's /etc/apache2 for its own file, else its directory. */
-    private static Path serverRootOf(Path main) throws IOException {
+    static Path serverRootOf(Path main) throws IOException {
         List<String> lines = Files.readAllLines(main, StandardCharsets.ISO_8859_1);
         for (ConfigLines.Line l : ConfigLines.classify(lines)) {
             if (l.name().toLowerCase(Locale.ROOT).equals("serverroot")) {

@@ -38,6 +38,10 @@ public final class ExitCodes {
     public static final int CRASHED = 70;
     /** configtest: apache2 -t failed without crashing (a syntax error, AH00526, or another startup error). */
     public static final int CONFIG_FAILS = 71;
+    /** check: the candidate configuration has findings (a crash, a 5xx, a failing configtest, an error-log entry). */
+    public static final int CHECK_FINDINGS = 73;
+    /** check: the check could not run (the copy, the throwaway server's config, or the tracer failed). */
+    public static final int CHECK_NOT_RUN = 74;
 
     private ExitCodes() {
     }

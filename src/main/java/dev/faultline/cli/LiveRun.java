@@ -94,6 +94,9 @@ final class LiveRun {
         int[] httpErrors = {0};
         // each 5xx is said the moment the trace shows it; the full report comes when the capture ends
         analyzer.onHttpError(inc -> {
+            if (!opt.sayIncidents) {
+                return;
+            }
             System.err.println("faultline: " + dev.faultline.report.TextReport.summaryLine(inc, analyzer.verdictNow(inc)));
             if (command == null && full && limit > 0 && ++httpErrors[0] >= limit) {
                 tracer.requestStop("stopped after " + httpErrors[0] + " HTTP error(s) (--max-incidents): detached");

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "faultline 0.1.0",
         description = "Which config file, and which line, made the server crash?",
-        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
+        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CheckCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:analysis done (see the verdict)",

@@ -56,7 +56,7 @@ public final class CheckSarif {
 
         ArrayNode results = run.putArray("results");
         for (Finding f : r.findings()) {
-            results.add(result(f, ruleIndex.get(CheckRules.ruleId(f))));
+            results.add(result(f, ruleIndex.get(CheckRules.ruleId(f)), r.mainConfig()));
         }
         ObjectNode props = run.putObject("properties");
         props.put("mainConfig", r.mainConfig());
@@ -86,7 +86,7 @@ public final class CheckSarif {
         n.put("level", level);
     }
 
-    private static ObjectNode result(Finding f, int ruleIndex) {
+    private static ObjectNode result(Finding f, int ruleIndex, String mainConfig) {
         ObjectNode res = MAPPER.createObjectNode();
         res.put("ruleId", CheckRules.ruleId(f));
         res.put("ruleIndex", ruleIndex);
@@ -110,6 +110,11 @@ public final class CheckSarif {
                 region.putObject("snippet").put("text", quoted);
             }
             relatedInSameFile(res, f);
+        } else {
+            // a whole file (a permission problem), or no file at all: still one location, at the file or the main
+            // config without a region (GitHub's upload refuses a result without any location)
+            ObjectNode physical = res.putArray("locations").addObject().putObject("physicalLocation");
+            physical.putObject("artifactLocation").put("uri", uri(f.file() != null ? f.file() : mainConfig));
         }
         ObjectNode props = res.putObject("properties");
         props.put("probe", f.probe());

@@ -33,7 +33,11 @@ public final class Ptrace {
     public static final long O_TRACECLONE = 8;
     public static final long O_TRACEEXEC = 0x10;
     public static final long O_TRACESECCOMP = 0x80;
-    // O_EXITKILL (0x100000) is deliberately absent: a faultline crash must never take the traced server down.
+    /**
+     * Kills every tracee when the tracer exits. Only for a server faultline itself starts ({@code check}'s throwaway
+     * httpd): never on attach, where a faultline crash must never take the traced server down.
+     */
+    public static final long O_EXITKILL = 0x100000;
 
     public static final int EVENT_FORK = 1;
     public static final int EVENT_VFORK = 2;

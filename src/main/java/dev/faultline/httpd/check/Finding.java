@@ -11,8 +11,8 @@ import java.util.List;
  *     (the server did not start) or {@code error_log} (an entry no request explains)
  * @param verdict the verdict's class: {@code config}, {@code missing-include}, {@code permission}, {@code code},
  *     {@code unknown}
- * @param file the culprit file as a repository path, or null when no config file is to blame
- * @param line the culprit line (1-based), or 0
+ * @param file the culprit file as a repository path, or null when no file is to blame
+ * @param line the culprit line (1-based), or 0 (a permission problem is a whole file's)
  * @param directive the directive on that line, or null
  * @param module the module behind the crash or the directive, or null
  * @param message one line that says what happened

@@ -28,6 +28,12 @@ import java.util.stream.Stream;
  * {@code IncludeOptional} lines that name the original ServerRoot (absolute paths under it) are pointed at the copy,
  * so the copy includes its own files and not the live ones. Every other path (modules, logs, DocumentRoot) is left
  * as written: {@code apache2 -t} only reads them.
+ *
+ * <p>A copy made to run a server from ({@link #forServer}) is relocated whole: the root is replaced in every line of
+ * every text file (DocumentRoot, Directory sections, .htaccess and scripts), it is traversable by the server's
+ * user, and each file keeps its mode and, when faultline may set it, its owner, so a permission problem reproduces.
+ * The root may be written in the files as another path than where the tree lies (a repository mirror of the
+ * server's filesystem: {@code --root}); both spellings are relocated.
  */
 public final class ConfigCopy implements AutoCloseable {
     public static final long MAX_BYTES = dev.faultline.Limits.CONFIG_COPY_BYTES;
@@ -36,6 +42,9 @@ public final class ConfigCopy implements AutoCloseable {
     private static final Set<String> REWRITTEN = Set.of("serverroot", "include", "includeoptional");
 
     private final Path originalRoot;
+    /** The ServerRoot as the config files write it, when it differs from where the tree lies (else null). */
+    private final String writtenRoot;
+    private final boolean forServer;
     private final Path tempDir;
     private final Path copyRoot;
     private final Thread cleanup;
@@ -53,8 +62,10 @@ public final class ConfigCopy implements AutoCloseable {
         T run() throws IOException;
     }
 
-    private ConfigCopy(Path originalRoot, Path tempDir) {
+    private ConfigCopy(Path originalRoot, String writtenRoot, boolean forServer, Path tempDir) {
         this.originalRoot = originalRoot;
+        this.writtenRoot = writtenRoot == null || writtenRoot.equals(originalRoot.toString()) ? null : writtenRoot;
+        this.forServer = forServer;
         this.tempDir = tempDir;
         this.copyRoot = tempDir.resolve("root");
         // Ctrl-C during bisection must not leave the copy behind
@@ -63,9 +74,26 @@ public final class ConfigCopy implements AutoCloseable {
 
     /** Copies {@code serverRoot} (absolute, real) into a new private temp dir. */
     public static ConfigCopy of(Path serverRoot) throws IOException {
-        Path temp = Files.createTempDirectory("faultline-configtest-",
+        return make(serverRoot, null, false);
+    }
+
+    /**
+     * Copies {@code serverRoot} (absolute, real) to run a throwaway server from: relocated whole, traversable by the
+     * server's user, modes and owners kept. {@code writtenRoot} is the ServerRoot as the files write it (null: the
+     * same path).
+     */
+    public static ConfigCopy forServer(Path serverRoot, String writtenRoot) throws IOException {
+        return make(serverRoot, writtenRoot, true);
+    }
+
+    private static ConfigCopy make(Path serverRoot, String writtenRoot, boolean forServer) throws IOException {
+        // a server's user (www-data) must reach its files through the temp dir: x for others, never r (no listing)
+        Path temp = Files.createTempDirectory(forServer ? "faultline-check-" : "faultline-configtest-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        ConfigCopy copy = new ConfigCopy(serverRoot, temp);
+        if (forServer) {
+            Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rwx--x--x"));
+        }
+        ConfigCopy copy = new ConfigCopy(serverRoot, writtenRoot, forServer, temp);
         Runtime.getRuntime().addShutdownHook(copy.cleanup);
         // the copy is made under the edit lock: a Ctrl-C now waits for it, rather than deleting a tree still growing
         copy.editing.lock();
@@ -114,6 +142,11 @@ public final class ConfigCopy implements AutoCloseable {
         return text.replace(copyRoot.toString(), originalRoot.toString());
     }
 
+    /** The ServerRoot as the copy's files now write it. */
+    public String writtenRoot() {
+        return writtenRoot != null ? writtenRoot : originalRoot.toString();
+    }
+
     /** Writes {@code content} over the copied file {@code f}, runs {@code work}, and puts the file back. */
     public <T> T withContent(Path f, List<String> content, Edited<T> work) throws IOException {
         if (!f.toAbsolutePath().normalize().startsWith(copyRoot)) {
@@ -157,7 +190,19 @@ public final class ConfigCopy implements AutoCloseable {
                     throw new IOException("the ServerRoot " + originalRoot + " is larger than configtest copies ("
                             + MAX_FILES + " files, " + (MAX_BYTES >> 20) + " MiB)");
                 }
-                Files.copy(file, copyOf(file));
+                Path to = copyOf(file);
+                Files.copy(file, to);
+                if (forServer) {
+                    keepModeAndOwner(file, to);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (forServer) {
+                    keepModeAndOwner(dir, copyOf(dir));
+                }
                 return FileVisitResult.CONTINUE;
             }
 
@@ -180,8 +225,21 @@ public final class ConfigCopy implements AutoCloseable {
             }
             List<String> lines = Files.readAllLines(f, StandardCharsets.ISO_8859_1);
             boolean changed = false;
+            if (forServer) {
+                for (int i = 0; i < lines.size(); i++) {
+                    String rewritten = rewrite(lines.get(i));
+                    if (!rewritten.equals(lines.get(i))) {
+                        lines.set(i, rewritten);
+                        changed = true;
+                    }
+                }
+                if (changed) {
+                    writeKeepingAttributes(f, lines);
+                }
+                continue;
+            }
             for (ConfigLines.Line l : ConfigLines.classify(lines)) {
-                if (!REWRITTEN.contains(l.name().toLowerCase(java.util.Locale.ROOT))) {
+                if (!forServer && !REWRITTEN.contains(l.name().toLowerCase(java.util.Locale.ROOT))) {
                     continue;
                 }
                 for (int i = l.firstLine() - 1; i < l.lastLine(); i++) {
@@ -198,9 +256,14 @@ public final class ConfigCopy implements AutoCloseable {
         }
     }
 
-    /** Replaces the original root where it stands as a whole path prefix (followed by /, a quote, space or the end). */
+    /** Replaces the original root (both spellings) where it stands as a whole path prefix. */
     private String rewrite(String line) {
-        String root = originalRoot.toString();
+        String once = rewrite(line, originalRoot.toString());
+        return writtenRoot == null ? once : rewrite(once, writtenRoot);
+    }
+
+    /** Replaces {@code root} where it stands as a whole path prefix (followed by /, a quote, space or the end). */
+    private String rewrite(String line, String root) {
         StringBuilder out = new StringBuilder();
         int from = 0;
         int at;
@@ -211,6 +274,39 @@ public final class ConfigCopy implements AutoCloseable {
             from = end;
         }
         return out.append(line.substring(from)).toString();
+    }
+
+    /** The original's mode, and its owner where this process may set it (root); a failure is a note, never fatal. */
+    private void keepModeAndOwner(Path original, Path copy) {
+        try {
+            java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(original,
+                    java.nio.file.attribute.PosixFileAttributes.class);
+            java.util.Set<java.nio.file.attribute.PosixFilePermission> mode = new java.util.HashSet<>(a.permissions());
+            if (Files.isDirectory(copy)) {
+                mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_WRITE); // bisection and the logs write here
+                mode.add(java.nio.file.attribute.PosixFilePermission.OWNER_EXECUTE);
+            }
+            Files.setPosixFilePermissions(copy, mode);
+            java.nio.file.attribute.PosixFileAttributeView view = Files.getFileAttributeView(copy,
+                    java.nio.file.attribute.PosixFileAttributeView.class);
+            if (!a.owner().equals(view.getOwner())) {
+                view.setOwner(a.owner());
+            }
+            if (!a.group().equals(view.readAttributes().group())) {
+                view.setGroup(a.group());
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            if (notes.size() < 20) {
+                notes.add("the copy of " + original + " has this user's owner or mode, not the original's ("
+                        + e.getClass().getSimpleName() + "): a permission problem there may not reproduce");
+            }
+        }
+    }
+
+    /** Rewrites a copied file in place: same inode, so the mode and owner kept from the original stay. */
+    private static void writeKeepingAttributes(Path f, List<String> lines) throws IOException {
+        Files.write(f, lines, StandardCharsets.ISO_8859_1, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                java.nio.file.StandardOpenOption.WRITE);
     }
 
     private static boolean isText(Path f) throws IOException {
