@@ -471,7 +471,9 @@ public final class CheckCommand implements Callable<Integer> {
             if (t == null) {
                 return null;
             }
-            String r = t;
+            // the recording is removed with the copy: its lines are named "trace:N" and "error.log:N"
+            String r = t.replace(copy.tempDir().resolve("server.strace").toString(), "trace")
+                    .replace(copy.tempDir().resolve("server").toString() + "/", "");
             for (String from : List.of(copy.root().toString(), copy.originalRoot().toString())) {
                 r = r.replace(from + "/", shownRoot.equals(".") ? "" : shownRoot + "/").replace(from, shownRoot);
             }
