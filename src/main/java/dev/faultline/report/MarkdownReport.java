@@ -172,7 +172,7 @@ public final class MarkdownReport {
             what.add("Apache httpd crashed (" + Markdown.text(String.join(", ", signals)) + ")");
         }
         if (!statuses.isEmpty()) {
-            what.add("answered HTTP " + join(statuses.stream().map(String::valueOf).toList()));
+            what.add((signals.isEmpty() ? "Apache httpd answered HTTP " : "answered HTTP ") + join(statuses.stream().map(String::valueOf).toList()));
         }
         List<String> culprits = culprits();
         return String.join(" and ", what) + (culprits.isEmpty() ? ", no config culprit named" : ": " + String.join(", ", culprits));
@@ -261,11 +261,18 @@ public final class MarkdownReport {
             }
             sb.append("- Requests in the window: ").append(requests).append(" (access log")
                     .append(a.window() == null ? ", whole file" : ", " + time(a.window().from()) + " to " + time(a.window().to()))
-                    .append(a.outside() > 0 ? "; " + a.outside() + " entries outside the window not counted" : "").append(")\n");
+                    .append(a.outside() > 0 ? "; " + a.outside() + (a.outside() == 1 ? " entry" : " entries") + " outside the window not counted" : "").append(")\n");
             sb.append("- HTTP 5xx answers: ").append(fivexx).append(share(fivexx, requests))
                     .append(fivexx > 0 ? ": " + byStatus(a.failuresByStatus(), true) : "").append('\n');
             if (forbidden > 0) {
                 sb.append("- HTTP 403 answers: ").append(forbidden).append(share(forbidden, requests)).append('\n');
+            }
+            Instant first = firstFailure();
+            if (a.window() != null && first != null && (a.window().from() != null && first.isBefore(a.window().from())
+                    || a.window().to() != null && first.isAfter(a.window().to()))) {
+                // the window came from the trace file's mtime; a copied file moves it away from the incidents
+                sb.append("- Caution: the access log was counted in a window that does not hold the first incident (")
+                        .append(time(first)).append("): its counts miss the incidents. Give `--access-log` to count the whole file.\n");
             }
             if (a.untracked() > 0) {
                 sb.append("- Failing entries counted in the totals only (too many distinct requests): ").append(a.untracked()).append('\n');
@@ -276,8 +283,8 @@ public final class MarkdownReport {
                     .append(" (no trace given)\n");
         } else {
             sb.append("- Crashes: ").append(crashes).append(" (trace")
-                    .append(a != null && crashes > 0 ? "; a crashed request never reaches the access log, so it is on top of the requests above: "
-                            + crashes + " of " + (a.requests() + crashes) + share(crashes, a.requests() + crashes).replace(" (", "") : "")
+                    .append(a != null && crashes > 0 ? "; a crashed request never reaches the access log, so it comes on top of the requests above: "
+                            + crashes + " of " + (a.requests() + crashes) + " requests" + percent(crashes, a.requests() + crashes) : "")
                     .append(")\n");
         }
         if (r.droppedIncidents > 0) {
@@ -299,6 +306,10 @@ public final class MarkdownReport {
 
     private static String share(long part, long whole) {
         return whole <= 0 ? "" : String.format(Locale.ROOT, " (%.2f%% of requests)", 100.0 * part / whole);
+    }
+
+    private static String percent(long part, long whole) {
+        return whole <= 0 ? "" : String.format(Locale.ROOT, " (%.2f%%)", 100.0 * part / whole);
     }
 
     private static String byStatus(Map<Integer, Long> by, boolean only5xx) {
