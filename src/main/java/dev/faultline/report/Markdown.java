@@ -8,8 +8,11 @@ import dev.faultline.trace.Redactor;
  * table row or start a heading), and every character that could open markup, HTML or a table cell escaped.
  */
 final class Markdown {
-    /** ASCII punctuation that could start emphasis, code, a link, HTML, an entity, a table cell or strikethrough. */
-    private static final String SPECIAL = "\\`*_[]<>|&!~#";
+    /**
+     * ASCII punctuation that could start emphasis, code, a link, HTML, an entity, a table cell or strikethrough,
+     * and the {@code @} of an address GFM would turn into a link.
+     */
+    private static final String SPECIAL = "\\`*_[]<>|&!~#@";
 
     private Markdown() {
     }
@@ -20,7 +23,9 @@ final class Markdown {
         StringBuilder out = new StringBuilder(safe.length() + 8);
         for (int i = 0; i < safe.length(); i++) {
             char c = safe.charAt(i);
-            if (SPECIAL.indexOf(c) >= 0) {
+            // "scheme://" with its slashes escaped is no bare URL for GFM to link (it still reads "://")
+            boolean urlSlash = c == '/' && i > 0 && (safe.charAt(i - 1) == ':' || safe.charAt(i - 1) == '/' && i > 1 && safe.charAt(i - 2) == ':');
+            if (SPECIAL.indexOf(c) >= 0 || urlSlash) {
                 out.append('\\');
             }
             out.append(c);
@@ -31,12 +36,17 @@ final class Markdown {
     /**
      * Untrusted text quoted as a code span, delimited by one backtick more than its longest run of backticks (so
      * backticks inside cannot close it). In a table a pipe ends the cell even inside a code span, so it is escaped
-     * there; GFM removes that backslash before the span is read.
+     * there; GFM removes that backslash before the span is read. A backslash right before a pipe cannot be kept in
+     * a span in a table (GitHub reads it as escaping the escape, and the pipe then ends the cell), so such a quote
+     * is written as escaped text instead: exact, only not monospaced.
      */
     static String code(String s, boolean inTable) {
         String safe = clean(s);
         if (safe.isEmpty()) {
             return "(empty)";
+        }
+        if (inTable && safe.contains("\\|")) {
+            return text(s);
         }
         if (inTable) {
             safe = safe.replace("|", "\\|");

@@ -539,8 +539,8 @@ public final class MarkdownReport {
             // never invent a culprit: say plainly there is none, and what the evidence does say
             sb.append("- No config culprit: ").append(Markdown.text(v.reason)).append("\n\n");
         }
-        evidenceTable(cause);
-        sb.append("#### Resolution\n\n");
+        evidenceTable(n, cause);
+        sb.append("#### Resolution of root cause ").append(n).append("\n\n");
         if (culprit != null) {
             fixHint(culprit, v);
         } else {
@@ -552,7 +552,7 @@ public final class MarkdownReport {
     }
 
     /** The evidence quoted where it was read: the anchor, the culprit's lines, then the lines joined to the incident. */
-    private void evidenceTable(Cause cause) {
+    private void evidenceTable(int n, Cause cause) {
         record Row(String location, String quote, String shows) {
         }
         List<Row> rows = new ArrayList<>();
@@ -582,7 +582,7 @@ public final class MarkdownReport {
                 }
             }
         }
-        sb.append("#### Evidence\n\n");
+        sb.append("#### Evidence for root cause ").append(n).append("\n\n");
         sb.append("| Location | Quoted line | What it shows |\n");
         sb.append("| --- | --- | --- |\n");
         for (Row row : rows) {

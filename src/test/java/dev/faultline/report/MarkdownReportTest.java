@@ -171,17 +171,7 @@ class MarkdownReportTest {
     @Test
     void hostileInputCannotInjectMarkupOrBreakTheTable() throws IOException {
         temp = Files.createTempDirectory(Path.of("/tmp"), "postmortem-test-");
-        Path dir = fixture("apache/htaccess-typo");
-        String hostileRequest = "GET /app/index.html?q=|`x`<script>alert(3)</script>&token=s3cr3t";
-        Path trace = temp.resolve("trace.txt");
-        Files.writeString(trace, Files.readString(dir.resolve("f_tt_T_yy_s1024.txt")).replace("GET /app/index.html", hostileRequest));
-        Path log = temp.resolve("error.log");
-        String path = "/srv/x|y`z<script>alert(1)</script>\\|/.htaccess";
-        Files.writeString(log, "[Tue Nov 24 06:46:58.343642 2026] [core:alert] [pid 100:tid 100] [client 127.0.0.1:60044] " + path
-                + ": Invalid command 'Rewrite<img src=x onerror=alert(2)>|``', perhaps misspelled or defined by a module not included in the"
-                + " server configuration, referer: http://admin:hunter2@evil.example/\n");
-        Cli r = Cli.run("analyze", trace.toString(), "--error-log", log.toString(), "--root", dir.resolve("snapshot").toString(),
-                "--format", "markdown");
+        Cli r = hostileDraft(temp);
         assertEquals(0, r.exit, r.err);
         assertFalse(r.out.contains("hunter2") || r.out.contains("s3cr3t"), "secrets are masked");
 
@@ -197,29 +187,51 @@ class MarkdownReportTest {
         for (List<Node> row : rows(incidents)) {
             assertEquals(7, row.size());
         }
-        assertTrue(codesIn(incidents).contains(hostileRequest.replace("s3cr3t", dev.faultline.trace.Redactor.MASK) + " HTTP/1.1"), codesIn(incidents).toString());
+        assertTrue(codesIn(incidents).contains(HOSTILE_REQUEST.replace("s3cr3t", dev.faultline.trace.Redactor.MASK) + " HTTP/1.1"), codesIn(incidents).toString());
         List<String> causes = new ArrayList<>();
         for (Heading h : headings(doc, 3, "Root cause")) {
             causes.add(codeIn(h));
         }
-        assertTrue(causes.contains(path), "the hostile path is one culprit, quoted whole: " + causes);
+        assertTrue(causes.contains(HOSTILE_PATH), "the hostile path is one culprit, quoted whole: " + causes);
         boolean quoted = false;
         for (Node table : tables(doc)) {
             for (List<Node> row : rows(table)) {
                 assertEquals(tableWidth(table), row.size());
-                quoted |= row.size() == 3 && codeIn(row.get(1)).startsWith(path + ": Invalid command 'Rewrite<img src=x onerror=alert(2)>|``'");
+                // (quoted as escaped text, not a code span: the path has a backslash before a pipe)
+                quoted |= row.size() == 3 && plain(row.get(1)).startsWith(HOSTILE_PATH + ": Invalid command 'Rewrite<img src=x onerror=alert(2)>|``'");
             }
         }
         assertTrue(quoted, "the hostile log line is quoted whole in the evidence table");
     }
 
+    static final String HOSTILE_REQUEST = "GET /app/index.html?q=|`x`<script>alert(3)</script>&token=s3cr3t";
+    static final String HOSTILE_PATH = "/srv/x|y`z<script>alert(1)</script>\\|/.htaccess";
+
+    /**
+     * The htaccess-typo recording with a hostile request line (pipes, backticks, a script tag, a token), and an
+     * error log naming a hostile .htaccess path with HTML and a URL password, analyzed as a draft.
+     */
+    static Cli hostileDraft(Path temp) throws IOException {
+        Path dir = fixture("apache/htaccess-typo");
+        Path trace = temp.resolve("trace.txt");
+        Files.writeString(trace, Files.readString(dir.resolve("f_tt_T_yy_s1024.txt")).replace("GET /app/index.html", HOSTILE_REQUEST));
+        Path log = temp.resolve("error.log");
+        Files.writeString(log, "[Tue Nov 24 06:46:58.343642 2026] [core:alert] [pid 100:tid 100] [client 127.0.0.1:60044] " + HOSTILE_PATH
+                + ": Invalid command 'Rewrite<img src=x onerror=alert(2)>|``', perhaps misspelled or defined by a module not included in the"
+                + " server configuration, referer: http://admin:hunter2@evil.example/\n");
+        return Cli.run("analyze", trace.toString(), "--error-log", log.toString(), "--root", dir.resolve("snapshot").toString(),
+                "--format", "markdown");
+    }
+
     @Test
     void codeSpansSurviveBackticksAndPipes() {
-        for (String s : List.of("`", "``a``", "a|b", "` x `", "a\nb", "<script>`|`</script>", " lead", "\\|")) {
+        for (String s : List.of("`", "``a``", "a|b", "` x `", "a\nb", "<script>`|`</script>", " lead", "\\|", "a\\\\|`|")) {
             Node doc = PARSER.parse("| a |\n| --- |\n| " + Markdown.code(s, true) + " |\n\n" + Markdown.code(s, false) + "\n");
-            List<String> codes = codesIn(doc);
             String shown = s.replace("\n", "\\n");
-            assertEquals(List.of(shown, shown), codes, "quoted: " + s);
+            List<List<Node>> rows = rows(doc.getFirstChild());
+            assertEquals(1, rows.size());
+            assertEquals(List.of(shown), rows.get(0).stream().map(MarkdownReportTest::plain).toList(), "in a table: " + s);
+            assertEquals(shown, codeIn(doc.getLastChild()), "in a paragraph: " + s);
         }
     }
 
