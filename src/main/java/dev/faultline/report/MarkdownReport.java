@@ -169,13 +169,27 @@ public final class MarkdownReport {
             }
         }
         if (!signals.isEmpty()) {
-            what.add("Apache httpd crashed (" + Markdown.text(String.join(", ", signals)) + ")");
+            what.add(capitalized(server()) + " crashed (" + Markdown.text(String.join(", ", signals)) + ")");
         }
         if (!statuses.isEmpty()) {
-            what.add((signals.isEmpty() ? "Apache httpd answered HTTP " : "answered HTTP ") + join(statuses.stream().map(String::valueOf).toList()));
+            what.add((signals.isEmpty() ? capitalized(server()) + " answered HTTP " : "answered HTTP ") + join(statuses.stream().map(String::valueOf).toList()));
         }
         List<String> culprits = culprits();
         return String.join(" and ", what) + (culprits.isEmpty() ? ", no config culprit named" : ": " + String.join(", ", culprits));
+    }
+
+    /** "Apache httpd" when the evidence shows it was (its configuration, or httpd knowledge in a verdict). */
+    private boolean httpd() {
+        boolean httpd = r.serverConfig != null;
+        for (Incident inc : r.incidents) {
+            httpd |= inc.httpdFacts != null || inc.verdict != null && (inc.verdict.phase != null || inc.verdict.module != null)
+                    || inc.fromErrorLog;
+        }
+        return httpd;
+    }
+
+    private String server() {
+        return httpd() ? "Apache httpd" : "the traced program";
     }
 
     /** Each distinct culprit as {@code file:line}, quoted. */
@@ -213,10 +227,10 @@ public final class MarkdownReport {
         long errors = r.incidents.stream().filter(i -> i.kind == Incident.Kind.HTTP_ERROR).count();
         List<String> parts = new ArrayList<>();
         if (crashes > 0) {
-            parts.add("Apache httpd had " + crashes + " child crash" + (crashes == 1 ? "" : "es"));
+            parts.add(server() + " had " + crashes + (httpd() ? " child crash" : " crash") + (crashes == 1 ? "" : "es"));
         }
         if (errors > 0) {
-            parts.add((parts.isEmpty() ? "Apache httpd answered " : "answered ") + errors + " distinct failing request"
+            parts.add((parts.isEmpty() ? server() + " answered " : "answered ") + errors + " distinct failing request"
                     + (errors == 1 ? "" : "s") + " with an error");
         }
         String causesText;
@@ -677,6 +691,10 @@ public final class MarkdownReport {
     /** A word the shell reads as itself: quoted when it holds anything but safe characters. */
     static String shellQuote(String s) {
         return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    private static String capitalized(String s) {
+        return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
     }
 
     private static String join(List<String> items) {
