@@ -10,7 +10,6 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,8 +34,8 @@ public final class MarkdownReport {
     /** The incidents grouped by root cause (same culprit, or the same no-culprit signature), in report order. */
     private final List<Cause> causes = new ArrayList<>();
 
-    /** One root cause: its incidents, the first of which carries the verdict shown. */
-    private record Cause(String key, List<Integer> incidents) {
+    /** One root cause: its incidents (see {@link #sameCause}); {@link #lead} carries the verdict shown. */
+    private record Cause(List<Integer> incidents) {
     }
 
     /** Places the trace's times: see {@link #clock()}. */
@@ -107,36 +106,63 @@ public final class MarkdownReport {
     // --- grouping ------------------------------------------------------------------------------------------------
 
     private void group() {
-        Map<String, Cause> byKey = new LinkedHashMap<>();
         for (int i = 0; i < r.incidents.size(); i++) {
-            String key = key(r.incidents.get(i));
-            Cause c = byKey.computeIfAbsent(key, k -> new Cause(k, new ArrayList<>()));
-            c.incidents.add(i);
+            Cause target = null;
+            for (Cause c : causes) {
+                for (int member : c.incidents) {
+                    if (sameCause(r.incidents.get(member), r.incidents.get(i))) {
+                        target = c;
+                    }
+                }
+                if (target != null) {
+                    break;
+                }
+            }
+            if (target == null) {
+                target = new Cause(new ArrayList<>());
+                causes.add(target);
+            }
+            target.incidents.add(i);
         }
-        causes.addAll(byKey.values());
     }
 
     /**
-     * The same culprit (file, line, verdict class) is one root cause however many incidents it made. Without a
-     * culprit, the same verdict class, module and reason (pids and counts set aside) is. The error log's record of
-     * a crash the trace also shows (same pid, no culprit of its own) joins the traced crash's cause.
+     * One root cause: the same culprit file with the same verdict class, on the same line (or a line only one of
+     * them knows); without a culprit, the same verdict class, module, function and reason (pids and counts set
+     * aside). The error log's record of a crash the trace also shows (same pid, no culprit of its own) is that crash.
      */
-    private String key(Incident inc) {
+    private boolean sameCause(Incident a, Incident b) {
+        a = traced(a);
+        b = traced(b);
+        if (a == b) {
+            return true;
+        }
+        Verdict va = a.verdict;
+        Verdict vb = b.verdict;
+        if (va == null || vb == null) {
+            return va == vb;
+        }
+        if (va.culprit != null && vb.culprit != null) {
+            return va.kind == vb.kind && va.culprit.path.equals(vb.culprit.path)
+                    && (va.culprit.line == null || vb.culprit.line == null || va.culprit.line.equals(vb.culprit.line));
+        }
+        return va.culprit == null && vb.culprit == null && signature(va).equals(signature(vb));
+    }
+
+    private static String signature(Verdict v) {
+        return v.kind + "\0" + v.module + "\0" + v.function + "\0" + String.valueOf(v.reason).replaceAll("[0-9]+", "N");
+    }
+
+    /** The traced crash an error-log crash entry without a culprit records (same pid), else the incident itself. */
+    private Incident traced(Incident inc) {
         if (inc.fromErrorLog && inc.kind == Incident.Kind.CRASH && (inc.verdict == null || inc.verdict.culprit == null)) {
             for (Incident t : r.incidents) {
-                if (t != inc && !t.fromErrorLog && t.kind == Incident.Kind.CRASH && t.pid == inc.pid) {
-                    return key(t);
+                if (!t.fromErrorLog && t.kind == Incident.Kind.CRASH && t.pid == inc.pid) {
+                    return t;
                 }
             }
         }
-        Verdict v = inc.verdict;
-        if (v == null) {
-            return "none";
-        }
-        if (v.culprit != null) {
-            return "culprit\0" + v.kind + "\0" + v.culprit.path + "\0" + v.culprit.line;
-        }
-        return "no-culprit\0" + v.kind + "\0" + v.module + "\0" + v.function + "\0" + String.valueOf(v.reason).replaceAll("[0-9]+", "N");
+        return inc;
     }
 
     private int causeOf(int incident) {
@@ -148,7 +174,14 @@ public final class MarkdownReport {
         return -1;
     }
 
-    private Incident first(Cause c) {
+    /** The incident whose verdict speaks for its cause: the first that names the culprit's line, else the first. */
+    private Incident lead(Cause c) {
+        for (int i : c.incidents) {
+            Verdict v = r.incidents.get(i).verdict;
+            if (v != null && v.culprit != null && v.culprit.line != null) {
+                return r.incidents.get(i);
+            }
+        }
         return r.incidents.get(c.incidents.get(0));
     }
 
@@ -196,7 +229,7 @@ public final class MarkdownReport {
     private List<String> culprits() {
         List<String> out = new ArrayList<>();
         for (Cause c : causes) {
-            Verdict v = first(c).verdict;
+            Verdict v = lead(c).verdict;
             if (v != null && v.culprit != null) {
                 out.add(Markdown.code(location(v.culprit), false));
             }
@@ -234,7 +267,7 @@ public final class MarkdownReport {
                     + (errors == 1 ? "" : "s") + " with an error");
         }
         String causesText;
-        long named = causes.stream().filter(c -> first(c).verdict != null && first(c).verdict.culprit != null).count();
+        long named = causes.stream().filter(c -> lead(c).verdict != null && lead(c).verdict.culprit != null).count();
         if (named == 0) {
             causesText = "faultline names no config culprit for " + (crashes + errors == 1 ? "it" : "them") + " (see Root Cause).";
         } else {
@@ -515,7 +548,7 @@ public final class MarkdownReport {
     }
 
     private void rootCause(int n, Cause cause) {
-        Incident inc = first(cause);
+        Incident inc = lead(cause);
         Verdict v = inc.verdict;
         Candidate culprit = v == null ? null : v.culprit;
         sb.append("### Root cause ").append(n).append(": ")
@@ -578,7 +611,7 @@ public final class MarkdownReport {
                 rows.add(new Row(at, inc.text, "incident " + (index + 1) + ": " + (inc.kind == Incident.Kind.CRASH ? "the crash" : "the error answer")));
             }
         }
-        Incident inc = first(cause);
+        Incident inc = lead(cause);
         Verdict v = inc.verdict;
         if (v != null && v.culprit != null) {
             for (Evidence e : v.culprit.evidence) {
@@ -645,7 +678,7 @@ public final class MarkdownReport {
         sb.append("## Corrective and Preventative Measures\n\n");
         int n = 1;
         for (int c = 0; c < causes.size(); c++) {
-            Verdict v = first(causes.get(c)).verdict;
+            Verdict v = lead(causes.get(c)).verdict;
             if (v != null && v.culprit != null) {
                 sb.append(n++).append(". Fix root cause ").append(c + 1).append(": correct or remove ")
                         .append(v.directive != null ? Markdown.code(v.directive, false) + " at " : "the line ")

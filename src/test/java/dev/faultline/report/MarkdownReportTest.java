@@ -137,6 +137,26 @@ class MarkdownReportTest {
         assertEquals(SECTIONS, headings(PARSER.parse(r.out), 2));
     }
 
+    /** Two recordings of the same .htaccess typo (two servers, two 500s): one root cause, both quoted, not two. */
+    @Test
+    void incidentsWithTheSameCulpritAreOneRootCause() throws IOException {
+        Path dir = fixture("apache/htaccess-typo");
+        Path first = dir.resolve("f_tt_T_yy_s1024.txt");
+        Path second = dir.resolve("f_o.txt");
+        Cli r = Cli.run("analyze", first.toString(), second.toString(), "--error-log", dir.resolve("error.log").toString(),
+                "--error-log", dir.resolve("error-f_o.log").toString(), "--format", "markdown");
+        assertEquals(0, r.exit, r.err);
+        Node doc = PARSER.parse(r.out);
+        assertEquals(2, rows(tableAfter(doc, "Incidents")).size(), "two incidents");
+        List<Heading> causes = headings(doc, 3, "Root cause");
+        assertEquals(1, causes.size(), r.out);
+        assertTrue(codeIn(causes.get(0)).endsWith("/" + expected(dir).getProperty("culprit") + ":" + expected(dir).getProperty("line")));
+        assertTrue(r.out.contains("- Incidents: 1 and 2 (one cause: the same culprit)"), r.out);
+        List<String> locations = rows(tableAfter(doc, "Evidence")).stream().map(row -> codeIn(row.get(0))).toList();
+        assertTrue(locations.stream().anyMatch(l -> l.startsWith(first + ":")) && locations.stream().anyMatch(l -> l.startsWith(second + ":")),
+                "both recordings are quoted: " + locations);
+    }
+
     @Test
     void noIncidentIsAShortDraftThatSaysWhatWasExamined() throws IOException {
         Path dir = fixture("apache/not-found-404");
