@@ -639,33 +639,40 @@ public final class MarkdownReport {
         sb.append('\n');
     }
 
-    /** The fix hint's text for now: the evidence that says what was meant ("did you mean"), else the verdict's reason. */
     private void fixHint(Candidate culprit, Verdict v) {
-        String hint = v.reason;
-        for (Evidence e : culprit.evidence) {
-            if (e.reason != null && e.reason.contains("did you mean")) {
-                hint = e.reason;
-                break;
-            }
-        }
         sb.append("Change ").append(Markdown.code(location(culprit), false)).append(", then check the configuration ")
                 .append("(`apache2ctl -t`) and reload (`apache2ctl graceful`).\n\n");
-        renderFixHint(hint);
+        sb.append(renderFixHint(fixHintText(culprit, v)));
     }
 
     /**
-     * One rendering step for the fix hint, whatever gives it: one line becomes a quoted sentence, several lines (a
-     * diff) a fenced block. Untrusted either way.
+     * The fix hint's text, for now from the verdict alone: the evidence that says what was meant ("did you mean"),
+     * else the verdict's reason. A hint source that knows the fix (a corrected line, a diff) replaces this feed;
+     * {@link #renderFixHint} renders whatever it gives.
      */
-    void renderFixHint(String hint) {
+    static String fixHintText(Candidate culprit, Verdict v) {
+        for (Evidence e : culprit.evidence) {
+            if (e.reason != null && e.reason.contains("did you mean")) {
+                return e.reason;
+            }
+        }
+        return v.reason;
+    }
+
+    /**
+     * The one rendering step for a fix hint, whatever gives it: one line becomes a sentence, several lines (a diff,
+     * a corrected block) a fenced block. Untrusted either way: escaped and redacted like every quote.
+     */
+    static String renderFixHint(String hint) {
         if (hint == null || hint.isBlank()) {
-            return;
+            return "";
         }
-        if (hint.strip().contains("\n")) {
-            sb.append("Fix hint:\n\n").append(Markdown.block(hint.startsWith("---") || hint.startsWith("@@") ? "diff" : "text", hint)).append('\n');
-        } else {
-            sb.append("Fix hint: ").append(Markdown.text(hint.strip())).append("\n\n");
+        String h = hint.strip();
+        if (h.contains("\n")) {
+            boolean diff = h.startsWith("---") || h.startsWith("@@") || h.startsWith("diff ");
+            return "Fix hint:\n\n" + Markdown.block(diff ? "diff" : "text", h) + "\n";
         }
+        return "Fix hint: " + Markdown.text(h) + "\n\n";
     }
 
     private static String location(Candidate c) {

@@ -243,6 +243,27 @@ class MarkdownReportTest {
                 "--format", "markdown");
     }
 
+    /** A multi-line hint (a diff) is a fenced block no line of it can close; a secret in it is masked. */
+    @Test
+    void aFixHintDiffIsOneFencedBlock() {
+        String diff = "--- a/.htaccess\n+++ b/.htaccess\n@@ -2 +2 @@\n-RewriteEngin On\n+RewriteEngine On\n ```\n"
+                + "</pre><script>alert(1)</script>\n AuthPassword=hunter2\n";
+        String md = MarkdownReport.renderFixHint(diff);
+        Node doc = PARSER.parse(md);
+        org.commonmark.node.FencedCodeBlock block = null;
+        for (Node n = doc.getFirstChild(); n != null; n = n.getNext()) {
+            if (n instanceof org.commonmark.node.FencedCodeBlock b) {
+                assertTrue(block == null, "one block");
+                block = b;
+            }
+        }
+        assertTrue(block != null, md);
+        assertEquals("diff", block.getInfo());
+        assertEquals(diff.strip().replace("hunter2", dev.faultline.trace.Redactor.MASK) + "\n", block.getLiteral());
+        assertFalse(HTML.render(doc).contains("<script"));
+        assertEquals("Fix hint: did you mean \\`RewriteEngine\\`?\n\n", MarkdownReport.renderFixHint("did you mean `RewriteEngine`?"));
+    }
+
     @Test
     void codeSpansSurviveBackticksAndPipes() {
         for (String s : List.of("`", "``a``", "a|b", "` x `", "a\nb", "<script>`|`</script>", " lead", "\\|", "a\\\\|`|")) {
