@@ -314,12 +314,10 @@ public final class MarkdownReport {
             if (forbidden > 0) {
                 sb.append("- HTTP 403 answers: ").append(forbidden).append(share(forbidden, requests)).append('\n');
             }
-            Instant first = firstFailure();
-            if (a.window() != null && first != null && (a.window().from() != null && first.isBefore(a.window().from())
-                    || a.window().to() != null && first.isAfter(a.window().to()))) {
+            if (windowMissesIncidents()) {
                 // the window came from the trace file's mtime; a copied file moves it away from the incidents
                 sb.append("- Caution: the access log was counted in a window that does not hold the first incident (")
-                        .append(time(first)).append("): its counts miss the incidents. Give `--access-log` to count the whole file.\n");
+                        .append(time(firstFailure())).append("): its counts miss the incidents. Give `--access-log` to count the whole file.\n");
             }
             if (a.untracked() > 0) {
                 sb.append("- Failing entries counted in the totals only (too many distinct requests): ").append(a.untracked()).append('\n');
@@ -330,7 +328,7 @@ public final class MarkdownReport {
                     .append(" (no trace given)\n");
         } else {
             sb.append("- Crashes: ").append(crashes).append(" (trace")
-                    .append(a != null && crashes > 0 ? "; a crashed request never reaches the access log, so it comes on top of the requests above: "
+                    .append(a != null && crashes > 0 && !windowMissesIncidents() ? "; a crashed request never reaches the access log, so it comes on top of the requests above: "
                             + crashes + " of " + (a.requests() + crashes) + " requests" + percent(crashes, a.requests() + crashes) : "")
                     .append(")\n");
         }
@@ -349,6 +347,14 @@ public final class MarkdownReport {
             }
         }
         sb.append('\n');
+    }
+
+    /** The access log was counted in a window (placed by the trace file's mtime) that does not hold the first incident. */
+    private boolean windowMissesIncidents() {
+        AccessLogImpact a = r.accessLog;
+        Instant first = firstFailure();
+        return a != null && a.window() != null && first != null && (a.window().from() != null && first.isBefore(a.window().from())
+                || a.window().to() != null && first.isAfter(a.window().to()));
     }
 
     private static String share(long part, long whole) {
