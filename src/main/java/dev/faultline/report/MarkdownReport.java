@@ -32,11 +32,7 @@ public final class MarkdownReport {
     private final Report r;
     private final StringBuilder sb = new StringBuilder();
     /** The incidents grouped by root cause (same culprit, or the same no-culprit signature), in report order. */
-    private final List<Cause> causes = new ArrayList<>();
-
-    /** One root cause: its incidents (see {@link #sameCause}); {@link #lead} carries the verdict shown. */
-    private record Cause(List<Integer> incidents) {
-    }
+    private final List<RootCauses.Cause> causes;
 
     /** Places the trace's times: see {@link #clock()}. */
     private final TraceClock clock;
@@ -46,6 +42,7 @@ public final class MarkdownReport {
     private MarkdownReport(Report r) {
         this.r = r;
         this.clock = clock();
+        this.causes = RootCauses.of(r.incidents);
     }
 
     /**
@@ -87,7 +84,6 @@ public final class MarkdownReport {
     }
 
     private String render() {
-        group();
         sb.append("# Postmortem draft: ").append(title()).append("\n\n");
         sb.append("Drafted by faultline at ").append(time(r.generatedAt))
                 .append(" from the files listed under *What was examined*. All times are UTC (ISO-8601). ")
@@ -103,86 +99,13 @@ public final class MarkdownReport {
         return sb.toString();
     }
 
-    // --- grouping ------------------------------------------------------------------------------------------------
-
-    private void group() {
-        for (int i = 0; i < r.incidents.size(); i++) {
-            Cause target = null;
-            for (Cause c : causes) {
-                for (int member : c.incidents) {
-                    if (sameCause(r.incidents.get(member), r.incidents.get(i))) {
-                        target = c;
-                    }
-                }
-                if (target != null) {
-                    break;
-                }
-            }
-            if (target == null) {
-                target = new Cause(new ArrayList<>());
-                causes.add(target);
-            }
-            target.incidents.add(i);
-        }
-    }
-
-    /**
-     * One root cause: the same culprit file with the same verdict class, on the same line (or a line only one of
-     * them knows); without a culprit, the same verdict class, module, function and reason (pids and counts set
-     * aside). The error log's record of a crash the trace also shows (same pid, no culprit of its own) is that crash.
-     */
-    private boolean sameCause(Incident a, Incident b) {
-        a = traced(a);
-        b = traced(b);
-        if (a == b) {
-            return true;
-        }
-        Verdict va = a.verdict;
-        Verdict vb = b.verdict;
-        if (va == null || vb == null) {
-            return va == vb;
-        }
-        if (va.culprit != null && vb.culprit != null) {
-            return va.kind == vb.kind && va.culprit.path.equals(vb.culprit.path)
-                    && (va.culprit.line == null || vb.culprit.line == null || va.culprit.line.equals(vb.culprit.line));
-        }
-        return va.culprit == null && vb.culprit == null && signature(va).equals(signature(vb));
-    }
-
-    private static String signature(Verdict v) {
-        return v.kind + "\0" + v.module + "\0" + v.function + "\0" + String.valueOf(v.reason).replaceAll("[0-9]+", "N");
-    }
-
-    /** The traced crash an error-log crash entry without a culprit records (same pid), else the incident itself. */
-    private Incident traced(Incident inc) {
-        if (inc.fromErrorLog && inc.kind == Incident.Kind.CRASH && (inc.verdict == null || inc.verdict.culprit == null)) {
-            for (Incident t : r.incidents) {
-                if (!t.fromErrorLog && t.kind == Incident.Kind.CRASH && t.pid == inc.pid) {
-                    return t;
-                }
-            }
-        }
-        return inc;
-    }
-
     private int causeOf(int incident) {
         for (int c = 0; c < causes.size(); c++) {
-            if (causes.get(c).incidents.contains(incident)) {
+            if (causes.get(c).incidents().contains(incident)) {
                 return c;
             }
         }
         return -1;
-    }
-
-    /** The incident whose verdict speaks for its cause: the first that names the culprit's line, else the first. */
-    private Incident lead(Cause c) {
-        for (int i : c.incidents) {
-            Verdict v = r.incidents.get(i).verdict;
-            if (v != null && v.culprit != null && v.culprit.line != null) {
-                return r.incidents.get(i);
-            }
-        }
-        return r.incidents.get(c.incidents.get(0));
     }
 
     // --- title and summary ---------------------------------------------------------------------------------------
@@ -228,8 +151,8 @@ public final class MarkdownReport {
     /** Each distinct culprit as {@code file:line}, quoted. */
     private List<String> culprits() {
         List<String> out = new ArrayList<>();
-        for (Cause c : causes) {
-            Verdict v = lead(c).verdict;
+        for (RootCauses.Cause c : causes) {
+            Verdict v = c.lead().verdict;
             if (v != null && v.culprit != null) {
                 out.add(Markdown.code(location(v.culprit), false));
             }
@@ -267,7 +190,7 @@ public final class MarkdownReport {
                     + (errors == 1 ? "" : "s") + " with an error");
         }
         String causesText;
-        long named = causes.stream().filter(c -> lead(c).verdict != null && lead(c).verdict.culprit != null).count();
+        long named = causes.stream().filter(c -> c.lead().verdict != null && c.lead().verdict.culprit != null).count();
         if (named == 0) {
             causesText = "faultline names no config culprit for " + (crashes + errors == 1 ? "it" : "them") + " (see Root Cause).";
         } else {
@@ -553,14 +476,14 @@ public final class MarkdownReport {
         }
     }
 
-    private void rootCause(int n, Cause cause) {
-        Incident inc = lead(cause);
+    private void rootCause(int n, RootCauses.Cause cause) {
+        Incident inc = cause.lead();
         Verdict v = inc.verdict;
         Candidate culprit = v == null ? null : v.culprit;
         sb.append("### Root cause ").append(n).append(": ")
                 .append(culprit != null ? Markdown.code(location(culprit), false) : "no config culprit").append("\n\n");
-        sb.append("- Incidents: ").append(join(cause.incidents.stream().map(i -> String.valueOf(i + 1)).toList()))
-                .append(cause.incidents.size() > 1 ? " (one cause: the same " + (culprit != null ? "culprit" : "signature") + ")" : "").append('\n');
+        sb.append("- Incidents: ").append(join(cause.incidents().stream().map(i -> String.valueOf(i + 1)).toList()))
+                .append(cause.incidents().size() > 1 ? " (one cause: the same " + (culprit != null ? "culprit" : "signature") + ")" : "").append('\n');
         if (v == null) {
             sb.append("- Verdict: none\n\n");
             return;
@@ -605,19 +528,19 @@ public final class MarkdownReport {
     }
 
     /** The evidence quoted where it was read: the anchor, the culprit's lines, then the lines joined to the incident. */
-    private void evidenceTable(int n, Cause cause) {
+    private void evidenceTable(int n, RootCauses.Cause cause) {
         record Row(String location, String quote, String shows) {
         }
         List<Row> rows = new ArrayList<>();
         Set<String> seen = new LinkedHashSet<>();
-        for (int index : cause.incidents) {
+        for (int index : cause.incidents()) {
             Incident inc = r.incidents.get(index);
             String at = inc.source + ":" + inc.line;
             if (seen.add(at)) {
                 rows.add(new Row(at, inc.text, "incident " + (index + 1) + ": " + (inc.kind == Incident.Kind.CRASH ? "the crash" : "the error answer")));
             }
         }
-        Incident inc = lead(cause);
+        Incident inc = cause.lead();
         Verdict v = inc.verdict;
         if (v != null && v.culprit != null) {
             for (Evidence e : v.culprit.evidence) {
@@ -628,7 +551,7 @@ public final class MarkdownReport {
                 }
             }
         }
-        for (int index : cause.incidents) {
+        for (int index : cause.incidents()) {
             for (Evidence.LogLine l : r.incidents.get(index).related) {
                 if (seen.add(l.source + ":" + l.line)) {
                     rows.add(new Row(l.source + ":" + l.line, l.text, "joined to incident " + (index + 1)));
@@ -691,7 +614,7 @@ public final class MarkdownReport {
         sb.append("## Corrective and Preventative Measures\n\n");
         int n = 1;
         for (int c = 0; c < causes.size(); c++) {
-            Verdict v = lead(causes.get(c)).verdict;
+            Verdict v = causes.get(c).lead().verdict;
             if (v != null && v.culprit != null) {
                 sb.append(n++).append(". Fix root cause ").append(c + 1).append(": correct or remove ")
                         .append(v.directive != null ? Markdown.code(v.directive, false) + " at " : "the line ")
