@@ -137,6 +137,25 @@ class MarkdownReportTest {
         assertEquals(SECTIONS, headings(PARSER.parse(r.out), 2));
     }
 
+    /**
+     * A -tt trace's times of day are placed by the error log's AH00051 entry about the same crash: the draft's crash
+     * is as far before that entry as the trace and the log say (the trace's SIGSEGV at 14:26:00.625719, the log's
+     * entry at 14:26:00.875713), whatever this host's zone and the trace file's mtime.
+     */
+    @Test
+    void timesOfDayArePlacedByTheErrorLog() throws IOException {
+        Path dir = fixture("httpd/location-handler-prefork");
+        Cli r = Cli.run("analyze", dir.resolve("f.txt").toString(), "--error-log", dir.resolve("error.log").toString(),
+                "--root", dir.resolve("snapshot").toString(), "--format", "markdown");
+        assertEquals(0, r.exit, r.err);
+        java.util.regex.Matcher crash = java.util.regex.Pattern.compile("- \\*\\*(\\S+)\\*\\*: first crash").matcher(r.out);
+        java.util.regex.Matcher logged = java.util.regex.Pattern.compile("- \\*\\*(\\S+)\\*\\*: first error-log entry").matcher(r.out);
+        assertTrue(crash.find() && logged.find(), r.out);
+        long apartMs = java.time.Duration.between(java.time.Instant.parse(crash.group(1)), java.time.Instant.parse(logged.group(1))).toMillis();
+        assertTrue(apartMs >= 249 && apartMs <= 251, "crash " + crash.group(1) + ", logged " + logged.group(1));
+        assertTrue(crash.group(1).endsWith(":00.625Z"), "the trace's own time of day, to the millisecond: " + crash.group(1));
+    }
+
     /** Two recordings of the same .htaccess typo (two servers, two 500s): one root cause, both quoted, not two. */
     @Test
     void incidentsWithTheSameCulpritAreOneRootCause() throws IOException {
