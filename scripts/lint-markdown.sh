@@ -34,4 +34,5 @@ args=()
 for f in "${files[@]}"; do
   args+=(":$(cd "$(dirname "$f")" && pwd)/$(basename "$f")")
 done
-exec markdownlint-cli2 --config "$config" "${args[@]}"
+# not exec: the trap must still remove the demo draft
+markdownlint-cli2 --config "$config" "${args[@]}"
