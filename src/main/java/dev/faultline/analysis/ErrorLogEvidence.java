@@ -195,6 +195,7 @@ public final class ErrorLogEvidence {
             }
             used.add(match);
             match.relate(log.source, log.line, log.text);
+            match.loggedAt(log.errorLogTime);
             if ((match.verdict == null || match.verdict.culprit == null) && log.verdict != null && log.verdict.culprit != null) {
                 List<Candidate> cands = new ArrayList<>(log.verdict.candidates);
                 if (match.verdict != null) {
@@ -226,6 +227,7 @@ public final class ErrorLogEvidence {
 
     private void join(Incident inc, Finding f) {
         inc.relate(f.source(), f.entry().logLine(), f.entry().message());
+        inc.loggedAt(f.entry().time().map(java.time.ZonedDateTime::toInstant).orElse(null));
         if (f.finding().file().isEmpty()) {
             return;
         }
@@ -255,6 +257,7 @@ public final class ErrorLogEvidence {
         Incident inc = new Incident(crash ? Incident.Kind.CRASH : Incident.Kind.HTTP_ERROR, pid, (int) Math.max(e.tid(), pid),
                 f.source(), e.logLine(), e.message());
         inc.fromErrorLog = true;
+        inc.loggedAt(e.time().map(java.time.ZonedDateTime::toInstant).orElse(null));
         if (e.level().equals("stderr")) {
             inc.notes.add("httpd wrote this at start-up (to stderr or the journal, before its ErrorLog was open): "
                     + "the server does not start with this configuration; `apache2 -t` shows it too");

@@ -35,6 +35,8 @@ public final class Incident {
     public String requestLine;
     /** The anchor's time as the trace gives it, or TraceEvent.NO_TIME. */
     public long timeNs = dev.faultline.trace.TraceEvent.NO_TIME;
+    /** When the error log first spoke of this incident (its earliest joined entry with a time), or null. */
+    public java.time.Instant errorLogTime;
     /** From the access log: how many answers of the same request failed in the window, and when. */
     public AccessLogImpact.Impact impact;
     /** The FastCGI server this request was passed to, and the worker that served it when its trace was given. */
@@ -71,6 +73,13 @@ public final class Incident {
         this.source = source;
         this.line = line;
         this.text = text;
+    }
+
+    /** Keeps the earliest error-log time seen for this incident. */
+    void loggedAt(java.time.Instant t) {
+        if (t != null && (errorLogTime == null || t.isBefore(errorLogTime))) {
+            errorLogTime = t;
+        }
     }
 
     void relate(String source, long line, String text) {

@@ -6,6 +6,7 @@ import dev.faultline.analysis.Incident;
 import dev.faultline.report.JsonReport;
 import dev.faultline.report.Report;
 import dev.faultline.report.TextReport;
+import dev.faultline.report.TraceClock;
 import dev.faultline.trace.ParseStats;
 import dev.faultline.trace.TraceEvent;
 import dev.faultline.trace.TraceSet;
@@ -50,7 +51,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--tz", paramLabel = "ZONE", description = "the time zone of the error log's local times (default: this host's)")
     String tz;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    @Option(names = "--format", defaultValue = "text", description = dev.faultline.report.ReportFormat.DESCRIPTION)
     String format;
 
     @Option(names = "--root", paramLabel = "DIR",
@@ -77,9 +78,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
-        }
+        reportFormat(format);
         Report report = report();
         emit(render(report, format, noColor, output), output);
         for (String w : report.warnings) {
@@ -132,6 +131,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             report.incidents.addAll(logs.apply(report.incidents));
         }
         readAccessLogs(report, zone);
+        errorLogs.forEach(l -> report.errorLogs.add(l.equals("-") ? "<stdin>" : l));
         return report;
     }
 
@@ -229,33 +229,30 @@ public final class AnalyzeCommand implements Callable<Integer> {
      * The real time a trace spans. Epoch times (-ttt) are that; times of day (-t, -tt) and -r sums are placed by the
      * trace files' last modification, which is when strace wrote its last line. Null with no times or no file.
      */
-    private static AccessWindow window(List<String> traces, long firstNs, long lastNs) {
-        if (firstNs == TraceEvent.NO_TIME) {
+    private static AccessWindow window(TraceClock clock, long firstNs, long lastNs) {
+        java.time.Instant from = clock.at(firstNs);
+        java.time.Instant to = clock.at(lastNs);
+        if (from == null || to == null) {
             return null;
         }
-        java.time.Instant from;
-        java.time.Instant to;
-        boolean epoch = firstNs >= 100_000_000L * 1_000_000_000L;
-        if (epoch) {
-            from = java.time.Instant.ofEpochSecond(0, firstNs);
-            to = java.time.Instant.ofEpochSecond(0, lastNs);
-        } else {
-            java.time.Instant written = null;
-            for (String t : traces) {
-                if (t.equals("-")) {
-                    return null;
-                }
-                try {
-                    java.time.Instant m = Files.getLastModifiedTime(Path.of(t)).toInstant();
-                    written = written == null || m.isAfter(written) ? m : written;
-                } catch (IOException e) {
-                    return null;
-                }
+        return new AccessWindow(from.minus(ACCESS_WINDOW_SLACK), to.plus(ACCESS_WINDOW_SLACK), TraceClock.isEpoch(firstNs));
+    }
+
+    /** The trace files' clock: their last time placed at their last modification (none for stdin). */
+    private static TraceClock clock(List<String> traces, long lastNs) {
+        java.time.Instant written = null;
+        for (String t : traces) {
+            if (t.equals("-")) {
+                return TraceClock.EPOCH_ONLY;
             }
-            to = written;
-            from = written.minusNanos(lastNs - firstNs);
+            try {
+                java.time.Instant m = Files.getLastModifiedTime(Path.of(t)).toInstant();
+                written = written == null || m.isAfter(written) ? m : written;
+            } catch (IOException e) {
+                return TraceClock.EPOCH_ONLY;
+            }
         }
-        return new AccessWindow(from.minus(ACCESS_WINDOW_SLACK), to.plus(ACCESS_WINDOW_SLACK), epoch);
+        return new TraceClock(lastNs, written);
     }
 
     /** The trace's span of real time, for reading the access logs: null when the trace has no times. */
@@ -338,6 +335,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             try (java.io.InputStream in = dev.faultline.httpd.errorlog.ErrorLogParser.open(p.toString())) {
                 new dev.faultline.httpd.errorlog.ErrorLogParser(java.time.ZoneId.systemDefault()).parse(in, e -> logs.accept(server, e));
+                report.errorLogs.add(server);
             } catch (java.io.IOException e) {
                 report.warnings.add("the server's ErrorLog " + p + " could not be read: " + e.getMessage());
             }
@@ -388,8 +386,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
             dropped = analyzer.droppedIncidents();
             unmatched = analyzer.unmatchedCores();
         }
-        seen.accept(window(traces, firstNs, lastNs), httpdContext);
+        TraceClock clock = clock(traces, lastNs);
+        seen.accept(window(clock, firstNs, lastNs), httpdContext);
         Report report = new Report(names, incidents, stats);
+        report.clock = clock;
+        report.serverConfig = mainConfig(httpdContext);
         report.hints.addAll(hints);
         if (autoErrorLog && httpdContext != null && !httpdContext.configGuessed && !incidents.isEmpty()) {
             joinServersErrorLog(httpdContext, root, report);
@@ -415,10 +416,26 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return report;
     }
 
-    /** JSON, or text with colour only on a terminal (never into a file, never with NO_COLOR or TERM=dumb). */
+    /** The server's main config file as the analysis read it; null when none was, or it was only guessed. */
+    static String mainConfig(dev.faultline.httpd.HttpdContext ctx) {
+        return ctx == null || ctx.config == null || ctx.configGuessed ? null : ctx.config.mainFile();
+    }
+
+    /** The --format value checked: one of {@link dev.faultline.report.ReportFormat}, else a usage error. */
+    static dev.faultline.report.ReportFormat reportFormat(String format) {
+        return dev.faultline.report.ReportFormat.of(format).orElseThrow(() -> new UserError(ExitCodes.USAGE,
+                "--format must be " + dev.faultline.report.ReportFormat.choices() + ", not " + format));
+    }
+
+    /** JSON, a Markdown postmortem draft, or text with colour only on a terminal (never into a file, never with NO_COLOR or TERM=dumb). */
     static String render(Report report, String format, boolean noColor, Path output) throws IOException {
-        if (format.equals("json")) {
-            return JsonReport.render(report);
+        switch (reportFormat(format)) {
+            case JSON:
+                return JsonReport.render(report);
+            case MARKDOWN:
+                return dev.faultline.report.MarkdownReport.render(report);
+            default:
+                break;
         }
         boolean color = !noColor && output == null && System.getenv("NO_COLOR") == null && System.console() != null
                 && !"dumb".equals(System.getenv("TERM"));

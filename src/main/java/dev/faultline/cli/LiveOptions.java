@@ -24,7 +24,7 @@ final class LiveOptions {
     @Option(names = "--report", paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
     Path report;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    @Option(names = "--format", defaultValue = "text", description = dev.faultline.report.ReportFormat.DESCRIPTION)
     String format;
 
     @Option(names = {"--max-incidents", "--max-crashes"}, paramLabel = "N",
@@ -44,9 +44,7 @@ final class LiveOptions {
     boolean noColor;
 
     Tracer.Options tracerOptions(Tracer.Mode defaultMode, int defaultMaxCrashes) {
-        if (!format.equals("text") && !format.equals("json")) {
-            throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
-        }
+        AnalyzeCommand.reportFormat(format);
         if (stringCap < 0 || stringCap > 1 << 20) {
             throw new UserError(ExitCodes.USAGE, "-s must be between 0 and 1048576, not " + stringCap);
         }
