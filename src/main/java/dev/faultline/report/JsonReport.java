@@ -133,6 +133,7 @@ public final class JsonReport {
             o.set("core", CoreJson.core(inc.core));
         }
         o.set("verdict", verdict(inc.verdict));
+        o.set("fix", FixJson.of(inc.fix));
         return o;
     }
 
