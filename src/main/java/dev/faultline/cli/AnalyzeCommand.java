@@ -75,11 +75,34 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
     boolean noColor;
 
+    @Option(names = "--fix-format", paramLabel = "FORMAT",
+            description = "print only the fixes, as diff (for patch -p0 run from / or from --root), puppet (file_line) or ansible (lineinfile); exit 72 when there is none")
+    String fixFormat;
+
+    @Option(names = "--fix-diff", description = "the same as --fix-format diff")
+    boolean fixDiff;
+
     @Override
     public Integer call() throws Exception {
         if (!format.equals("text") && !format.equals("json")) {
             throw new UserError(ExitCodes.USAGE, "--format must be text or json, not " + format);
         }
+        String fixes = fixDiff ? "diff" : fixFormat;
+        FixOutput.checkFormat(fixes);
+        Report report = report();
+        if (fixes != null) {
+            emit(FixOutput.render(report, fixes), output);
+        } else {
+            emit(render(report, format, noColor, output), output);
+        }
+        for (String w : report.warnings) {
+            System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
+        }
+        return fixes != null && report.incidents.stream().noneMatch(i -> i.fix != null) ? ExitCodes.NO_FIX : ExitCodes.OK;
+    }
+
+    /** The analysis the options ask for, each incident with its fix hint (faultline fix runs it too). */
+    Report report() throws Exception {
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
         }
@@ -107,7 +130,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 coreReports.add(found);
             }
         }
-        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm)
+        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm, ctx -> contextForLogs = ctx)
                 : analyze(traces, root, coreReports, config, confirm, errorLogs.isEmpty() && !noAutoErrorLog, (w, ctx) -> {
                     traceWindow = w;
                     contextForLogs = ctx;
@@ -122,11 +145,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
             report.incidents.addAll(logs.apply(report.incidents));
         }
         readAccessLogs(report, zone);
-        emit(render(report, format, noColor, output), output);
-        for (String w : report.warnings) {
-            System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
-        }
-        return ExitCodes.OK;
+        FixOutput.attach(report, root, contextForLogs);
+        return report;
+    }
+
+    /** The server's configuration as the analysis read it, or null. */
+    dev.faultline.httpd.HttpdContext context() {
+        return contextForLogs;
     }
 
     /** A log the user named must be a readable file (or - for stdin): else one line and its exit code. */
@@ -303,7 +328,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** The error log alone: its entries are the incidents; a crash's core (AH00051) is joined and analyzed. */
     private static Report logsOnly(dev.faultline.analysis.ErrorLogEvidence logs, List<String> names, List<CoreCommand.Read> cores,
-            Path root, String config, boolean confirm) {
+            Path root, String config, boolean confirm, java.util.function.Consumer<dev.faultline.httpd.HttpdContext> seen) {
         List<Incident> fromLog = logs.apply(List.of());
         dev.faultline.analysis.Analyzer analyzer = new dev.faultline.analysis.Analyzer(new FileSource(root));
         cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
@@ -311,6 +336,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         fromLog.forEach(analyzer::addExternal);
         Report report = new Report(names, new java.util.ArrayList<>(analyzer.finish()), new ParseStats());
         report.traced = false;
+        seen.accept(analyzer.httpdContext());
         return report;
     }
 

@@ -38,6 +38,10 @@ public final class ExitCodes {
     public static final int CRASHED = 70;
     /** configtest: apache2 -t failed without crashing (a syntax error, AH00526, or another startup error). */
     public static final int CONFIG_FAILS = 71;
+    /** fix, analyze --fix-format: no incident has a fix hint (none is known, or the evidence is too weak). */
+    public static final int NO_FIX = 72;
+    /** fix: the fixed file fails its check (apache2 -t on a copy, or php -l); nothing was written. */
+    public static final int FIX_REJECTED = 73;
 
     private ExitCodes() {
     }

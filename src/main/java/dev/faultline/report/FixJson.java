@@ -44,6 +44,17 @@ public final class FixJson {
         return o;
     }
 
+    /** The top-level {@code server} object: the configuration a fix is tested against ({@code faultline fix --from}). */
+    public static JsonNode server(String configFile, String serverRoot) {
+        if (configFile == null) {
+            return JsonNodeFactory.instance.nullNode();
+        }
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("config", configFile);
+        o.put("server_root", serverRoot);
+        return o;
+    }
+
     /** The hint a {@code fix} object describes; null for a JSON null or an object that is not one. */
     public static FixHint from(JsonNode o) {
         if (o == null || !o.isObject() || !o.path("kind").isTextual() || !o.path("path").isTextual()) {

@@ -18,6 +18,9 @@ public final class Report {
     public boolean traced = true;
     /** What the access logs say of the window: requests, failures, the worst requests; null when none was read. */
     public dev.faultline.analysis.AccessLogImpact accessLog;
+    /** The server's main config file and ServerRoot as the analysis read them (paths as the server names them), or null. */
+    public String configFile;
+    public String serverRoot;
 
     public Report(List<String> traces, List<Incident> incidents, ParseStats stats) {
         this.traces = traces;
