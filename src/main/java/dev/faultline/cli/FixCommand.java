@@ -207,7 +207,9 @@ public final class FixCommand implements Callable<Integer> {
         ConfigTestResult r = CandidateCheck.withContent(filesRoot.toRealPath(), server.serverRoot(), server.configFile(), apache2,
                 Files.isReadable(envvars) ? envvars : null, List.of(), h.path(), edited);
         if (r.outcome() != ConfigTestResult.Outcome.OK) {
-            String first = r.output().lines().filter(l -> !l.isBlank() && !l.contains("AH00558")).findFirst().orElse("exit " + r.exitCode());
+            // httpd's syntax error is two lines: "AH00526: Syntax error on line N of FILE:" and the message
+            String first = String.join(" ", r.output().lines().filter(l -> !l.isBlank() && !l.contains("AH00558")).limit(2).toList());
+            first = first.isEmpty() ? "exit " + r.exitCode() : first;
             throw new UserError(ExitCodes.FIX_REJECTED, "not fixed: apache2 -t on a copy with the fix "
                     + (r.outcome() == ConfigTestResult.Outcome.CRASHED ? "still crashes (" + r.signal() + ")" : "fails: " + first));
         }

@@ -118,7 +118,8 @@ public final class CandidateCheck {
             }
             ConfigTestRunner runner = new ConfigTestRunner(envvars, copy.tempDir().resolve("apache2.out"));
             ConfigTestResult r = runner.traced(cmd);
-            return new ConfigTestResult(r.outcome(), r.exitCode(), r.signal(), r.crash(), copy.toOriginal(r.output()).replace(copy.root().toString(), serverRoot));
+            String output = r.output().replace(copy.tempDir().resolve("htaccess").toString(), file).replace(copy.root().toString(), serverRoot);
+            return new ConfigTestResult(r.outcome(), r.exitCode(), r.signal(), r.crash(), output);
         }
     }
 
