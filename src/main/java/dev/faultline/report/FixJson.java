@@ -71,8 +71,19 @@ public final class FixJson {
         if (a.isObject()) {
             access = new FixHint.Access(text(a, "owner"), text(a, "group"), text(a, "mode"));
         }
+        String path = o.get("path").asText();
+        // a server path, absolute and plain: a report's path never steers a write outside the file it names
+        if (!path.startsWith("/") || path.indexOf('\0') >= 0 || !Path.of(path).normalize().toString().equals(path)) {
+            return null;
+        }
         String local = text(o, "local");
-        FixHint h = new FixHint(kind, o.get("path").asText(), local == null ? null : Path.of(local), o.path("line").asInt(0),
+        Path localPath;
+        try {
+            localPath = local == null ? null : Path.of(local);
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
+        FixHint h = new FixHint(kind, path, localPath, o.path("line").asInt(0),
                 text(o, "old"), text(o, "new"), access, text(o, "explanation"), text(o, "module"));
         boolean whole = h.isEdit() ? h.line() > 0 && h.oldLine() != null : access != null && access.mode() != null;
         return whole ? h : null;

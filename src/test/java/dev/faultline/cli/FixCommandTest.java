@@ -156,4 +156,29 @@ class FixCommandTest {
             FixTrees.delete(copy.getParent());
         }
     }
+
+    /** A report that is not one, or whose fix names a path that would steer a write elsewhere: no fix, one line. */
+    @Test
+    void aBadReportGivesOneLineAndNoWrite() throws Exception {
+        Path dir = FixTrees.tempDir();
+        try {
+            Path garbage = dir.resolve("garbage.json");
+            Files.writeString(garbage, "not json {");
+            Cli r = Cli.run("fix", "--from", garbage.toString(), "-o", dir.resolve("out").toString());
+            assertEquals(ExitCodes.IO_ERROR, r.exit, r.err);
+            assertEquals(1, r.err.strip().lines().count(), r.err);
+
+            Path sneaky = dir.resolve("sneaky.json");
+            Files.writeString(sneaky, "{\"incidents\": [{\"fix\": {\"kind\": \"comment-out\", \"path\": \"/srv/../../etc/x.conf\","
+                    + " \"local\": \"/srv/x.conf\", \"line\": 1, \"old\": \"a\", \"new\": \"# a\"}}]}");
+            Cli s = Cli.run("fix", "--from", sneaky.toString(), "-o", dir.resolve("out").toString());
+            assertEquals(ExitCodes.NO_FIX, s.exit, s.err);
+            assertFalse(Files.exists(dir.resolve("out")));
+
+            Cli missing = Cli.run("fix", "--from", dir.resolve("none.json").toString());
+            assertEquals(ExitCodes.NOT_FOUND, missing.exit, missing.err);
+        } finally {
+            FixTrees.delete(dir);
+        }
+    }
 }
