@@ -27,11 +27,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "fix", mixinStandardHelpOptions = true,
-        description = {"Apply the fix hints of an analysis: from a JSON report (--from REPORT.json), or by running analyze with",
-            "the same arguments. The edited file is checked first (apache2 -t on a private copy of the configuration, a",
-            ".htaccess as the body of its <Directory>; php -l for PHP), then written into a copy under -o DIR (default),",
-            "or over the file with --in-place, after a backup (FILE.orig). Exits 72 when there is no fix, 73 when the",
-            "fixed file fails its check (nothing is written then)."})
+        description = {"Apply the fix hints of an analysis: from a JSON report (--from REPORT.json), or by running analyze with the same arguments.",
+            "Each edited file is checked first: apache2 -t on a private copy of the configuration (a .htaccess as the body of its <Directory>), or php -l for PHP.",
+            "Then it is written into a copy under -o DIR (default), or over the file with --in-place after a backup (FILE.orig).",
+            "Exits 72 when there is no fix, 73 when the fixed file fails its check (nothing is written then)."})
 public final class FixCommand implements Callable<Integer> {
     @Option(names = "--from", paramLabel = "REPORT.json", description = "the JSON report of an earlier analyze --format json")
     Path from;

@@ -18,8 +18,8 @@ final class FixText {
                     .append(h.newLine() == null ? "(deleted)" : Terminal.escape(h.newLine())).append('\n');
         } else {
             FixHint.Access a = h.access();
-            String who = a.owner() != null || a.group() != null
-                    ? "chown " + (a.owner() == null ? "" : a.owner()) + (a.group() == null ? "" : ":" + a.group()) + " " + h.path() + " && " : "";
+            String who = a.owner() != null ? "chown " + a.owner() + (a.group() == null ? "" : ":" + a.group()) + " " + h.path() + " && "
+                    : a.group() != null ? "chgrp " + a.group() + " " + h.path() + " && " : "";
             sb.append("           ").append(Terminal.escape(who + "chmod " + a.mode() + " " + h.path())).append('\n');
         }
         sb.append("           (faultline analyze --fix-format diff|puppet|ansible prints it; faultline fix applies it to a copy)\n");
