@@ -56,8 +56,8 @@ public final class FixRules {
             return Optional.empty();
         }
         Located at = lineOf(path, line, files);
-        if (at == null || !firstWord(at.text).equalsIgnoreCase(directive)) {
-            return Optional.empty();
+        if (at == null || !firstWord(at.text).equalsIgnoreCase(directive) || directive.startsWith("<")) {
+            return Optional.empty(); // a section's opening line cannot be commented out alone: its end would dangle
         }
         return Optional.of(new FixHint(FixHint.Kind.COMMENT_OUT, path, at.local, line, at.text, commentedOut(path, at.text), null,
                 "comment out " + firstWord(at.text) + ": " + module + " crashes the server on it; keep it disabled until the module "
