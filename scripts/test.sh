@@ -28,6 +28,8 @@ command -v ab   >/dev/null 2>&1 || apache+=(apache2-utils)
 # cores native/make-core.sh produces; those comparisons skip when it is missing.
 tools=()
 { command -v eu-readelf && command -v eu-stack; } >/dev/null 2>&1 || tools+=(elfutils)
+# Optional: Puppet with stdlib's file_line, which the fix-hint tests apply (--noop, then for real) to copies.
+{ command -v puppet && [ -d /usr/share/puppet/modules/stdlib ]; } >/dev/null 2>&1 || tools+=(puppet puppet-module-puppetlabs-stdlib)
 can_apt=false
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then can_apt=true; fi
 if [ "${#need[@]}" -gt 0 ] && ! $can_apt; then

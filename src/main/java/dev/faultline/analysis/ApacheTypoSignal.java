@@ -49,6 +49,10 @@ final class ApacheTypoSignal implements ScoringSignal {
             if (c.line == null) {
                 c.line = typo.line();
             }
+            if (c.line == typo.line() && c.directive == null) {
+                c.directive = typo.written();
+                c.meant = typo.meant();
+            }
         }
     }
 }

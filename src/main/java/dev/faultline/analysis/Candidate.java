@@ -15,6 +15,8 @@ public final class Candidate {
     public String includer;
     /** For a config line: the directive on it ({@code FaultdemoHandler}), else null. */
     public String directive;
+    /** For a misspelled directive ({@link #directive} as written): the directive a loaded module registers that it is a near miss of. */
+    public String meant;
     /** The strongest kind of evidence, for the verdict class. */
     boolean missingInclude;
     boolean permission;

@@ -307,6 +307,9 @@ public final class ErrorLogEvidence {
         c.includer = f.finding().includer().orElse(null);
         c.permission = f.finding().kind() == ErrorLogFinding.Kind.PERMISSION;
         c.missingInclude = f.finding().kind() == ErrorLogFinding.Kind.MISSING_INCLUDE;
+        if (c.missingInclude) {
+            c.names = missingNamedBy(f.entry().message(), file);
+        }
         String whose = switch (f.entry().level()) {
             case "php-fpm" -> "php-fpm's log";
             case "php" -> "PHP's error log";
@@ -316,6 +319,20 @@ public final class ErrorLogEvidence {
         c.add(new Evidence("error-log", Weights.ERROR_MESSAGE, whose + " names it: " + f.entry().message())
                 .line(f.source(), f.entry().logLine(), f.entry().message()));
         return c;
+    }
+
+    /**
+     * The include PHP could not open, from the message that names {@code referrer}; a relative one as PHP resolved it
+     * last, against the including script's directory. Null when the message does not say.
+     */
+    private static String missingNamedBy(String message, String referrer) {
+        for (dev.faultline.httpd.errorlog.ErrorMessages.Named n : dev.faultline.httpd.errorlog.ErrorMessages.parse(message)) {
+            if (n.missing && n.names != null && !n.names.isEmpty() && referrer.equals(n.path)) {
+                int slash = referrer.lastIndexOf('/');
+                return n.names.startsWith("/") || slash < 0 ? n.names : referrer.substring(0, slash + 1) + n.names;
+            }
+        }
+        return null;
     }
 
     static Verdict.Kind kindOf(ErrorLogFinding f) {

@@ -12,7 +12,7 @@ import java.util.List;
  * Reads the files a trace names, from the machine itself or from a copy of the server's tree ({@code --root}),
  * to find a referrer's line when the trace did not print the buffer. Bounded: small files only, few of them.
  */
-public final class FileSource {
+public final class FileSource implements dev.faultline.httpd.fix.ServerFiles {
     static final long MAX_FILE = dev.faultline.Limits.SOURCE_FILE_BYTES;
     static final int MAX_DIR_FILES = dev.faultline.Limits.SOURCE_DIR_FILES;
 
@@ -21,6 +21,21 @@ public final class FileSource {
     /** @param root a directory holding a copy of the server's filesystem, or null to read the live one. */
     public FileSource(Path root) {
         this.root = root;
+    }
+
+    @Override
+    public Path locate(String serverPath) {
+        return serverPath != null && serverPath.startsWith("/") ? locate(serverPath, null) : null;
+    }
+
+    @Override
+    public Path locateDir(String serverDir) {
+        return serverDir != null && serverDir.startsWith("/") ? locateDir(serverDir, null) : null;
+    }
+
+    /** The directory holding a copy of the server's filesystem, or null when the live one is read. */
+    public Path root() {
+        return root;
     }
 
     Path locate(String tracePath, String cwd) {

@@ -63,6 +63,8 @@ public final class Incident {
     String cwd;
 
     public Verdict verdict;
+    /** The exact fix for the verdict (analysis.FixHints), or null: none is known, or the evidence is too weak. */
+    public dev.faultline.httpd.fix.FixHint fix;
     /** What httpd's memory (the core, or the live process) says about this crash; null when not read. */
     public dev.faultline.httpd.HttpdCrashFacts httpdFacts;
 

@@ -76,18 +76,31 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
     boolean noColor;
 
+    @Option(names = "--fix-format", paramLabel = "FORMAT",
+            description = "print only the fixes, as diff (for patch -p0 run from / or from --root), puppet (file_line) or ansible (lineinfile); exit 72 when there is none")
+    String fixFormat;
+
+    @Option(names = "--fix-diff", description = "the same as --fix-format diff")
+    boolean fixDiff;
+
     @Override
     public Integer call() throws Exception {
         reportFormat(format);
+        String fixes = fixDiff ? "diff" : fixFormat;
+        FixOutput.checkFormat(fixes);
         Report report = report();
-        emit(render(report, format, noColor, output), output);
+        if (fixes != null) {
+            emit(FixOutput.render(report, fixes), output);
+        } else {
+            emit(render(report, format, noColor, output), output);
+        }
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
         }
-        return ExitCodes.OK;
+        return fixes != null && report.incidents.stream().noneMatch(i -> i.fix != null) ? ExitCodes.NO_FIX : ExitCodes.OK;
     }
 
-    /** The analysis of the traces, logs and cores set in this command's fields (check runs it on its own recording). */
+    /** The analysis the options ask for, each incident with its fix hint (faultline fix and check run it too). */
     Report report() throws Exception {
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
@@ -116,7 +129,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 coreReports.add(found);
             }
         }
-        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm)
+        Report report = traces.isEmpty() ? logsOnly(logs, errorLogs, coreReports, root, config, confirm, ctx -> contextForLogs = ctx)
                 : analyze(traces, root, coreReports, config, confirm, errorLogs.isEmpty() && !noAutoErrorLog, (w, ctx) -> {
                     traceWindow = w;
                     contextForLogs = ctx;
@@ -132,7 +145,13 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         readAccessLogs(report, zone);
         errorLogs.forEach(l -> report.errorLogs.add(l.equals("-") ? "<stdin>" : l));
+        FixOutput.attach(report, root, contextForLogs);
         return report;
+    }
+
+    /** The server's configuration as the analysis read it, or null. */
+    dev.faultline.httpd.HttpdContext context() {
+        return contextForLogs;
     }
 
     /** A log the user named must be a readable file (or - for stdin): else one line and its exit code. */
@@ -306,7 +325,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     /** The error log alone: its entries are the incidents; a crash's core (AH00051) is joined and analyzed. */
     private static Report logsOnly(dev.faultline.analysis.ErrorLogEvidence logs, List<String> names, List<CoreCommand.Read> cores,
-            Path root, String config, boolean confirm) {
+            Path root, String config, boolean confirm, java.util.function.Consumer<dev.faultline.httpd.HttpdContext> seen) {
         List<Incident> fromLog = logs.apply(List.of());
         dev.faultline.analysis.Analyzer analyzer = new dev.faultline.analysis.Analyzer(new FileSource(root));
         cores.forEach(c -> analyzer.addCore(c.report(), c.httpd()));
@@ -314,6 +333,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         fromLog.forEach(analyzer::addExternal);
         Report report = new Report(names, new java.util.ArrayList<>(analyzer.finish()), new ParseStats());
         report.traced = false;
+        seen.accept(analyzer.httpdContext());
         return report;
     }
 
@@ -390,7 +410,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         seen.accept(window(clock, firstNs, lastNs), httpdContext);
         Report report = new Report(names, incidents, stats);
         report.clock = clock;
-        report.serverConfig = mainConfig(httpdContext);
+        report.configFile = mainConfig(httpdContext);
         report.hints.addAll(hints);
         if (autoErrorLog && httpdContext != null && !httpdContext.configGuessed && !incidents.isEmpty()) {
             joinServersErrorLog(httpdContext, root, report);

@@ -42,6 +42,10 @@ public final class ExitCodes {
     public static final int CHECK_FINDINGS = 73;
     /** check: the check could not run (the copy, the throwaway server's config, or the tracer failed). */
     public static final int CHECK_NOT_RUN = 74;
+    /** fix, analyze --fix-format: no incident has a fix hint (none is known, or the evidence is too weak). */
+    public static final int NO_FIX = 72;
+    /** fix: the fixed file fails its check (apache2 -t on a copy, or php -l); nothing was written. */
+    public static final int FIX_REJECTED = 75;
 
     private ExitCodes() {
     }

@@ -227,7 +227,7 @@ final class LiveRun {
             }
             Report report = new Report(List.of(command == null ? "attach:" + pid : "run:" + String.join(" ", command)), incidents, stats);
             report.droppedIncidents = analyzer.droppedIncidents();
-            report.serverConfig = AnalyzeCommand.mainConfig(analyzer.httpdContext());
+            report.configFile = AnalyzeCommand.mainConfig(analyzer.httpdContext());
             watches.forEach(w -> report.errorLogs.add(w.log.toString()));
             report.warnings.addAll(tracer.notes());
             report.warnings.addAll(coreNotes);

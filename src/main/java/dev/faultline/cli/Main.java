@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "faultline 0.1.0",
         description = "Which config file, and which line, made the server crash?",
-        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CheckCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
+        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CheckCommand.class, FixCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:analysis done (see the verdict)",
@@ -32,7 +32,9 @@ import picocli.CommandLine.Command;
             "15:core: unsupported architecture (32-bit, big-endian, not x86_64/aarch64)",
             "16:core: corrupt or truncated compressed core",
             "70:run: the command crashed (a fatal fault signal), otherwise run exits with the command's own status; configtest: apache2 -t crashed",
-            "71:configtest: apache2 -t failed without crashing (syntax error)"})
+            "71:configtest: apache2 -t failed without crashing (syntax error)",
+            "72:fix, analyze --fix-format: no fix hint (none known, or the evidence is too weak)",
+            "73:fix: the fixed file fails apache2 -t (or php -l) on a copy; nothing written"})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

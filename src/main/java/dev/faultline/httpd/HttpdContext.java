@@ -137,6 +137,16 @@ public final class HttpdContext {
         return dir == null ? null : underServerRoot(dir);
     }
 
+    /** The server-level User (children run as it), as written ({@code ${APACHE_RUN_USER}} on Debian), or null. */
+    public String user() {
+        return serverLevel("user");
+    }
+
+    /** The server-level Group, as written, or null. */
+    public String group() {
+        return serverLevel("group");
+    }
+
     /** The first argument of the last server-level {@code key} directive: the one that wins, as with any server directive. */
     private String serverLevel(String key) {
         if (config == null) {

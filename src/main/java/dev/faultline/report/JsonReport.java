@@ -37,6 +37,7 @@ public final class JsonReport {
         ArrayNode hints = root.putArray("hints");
         r.hints.forEach(hints::add);
         root.set("access_log", r.accessLog == null ? null : accessLog(r.accessLog));
+        root.set("server", FixJson.server(r.configFile, r.serverRoot));
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -133,6 +134,7 @@ public final class JsonReport {
             o.set("core", CoreJson.core(inc.core));
         }
         o.set("verdict", verdict(inc.verdict));
+        o.set("fix", FixJson.of(inc.fix));
         return o;
     }
 

@@ -136,7 +136,7 @@ public final class MarkdownReport {
 
     /** "Apache httpd" when the evidence shows it was (its configuration, or httpd knowledge in a verdict). */
     private boolean httpd() {
-        boolean httpd = r.serverConfig != null;
+        boolean httpd = r.configFile != null;
         for (Incident inc : r.incidents) {
             httpd |= inc.httpdFacts != null || inc.verdict != null && (inc.verdict.phase != null || inc.verdict.module != null)
                     || inc.fromErrorLog;
@@ -341,7 +341,7 @@ public final class MarkdownReport {
             }
         }
         sb.append("- Core dumps: ").append(cores.isEmpty() ? "none" : list(cores)).append('\n');
-        sb.append("- Server configuration: ").append(r.serverConfig == null ? "not identified" : Markdown.code(r.serverConfig, false)).append("\n\n");
+        sb.append("- Server configuration: ").append(r.configFile == null ? "not identified" : Markdown.code(r.configFile, false)).append("\n\n");
     }
 
     private static String list(List<String> items) {
@@ -624,9 +624,9 @@ public final class MarkdownReport {
                         .append("(`faultline attach` with `CoreDumpDirectory` set, so a core is written too).\n");
             }
         }
-        String config = r.serverConfig != null ? r.serverConfig : DEFAULT_CONFIG;
+        String config = r.configFile != null ? r.configFile : DEFAULT_CONFIG;
         sb.append(n++).append(". Config checks in CI: check the configuration before it reaches a server")
-                .append(r.serverConfig == null ? " (the main config was not identified from the evidence; Debian's is shown)" : "")
+                .append(r.configFile == null ? " (the main config was not identified from the evidence; Debian's is shown)" : "")
                 .append(". Add this line to the pipeline (docs/ci.md):\n\n");
         sb.append(indent(Markdown.block("sh", "faultline check --config " + shellQuote(config) + " --format junit"), "   ")).append('\n');
         sb.append(n++).append(". Routine audits: review the directives of modules not shipped with httpd (`apache2ctl -t -D DUMP_MODULES`) ")

@@ -20,12 +20,13 @@ public final class Report {
     public dev.faultline.analysis.AccessLogImpact accessLog;
     /** The error logs read, given or the server's own (for saying what was examined). */
     public final List<String> errorLogs = new ArrayList<>();
-    /** The server's main config file when the analysis found it (for the CI check line), else null. */
-    public String serverConfig;
     /** Places the trace's times in real time. */
     public TraceClock clock = TraceClock.EPOCH_ONLY;
     /** When this report was made: when faultline named its culprits. */
     public java.time.Instant generatedAt = java.time.Instant.now();
+    /** The server's main config file and ServerRoot as the analysis read them (paths as the server names them), or null. */
+    public String configFile;
+    public String serverRoot;
 
     public Report(List<String> traces, List<Incident> incidents, ParseStats stats) {
         this.traces = traces;

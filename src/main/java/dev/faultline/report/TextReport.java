@@ -121,6 +121,7 @@ public final class TextReport {
         if (v.culprit != null) {
             sb.append("  culprit: ").append(bold(Terminal.escape(v.culprit.path) + (v.culprit.line != null ? " line " + v.culprit.line : ""))).append('\n');
             sb.append("  why:     ").append(Terminal.escape(v.reason)).append('\n');
+            FixText.append(sb, inc.fix);
         } else {
             sb.append("  ").append(Terminal.escape(v.reason)).append('\n');
         }

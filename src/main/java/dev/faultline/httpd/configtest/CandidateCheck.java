@@ -59,6 +59,71 @@ public final class CandidateCheck {
     }
 
     /**
+     * Points every path under the ServerRoot in the copy's files at the copy, creates the runtime directories the
+     * configuration names, and returns the apache2 -t command line for the copy.
+     */
+    private static List<String> prepare(ConfigCopy copy, String serverRoot, String mainConfig, Path apache2, List<String> defines)
+            throws IOException {
+        String copyRoot = copy.root().toString();
+        // the configuration names its own paths: point every one under the ServerRoot at the copy
+        List<Path> texts = new ArrayList<>();
+        try (var s = Files.walk(copy.root())) {
+            s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".so")).forEach(texts::add);
+        }
+        for (Path p : texts) {
+            if (Files.size(p) < (4 << 20)) {
+                String t = Files.readString(p, StandardCharsets.ISO_8859_1);
+                if (t.contains(serverRoot)) {
+                    Files.writeString(p, t.replace(serverRoot, copyRoot), StandardCharsets.ISO_8859_1);
+                }
+            }
+        }
+        makeNamedDirectories(texts, copy.root());
+        String main = mainConfig.startsWith(serverRoot) ? copyRoot + mainConfig.substring(serverRoot.length()) : mainConfig;
+        List<String> cmd = new ArrayList<>(List.of(apache2.toString(), "-d", copyRoot, "-f", main));
+        for (String d : defines) {
+            cmd.add("-D");
+            cmd.add(d);
+        }
+        cmd.add("-t");
+        return cmd;
+    }
+
+    /**
+     * apache2 -t on a private copy of the configuration in which {@code file} (as the server names it) holds
+     * {@code content}. A configuration file under the ServerRoot is replaced in the copy; a .htaccess (which -t never
+     * reads) is checked the way httpd reads it for its directory, as the body of a {@code <Directory>} section added
+     * after the configuration. The server's own files are never touched.
+     *
+     * @return the result, and apache2's output with the copy's paths turned back into the server's
+     */
+    public static ConfigTestResult withContent(Path filesRoot, String serverRoot, String mainConfig, Path apache2, Path envvars,
+            List<String> defines, String file, String content) throws IOException {
+        try (ConfigCopy copy = ConfigCopy.of(filesRoot)) {
+            List<String> cmd = prepare(copy, serverRoot, mainConfig, apache2, defines);
+            String base = file.substring(file.lastIndexOf('/') + 1);
+            if (base.equals(".htaccess")) {
+                Path edited = copy.tempDir().resolve("htaccess");
+                Files.writeString(edited, content, StandardCharsets.UTF_8);
+                String dir = file.substring(0, Math.max(1, file.lastIndexOf('/')));
+                if (dir.startsWith(serverRoot)) {
+                    dir = copy.root() + dir.substring(serverRoot.length());
+                }
+                cmd.addAll(cmd.size() - 1, List.of("-c", "<Directory \"" + dir + "\">", "-c", "Include \"" + edited + "\"", "-c", "</Directory>"));
+            } else if (file.startsWith(serverRoot + "/")) {
+                Files.writeString(copy.root().resolve(file.substring(serverRoot.length() + 1)), content.replace(serverRoot, copy.root().toString()),
+                        StandardCharsets.UTF_8);
+            } else {
+                throw new IOException(file + " is outside the ServerRoot " + serverRoot + ": the copy holds only the ServerRoot");
+            }
+            ConfigTestRunner runner = new ConfigTestRunner(envvars, copy.tempDir().resolve("apache2.out"));
+            ConfigTestResult r = runner.traced(cmd);
+            String output = r.output().replace(copy.tempDir().resolve("htaccess").toString(), file).replace(copy.root().toString(), serverRoot);
+            return new ConfigTestResult(r.outcome(), r.exitCode(), r.signal(), r.crash(), output);
+        }
+    }
+
+    /**
      * @param filesRoot  where the ServerRoot's files are (the live root, or its copy under --root)
      * @param serverRoot the ServerRoot as the configuration names it
      * @param mainConfig the main config file as the server names it
@@ -70,28 +135,7 @@ public final class CandidateCheck {
             List<String> defines, List<Line> candidates) {
         List<String> runs = new ArrayList<>();
         try (ConfigCopy copy = ConfigCopy.of(filesRoot)) {
-            String copyRoot = copy.root().toString();
-            // the configuration names its own paths: point every one under the ServerRoot at the copy
-            List<Path> texts = new ArrayList<>();
-            try (var s = Files.walk(copy.root())) {
-                s.filter(Files::isRegularFile).filter(p -> !p.toString().endsWith(".so")).forEach(texts::add);
-            }
-            for (Path p : texts) {
-                if (Files.size(p) < (4 << 20)) {
-                    String t = Files.readString(p, StandardCharsets.ISO_8859_1);
-                    if (t.contains(serverRoot)) {
-                        Files.writeString(p, t.replace(serverRoot, copyRoot), StandardCharsets.ISO_8859_1);
-                    }
-                }
-            }
-            makeNamedDirectories(texts, copy.root());
-            String main = mainConfig.startsWith(serverRoot) ? copyRoot + mainConfig.substring(serverRoot.length()) : mainConfig;
-            List<String> cmd = new ArrayList<>(List.of(apache2.toString(), "-d", copyRoot, "-f", main));
-            for (String d : defines) {
-                cmd.add("-D");
-                cmd.add(d);
-            }
-            cmd.add("-t");
+            List<String> cmd = prepare(copy, serverRoot, mainConfig, apache2, defines);
             ConfigTestRunner runner = new ConfigTestRunner(envvars, copy.tempDir().resolve("apache2.out"));
             ConfigTestResult base = runner.traced(cmd);
             runs.add("as it is: " + base.outcome().name().toLowerCase() + (base.signal() == null ? "" : " (" + base.signal() + ")"));

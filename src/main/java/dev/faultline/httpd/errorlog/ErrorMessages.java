@@ -40,6 +40,8 @@ public final class ErrorMessages {
         public boolean code;
         /** For a file the server may not read: the {@code file:line} that includes it. */
         public String includer;
+        /** For a missing include: the path PHP could not open, as it printed it (relative when the script named it so). */
+        public String names;
 
         Named(String path, Integer line, String directive, String what, boolean missing, boolean permission) {
             this.path = path;
@@ -105,14 +107,18 @@ public final class ErrorMessages {
                 out.add(says(Says.PERMISSION, n));
                 denied.add(m.group(1));
             } else {
-                out.add(says(Says.MISSING, new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false)));
+                Named n = new Named(m.group(2), lineNumber(m.group(3)), null, "includes missing " + m.group(1), true, false);
+                n.names = m.group(1);
+                out.add(says(Says.MISSING, n));
             }
         }
         m = PHP_REQUIRED.matcher(text);
         while (m.find()) {
             phpInclude = true;
             if (!denied.contains(m.group(1))) {
-                out.add(says(Says.MISSING, new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false)));
+                Named n = new Named(m.group(2), lineNumber(m.group(3)), null, "requires missing " + m.group(1), true, false);
+                n.names = m.group(1);
+                out.add(says(Says.MISSING, n));
             }
         }
         m = HTACCESS_PERM.matcher(text);

@@ -181,26 +181,35 @@ public final class DirectiveCatalog implements DirectiveOwners {
                 sp++;
             }
             String word = t.substring(0, sp);
-            if (word.length() < 4 || isKnown(word)) {
-                continue;
-            }
-            String best = null;
-            int bestD = 3;
-            for (ModuleCommand c : byName.values()) {
-                if (c.directive().startsWith("<")) {
-                    continue;
-                }
-                int d = distance(word.toLowerCase(Locale.ROOT), c.directive().toLowerCase(Locale.ROOT));
-                if (d < bestD || d == bestD && best != null && c.directive().compareTo(best) < 0) {
-                    bestD = d;
-                    best = c.directive();
-                }
-            }
-            if (best != null) {
-                return new Typo(i + 1, word, best);
+            String meant = nearMiss(word);
+            if (meant != null) {
+                return new Typo(i + 1, word, meant);
             }
         }
         return null;
+    }
+
+    /**
+     * The directive a loaded module registers that {@code word} is a near miss of (edit distance 2 at most, names of
+     * 4 letters or more), or null: for a word httpd knows, or one too far from every directive.
+     */
+    public String nearMiss(String word) {
+        if (word == null || word.length() < 4 || isKnown(word)) {
+            return null;
+        }
+        String best = null;
+        int bestD = 3;
+        for (ModuleCommand c : byName.values()) {
+            if (c.directive().startsWith("<")) {
+                continue;
+            }
+            int d = distance(word.toLowerCase(Locale.ROOT), c.directive().toLowerCase(Locale.ROOT));
+            if (d < bestD || d == bestD && best != null && c.directive().compareTo(best) < 0) {
+                bestD = d;
+                best = c.directive();
+            }
+        }
+        return best;
     }
 
     static int distance(String a, String b) {
