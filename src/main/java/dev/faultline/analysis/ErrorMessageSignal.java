@@ -32,6 +32,9 @@ final class ErrorMessageSignal implements ScoringSignal {
                         + (line != null ? " (line " + line + ")" : "")).line(a.source, a.firstLine, a.firstText));
                 if (line != null) {
                     c.line = line;
+                    if (c.directive == null && n.directive != null) {
+                        c.directive = n.directive; // "Invalid command 'X'": the directive on that line, for the fix
+                    }
                 }
                 if (n.missing) {
                     c.missingInclude = true;

@@ -409,7 +409,25 @@ public final class CheckCommand implements Callable<Integer> {
         }
         return new Finding(probe, kind, v == null ? "unknown" : v.kind.label(), named ? shown.path(c.path) : null,
                 named && c.line != null ? c.line : 0, v == null ? null : v.directive, v == null ? null : v.module, message,
-                v == null ? 0 : v.confidence, evidence, null);
+                v == null ? 0 : v.confidence, evidence, named ? fixOf(inc.fix, shown) : null);
+    }
+
+    /**
+     * The incident's fix on the user's files: a diff for {@code patch -p0} run where check ran (or a chmod line), read
+     * against the original file, not the copy (whose server lines check rewrote), with the copy's root turned back
+     * into the root the files write. Null when there is no hint or the original no longer matches it.
+     */
+    private static String fixOf(dev.faultline.httpd.fix.FixHint h, Shown shown) {
+        if (h == null) {
+            return null;
+        }
+        Path original = shown.copy.originalOf(Path.of(h.path()));
+        String root = shown.copy.root().toString();
+        String written = shown.copy.writtenRoot();
+        dev.faultline.httpd.fix.FixHint onRepo = new dev.faultline.httpd.fix.FixHint(h.kind(), shown.path(h.path()), original,
+                h.line(), h.oldLine() == null ? null : h.oldLine().replace(root, written),
+                h.newLine() == null ? null : h.newLine().replace(root, written), h.access(), shown.text(h.explanation()), h.module());
+        return onRepo.isEdit() ? dev.faultline.report.FixDiff.render(onRepo) : onRepo.shellCommand();
     }
 
     private static String configtestResult(ConfigtestVerdict ct) {
@@ -430,9 +448,20 @@ public final class CheckCommand implements Callable<Integer> {
                 ev.add(new Finding.Evidence(file + ":" + line, ct.culprit().text()));
             }
             String directive = ct.culprit() == null ? null : ct.culprit().name();
-            return new Finding("configtest", "configtest", file == null ? "unknown" : "config", file, line, directive, null,
+            dev.faultline.model.CrashCapture crash = ct.test().crash();
+            String module = shown.text(crash == null ? null : crash.crashModule != null ? crash.crashModule : crash.pcModule);
+            // the bisection proved it: without this line apache2 -t does not crash, so commenting it out is the fix
+            String fix = null;
+            if (ct.culpritFile() != null && ct.culprit() != null) {
+                fix = dev.faultline.httpd.fix.FixRules.crashingDirective(ct.culpritFile().toString(), line, directive,
+                        module != null ? module : "its module", new dev.faultline.analysis.FileSource(null))
+                        .map(h -> new dev.faultline.httpd.fix.FixHint(h.kind(), file, h.local(), h.line(), h.oldLine(),
+                                h.newLine(), null, h.explanation(), h.module()))
+                        .map(dev.faultline.report.FixDiff::render).orElse(null);
+            }
+            return new Finding("configtest", "configtest", file == null ? "unknown" : "config", file, line, directive, module,
                     "apache2 -t crashed (" + ct.test().signal() + ")" + (file == null ? "; bisection found no single line"
-                            : "; without this line it does not"), file == null ? 0 : 0.95, ev, null);
+                            : "; without this line it does not"), file == null ? 0 : 0.95, ev, fix);
         }
         String out = ct.output() == null ? "" : ct.output();
         Matcher m = SYNTAX_ERROR.matcher(out);

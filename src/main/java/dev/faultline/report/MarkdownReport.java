@@ -518,7 +518,7 @@ public final class MarkdownReport {
         evidenceTable(n, cause);
         sb.append("#### Resolution of root cause ").append(n).append("\n\n");
         if (culprit != null) {
-            fixHint(culprit, v);
+            fixHint(culprit, v, cause.lead().fix);
         } else {
             sb.append("No config line to change. ");
             sb.append(v.kind == Verdict.Kind.CODE
@@ -568,16 +568,32 @@ public final class MarkdownReport {
         sb.append('\n');
     }
 
-    private void fixHint(Candidate culprit, Verdict v) {
+    private void fixHint(Candidate culprit, Verdict v, dev.faultline.httpd.fix.FixHint fix) {
         sb.append("Change ").append(Markdown.code(location(culprit), false)).append(", then check the configuration ")
                 .append("(`apache2ctl -t`) and reload (`apache2ctl graceful`).\n\n");
-        sb.append(renderFixHint(fixHintText(culprit, v)));
+        if (fix == null) {
+            // no exact fix: the evidence only says what was meant, or why
+            sb.append(renderFixHint(fixHintText(culprit, v)));
+            return;
+        }
+        sb.append(renderFixHint(fix.explanation()));
+        String diff = fix.isEdit() ? FixDiff.render(fix) : null;
+        if (diff != null) {
+            sb.append("The change, for `patch -p0` run from `/` (or from the `--root` copy):\n\n")
+                    .append(Markdown.block("diff", diff.strip())).append('\n');
+        } else if (!fix.isEdit()) {
+            sb.append("The change:\n\n").append(Markdown.block("sh", fix.shellCommand())).append('\n');
+        }
+        String puppet = PuppetFileLine.render(fix);
+        if (puppet != null) {
+            sb.append("The same change as a Puppet resource (the tool of the original postmortem):\n\n")
+                    .append(Markdown.block("puppet", puppet.strip())).append('\n');
+        }
     }
 
     /**
-     * The fix hint's text, for now from the verdict alone: the evidence that says what was meant ("did you mean"),
-     * else the verdict's reason. A hint source that knows the fix (a corrected line, a diff) replaces this feed;
-     * {@link #renderFixHint} renders whatever it gives.
+     * The fix hint's text when no exact fix is known: the evidence that says what was meant ("did you mean"), else
+     * the verdict's reason. {@link #renderFixHint} renders whatever it gives.
      */
     static String fixHintText(Candidate culprit, Verdict v) {
         for (Evidence e : culprit.evidence) {

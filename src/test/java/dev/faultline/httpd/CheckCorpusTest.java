@@ -110,7 +110,34 @@ class CheckCorpusTest {
             found = true;
         }
         assertTrue(found, name + ": no finding names " + culprit + ": " + r);
+
+        // the fix check offers applies to the repository (patch -p0 where check ran, or its chmod line), and the
+        // fixed configuration then passes check
+        java.util.Set<String> fixes = new java.util.LinkedHashSet<>();
+        for (JsonNode f : r.path("findings")) {
+            if (f.hasNonNull("fix")) {
+                fixes.add(f.path("fix").asText());
+            }
+        }
+        if (fixes.isEmpty()) {
+            throw new AssertionError(name + ": no fix offered: " + r);
+        }
+        for (String fix : fixes) {
+            List<String> cmd = fix.startsWith("--- ") ? List.of("patch", "-p0", "--batch", "--forward")
+                    : List.of("sh", "-c", fix);
+            Process apply = new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true).start();
+            apply.getOutputStream().write(fix.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            apply.getOutputStream().close();
+            String said = new String(apply.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertEquals(0, apply.waitFor(), name + ": the fix does not apply: " + said + "\n" + fix);
+        }
+        Path again = tmp.resolve("again.json");
+        FaultlineProcess second = FaultlineProcess.start(tmp, List.of(), "check", "--root", snapshot.toString(),
+                "--config", written + "/conf/httpd.conf", "--format", "json", "-o", again.toString());
+        int fixedExit = second.waitFor(120);
+        assertEquals(0, fixedExit, name + ": after the fix check still finds: " + JSON.readTree(again.toFile()).path("findings"));
     }
+
 
     static void assumeLiveApache() {
         Assumptions.assumeTrue(Files.isExecutable(APACHE2), "apache2 is not installed (apt-get install apache2)");

@@ -110,6 +110,14 @@ class MarkdownReportTest {
             assertTrue(r.out.contains("- Requests in the window: " + MarkdownReport.NO_ACCESS_LOG), "no access log: unknown, not 0");
         }
 
+        // the resolution carries the exact fix: a diff whose removed line is the culprit line (and a Puppet resource)
+        String resolution = r.out.substring(r.out.indexOf("#### Resolution of root cause 1"));
+        String culpritText = Files.readAllLines(dir.resolve("snapshot").resolve(named.substring(1, named.lastIndexOf(':'))),
+                StandardCharsets.ISO_8859_1).get(Integer.parseInt(want.getProperty("line")) - 1);
+        assertTrue(resolution.contains("```diff\n") && resolution.contains("\n-" + culpritText + "\n"),
+                "the fix diff removes the culprit line " + culpritText + ":\n" + resolution);
+        assertTrue(resolution.contains("```puppet\n") && resolution.contains("file_line {"), resolution);
+
         // the culprit's own line, quoted from the recorded server's configuration (the httpd cases name its directive)
         if (want.getProperty("directive", "").isBlank()) {
             return;

@@ -43,6 +43,17 @@ public record FixHint(Kind kind, String path, Path local, int line, String oldLi
     public record Access(String owner, String group, String mode) {
     }
 
+    /** For a permission fix, the shell command that makes it: {@code chgrp www-data F && chmod g+r F}; else null. */
+    public String shellCommand() {
+        if (access == null) {
+            return null;
+        }
+        Access a = access;
+        String who = a.owner() != null ? "chown " + a.owner() + (a.group() == null ? "" : ":" + a.group()) + " " + path + " && "
+                : a.group() != null ? "chgrp " + a.group() + " " + path + " && " : "";
+        return who + "chmod " + a.mode() + " " + path;
+    }
+
     public boolean isEdit() {
         return kind != Kind.PERMISSION;
     }
