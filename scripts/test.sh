@@ -30,6 +30,8 @@ tools=()
 { command -v eu-readelf && command -v eu-stack; } >/dev/null 2>&1 || tools+=(elfutils)
 # Optional: Puppet with stdlib's file_line, which the fix-hint tests apply (--noop, then for real) to copies.
 { command -v puppet && [ -d /usr/share/puppet/modules/stdlib ]; } >/dev/null 2>&1 || tools+=(puppet puppet-module-puppetlabs-stdlib)
+# check's and fix's tests apply the fix diffs they print with the real patch(1)
+command -v patch >/dev/null 2>&1 || tools+=(patch)
 can_apt=false
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then can_apt=true; fi
 if [ "${#need[@]}" -gt 0 ] && ! $can_apt; then
@@ -58,6 +60,12 @@ if [ "${#install[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${install[@]}" >/dev/null
   if trap -p EXIT | grep -q policy-rc.d; then rm -f /usr/sbin/policy-rc.d; trap - EXIT; fi
+fi
+
+# Optional: markdownlint-cli2 lints the postmortem drafts (MarkdownLintTest skips without it); 0.22.1 is the newest
+# that runs on Debian's Node 20.
+if ! command -v markdownlint-cli2 >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+  npm install -g --silent markdownlint-cli2@0.22.1 >/dev/null 2>&1 || echo "test.sh: markdownlint-cli2 could not be installed; the lint test will be skipped"
 fi
 
 make -s -C native
