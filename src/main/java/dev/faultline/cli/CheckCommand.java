@@ -82,6 +82,10 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "-D", paramLabel = "NAME", description = "define NAME for <IfDefine> (apache2 -D; repeatable)")
     List<String> defines = new ArrayList<>();
 
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
+            description = "stop sending requests after SECONDS (default ${DEFAULT-VALUE}); the rest are reported as not sent, and the server is stopped as always")
+    int timeoutSeconds;
+
     @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE})")
     int maxRuns;
 
@@ -102,6 +106,9 @@ public final class CheckCommand implements Callable<Integer> {
         }
         if (maxRuns < 1) {
             throw new UserError(ExitCodes.USAGE, "--max-runs must be 1 or more");
+        }
+        if (timeoutSeconds < 1) {
+            throw new UserError(ExitCodes.USAGE, "--timeout must be 1 second or more");
         }
         if (root != null && !Files.isDirectory(root)) {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
@@ -289,15 +296,25 @@ public final class CheckCommand implements Callable<Integer> {
         probes.add(new Probe("start", "apache2 -DFOREGROUND on the copy, traced", -1, startResult, elapsed(startMs)));
         Map<String, ProbePlan.Request> byRequestLine = new LinkedHashMap<>();
         boolean noAnswer = false;
+        long probeDeadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        boolean timedOut = false;
         for (ProbePlan.Request r : plan.requests()) {
             if (!up || !server.isAlive()) {
                 probes.add(new Probe(r.name(), r.why(), -1, "not sent: the server is not running", 0));
+                continue;
+            }
+            if (System.nanoTime() > probeDeadline) {
+                timedOut = true;
+                probes.add(new Probe(r.name(), r.why(), -1, "not sent: --timeout " + timeoutSeconds + " s elapsed", 0));
                 continue;
             }
             HttpProbe.Answer a = HttpProbe.get(r.port(), r.host(), r.path(), dev.faultline.Limits.CHECK_REQUEST_MILLIS);
             noAnswer |= a.status() < 0;
             probes.add(new Probe(r.name(), r.why(), a.status(), a.result(), a.millis()));
             byRequestLine.putIfAbsent("GET " + r.path() + " HTTP/1.0", r);
+        }
+        if (timedOut) {
+            notes.add("--timeout " + timeoutSeconds + " s elapsed before every request was sent: the rest were not checked");
         }
         if (noAnswer && server.isAlive()) {
             Thread.sleep(1200); // the parent reaps a crashed child once a second, and logs it then (AH00052)
