@@ -50,6 +50,12 @@ public final class Tracer implements Runnable {
          * parent's maintenance loop.
          */
         public long escalationWindowMillis = 60_000;
+        /**
+         * The share of the server's child processes traced in full while escalated after a child crashed (at least
+         * one; 1 = all). A crash in a child outside the share still stops the sentinel and gets its capture and
+         * verdict; only its syscall history is missing. The cost of a full trace falls on this share only.
+         */
+        public double escalationShare = dev.faultline.Limits.ESCALATION_SHARE;
         /** Stop after this many crashes; 0 = no limit. */
         public int maxCrashes = 1;
         public int stringCap = 32;
@@ -706,6 +712,9 @@ public final class Tracer implements Runnable {
 
     private void gone(Tracee t, int s) {
         tracees.remove(t.tid);
+        if (t.tid == t.tgid) {
+            fullProcesses.remove(t.tgid); // its replacement may take its place in the escalation's share
+        }
         if (t.unannounced) {
             exitedBeforeCreation.add(t.tid); // its fork/clone event is still to come: it must not track a dead task
         }
@@ -856,6 +865,7 @@ public final class Tracer implements Runnable {
         deescalationDue = false;
         escalated = false;
         childrenOnly = false;
+        fullProcesses.clear();
         escalationRequest = null;
         for (Tracee o : tracees.values()) {
             if (o.pending == null) {
@@ -877,17 +887,54 @@ public final class Tracer implements Runnable {
 
     /** The escalation covers the server's children, not its parent (set while escalated). */
     private boolean childrenOnly;
+    /** While escalated with a share below 1: the child processes traced in full, at most {@link #fullBudget}. */
+    private final java.util.Set<Integer> fullProcesses = new java.util.HashSet<>();
+    private int fullBudget;
 
-    /** Whether a process of thread group {@code tgid} that appears now is traced in full: the escalation covers it. */
+    private boolean sharedEscalation() {
+        return childrenOnly && opt.escalationShare < 1;
+    }
+
+    /**
+     * Whether a process of thread group {@code tgid} is traced in full now: the escalation covers it. With a share,
+     * a child process is admitted while the share has room (a replacement takes the place of a child that exited).
+     */
     private boolean tracedInFullWhileEscalated(int tgid) {
-        return escalated && !(childrenOnly && tgid == attachPid);
+        if (!escalated || childrenOnly && tgid == attachPid) {
+            return false;
+        }
+        if (!sharedEscalation() || fullProcesses.contains(tgid)) {
+            return true;
+        }
+        if (fullProcesses.size() < fullBudget) {
+            fullProcesses.add(tgid);
+            return true;
+        }
+        return false;
     }
 
     private void escalateAll(Tracee current, String note) {
         escalated = true;
+        if (sharedEscalation()) {
+            // the newest children first: a replacement forked for a crashed child is the likeliest to crash next
+            java.util.TreeSet<Integer> children = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+            for (Tracee o : tracees.values()) {
+                if (o.tgid != attachPid && o.tgid > 0 && (current == null || o.tgid != current.tgid)) {
+                    children.add(o.tgid); // not the crashing child: it is about to die
+                }
+            }
+            fullBudget = Math.max(1, (int) Math.ceil(opt.escalationShare * children.size()));
+            for (int tgid : children) {
+                if (fullProcesses.size() < fullBudget) {
+                    fullProcesses.add(tgid);
+                }
+            }
+            note += " (" + fullBudget + " of " + children.size() + " child processes at a time: --escalate-share "
+                    + opt.escalationShare + ")";
+        }
         notes.add(note);
         for (Tracee o : tracees.values()) {
-            if (childrenOnly && o.tgid == attachPid) {
+            if (childrenOnly && o.tgid == attachPid || sharedEscalation() && !fullProcesses.contains(o.tgid)) {
                 continue;
             }
             if (!o.syscallMode) {

@@ -27,6 +27,11 @@ public final class AttachCommand implements Callable<Integer> {
                     + "process (the server's children) fully for SECONDS (default window:60), until the end (full), or not (off)")
     String escalate;
 
+    @Option(names = "--escalate-share", paramLabel = "FRACTION", defaultValue = "" + dev.faultline.Limits.ESCALATION_SHARE,
+            description = "while escalated, trace this share of the server's child processes in full (default ${DEFAULT-VALUE}: "
+                    + "a quarter, at least one; 1 = all). A crash in another child still gets its capture and verdict, without the syscall history.")
+    double escalateShare;
+
     @Option(names = "--no-escalate", description = "the same as --escalate=off")
     boolean noEscalate;
 
@@ -96,6 +101,10 @@ public final class AttachCommand implements Callable<Integer> {
         }
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.SENTINEL, 1);
         applyEscalation(opt, noEscalate ? "off" : escalate);
+        if (!(escalateShare > 0) || escalateShare > 1) {
+            throw new UserError(ExitCodes.USAGE, "--escalate-share takes 0 < FRACTION <= 1, not " + escalateShare);
+        }
+        opt.escalationShare = escalateShare;
         opt.watchLogs = !noLogWatch;
         if (opt.escalate && opt.mode == Tracer.Mode.SENTINEL && live.maxCrashes == null) {
             // the first crash shows only the fd table; if that names no config file, trace fully and wait for the next
