@@ -300,6 +300,18 @@ public final class Tracer implements Runnable {
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
 
+    /** Whether the task is gone or a zombie (state Z or X in /proc/TGID/task/TID/stat): it exited, nothing to detach. */
+    private static boolean exitedTask(Tracee t) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(t.tgid), "task", Integer.toString(t.tid), "stat"));
+            int paren = stat.lastIndexOf(')');
+            char state = paren >= 0 && paren + 2 < stat.length() ? stat.charAt(paren + 2) : '?';
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true; // no such task any more
+        }
+    }
+
     /**
      * Sends {@code signal} to every process of the group {@code pgid} (a server faultline launched with setsid, which
      * leads its own group). Refuses the groups that are never a launched server's: 0, 1 and faultline's own.
@@ -1125,10 +1137,17 @@ public final class Tracer implements Runnable {
         }
         if (!tracees.isEmpty()) {
             // still running (a stop never came): the kernel detaches them when this thread exits, and never kills them
+            int alive = 0;
             for (Tracee t : tracees.values()) {
                 tryDetach(t.tid, 0);
+                // a thread that exited (a zombie, or gone) has nothing left to stop: only live ones are worth a note
+                if (!exitedTask(t)) {
+                    alive++;
+                }
             }
-            notes.add(tracees.size() + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+            if (alive > 0) {
+                notes.add(alive + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+            }
             tracees.clear();
         }
     }
