@@ -44,7 +44,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
 
     @Parameters(arity = "0..*", paramLabel = "TRACE",
-            description = "Strace output: plain, .gz, or - for stdin. For strace -ff pass every P.<pid> file. May be omitted with --error-log.")
+            description = "The strace logs: plain, .gz, or - for stdin; for strace -ff, every P.<pid> file. May be omitted with --error-log.")
     List<String> traces = new java.util.ArrayList<>();
 
     @Option(names = "--error-log", paramLabel = "FILE",
@@ -66,7 +66,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
     @Option(names = "--tz", paramLabel = "ZONE", description = "The time zone of the error log's local times (default: this host's).")
     String tz;
 
-    @Option(names = "--format", defaultValue = "text", description = "The report's format: " + dev.faultline.report.ReportFormat.DESCRIPTION + ".")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: " + dev.faultline.report.ReportFormat.DESCRIPTION + ".")
     String format;
 
     @Option(names = "--root", paramLabel = "DIR",
@@ -88,7 +88,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Settle a start-up crash between candidate lines by running apache2 -t on a private copy of the configuration (never the server's files).")
     boolean confirm;
 
-    @Option(names = "--no-color", description = "No colour even on a terminal (NO_COLOR is honoured too).")
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
     boolean noColor;
 
     @Option(names = "--fix-format", paramLabel = "FORMAT",

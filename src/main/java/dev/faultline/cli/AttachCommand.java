@@ -45,6 +45,20 @@ public final class AttachCommand implements Callable<Integer> {
     @Option(names = "--no-log-watch", description = "Do not follow the server's error and access logs (a sentinel then sees crashes only).")
     boolean noLogWatch;
 
+    @Option(names = "--max-incidents", paramLabel = "N",
+            description = "Stop after N incidents; 0 means no limit. By default, in sentinel mode with escalation, attach "
+                    + "stops at the first crash whose config file is named, else after the second crash (the first one only "
+                    + "shows the fd table); with --no-escalate it stops after the first crash, and with --mode full after the "
+                    + "first crash or HTTP 5xx.")
+    void maxIncidents(int n) {
+        live.maxCrashes = n;
+    }
+
+    @Option(names = "--max-crashes", paramLabel = "N", hidden = true, description = "The old name of --max-incidents.")
+    void maxCrashes(int n) {
+        live.maxCrashes = n;
+    }
+
     @Option(names = "--duration", paramLabel = "SECONDS", description = "Detach after SECONDS (default: no limit).")
     double durationSeconds;
 

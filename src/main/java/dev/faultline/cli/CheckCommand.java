@@ -50,9 +50,6 @@ import picocli.CommandLine.Option;
         footer = {"  faultline check --config apache2/apache2.conf --format junit -o check.xml",
             "      Check a repository's configuration for CI."})
 public final class CheckCommand implements Callable<Integer> {
-    @picocli.CommandLine.Mixin
-    Verbosity verbosity;
-
     private static final Path DEBIAN_CONFIG = Path.of("/etc/apache2/apache2.conf");
     private static final Path DEBIAN_ENVVARS = Path.of("/etc/apache2/envvars");
     /** Sources envvars as apache2ctl does, moves its run/lock/log dirs into the copy, and sends apache2's output to a file. */
@@ -60,6 +57,9 @@ public final class CheckCommand implements Callable<Integer> {
             + "APACHE_LOCK_DIR=\"$d\" APACHE_LOG_DIR=\"$d\" APACHE_PID_FILE=\"$d/httpd.pid\"; shift 2; "
             + "exec \"$@\" >\"$d/apache2.out\" 2>&1";
     private static final Pattern SYNTAX_ERROR = Pattern.compile("(?:Syntax error|AH\\d+: Syntax error) on line (\\d+) of ([^:]+):");
+
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "The candidate main config file (default ${DEFAULT-VALUE}); its ServerRoot directive, else its directory, is the tree copied.",
@@ -74,7 +74,7 @@ public final class CheckCommand implements Callable<Integer> {
     @Option(names = "--url", paramLabel = "PATH", description = "Also request PATH on the main server (repeatable).")
     List<String> urls = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "text", description = "The result's format: text (default), json, junit or sarif.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The result's format: text (default), json, junit or sarif.")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the result to FILE (atomically) instead of stdout.")
@@ -101,7 +101,7 @@ public final class CheckCommand implements Callable<Integer> {
             description = "Copy the server's trace and logs into DIR before the copy is removed (for debugging check).")
     Path keepRecording;
 
-    @Option(names = "--no-color", description = "No colour even on a terminal (NO_COLOR is honoured too).")
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
     boolean noColor;
 
     /** The launched server's pid (it leads its own process group): what Ctrl-C and the timeouts kill. */

@@ -53,7 +53,7 @@ public final class ConfigtestCommand implements Callable<Integer> {
     @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "Bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE}).")
     int maxRuns;
 
-    @Option(names = "--format", defaultValue = "text", description = "The report's format: text (default) or json.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: text (default) or json.")
     String format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")

@@ -49,7 +49,7 @@ public final class CoreCommand implements Callable<Integer> {
     @Option(names = "--exe", paramLabel = "PATH", description = "Read the executable from PATH instead of the path the core names.")
     Path exe;
 
-    @Option(names = "--format", defaultValue = "text", description = "The report's format: text (default) or json.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: text (default) or json.")
     String format;
 
     @Option(names = "--allow-truncated", description = "Read a truncated core as far as it goes.")

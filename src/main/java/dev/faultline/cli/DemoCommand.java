@@ -21,7 +21,7 @@ public final class DemoCommand implements Callable<Integer> {
     Verbosity verbosity;
 
 
-    @Option(names = "--format", defaultValue = "text",
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
             description = "The reports' format: text (default), or json for one JSON array that holds the three reports.")
     String format;
 

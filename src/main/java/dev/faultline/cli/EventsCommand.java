@@ -33,7 +33,7 @@ public final class EventsCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "TRACE", description = "Strace output file(s): plain, .gz, or - for stdin; strace -ff files as P.<pid>.")
     List<String> traces;
 
-    @Option(names = "--format", defaultValue = "csv", description = "The output's format: csv (default), or none for the summary alone.")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "The output's format: csv (default), or none for the summary alone.")
     String format;
 
     @Option(names = "--quiet", description = "No summary on stderr.")

@@ -25,15 +25,10 @@ final class LiveOptions {
             description = "Write the report to FILE (atomically) instead of stdout, as analyze -o does (--report is the old name).")
     Path report;
 
-    @Option(names = "--format", defaultValue = "text", description = "The report's format: " + dev.faultline.report.ReportFormat.DESCRIPTION + ".")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: " + dev.faultline.report.ReportFormat.DESCRIPTION + ".")
     String format;
 
-    @Option(names = {"--max-incidents", "--max-crashes"}, paramLabel = "N",
-            description = "Stop after N incidents; 0 means no limit (--max-crashes is the old name). "
-                    + "attach's default: in sentinel mode with escalation (the default) it stops at the first crash whose "
-                    + "config file is named, else after the second crash (the first one only shows the fd table); "
-                    + "with --no-escalate it stops after the first crash, and with --mode full after the first crash or HTTP 5xx. "
-                    + "run's default is 0: it follows the command until it exits.")
+    /** --max-incidents N: set by attach and run, whose help says each one's default (null: that default). */
     Integer maxCrashes;
 
     @Option(names = "--enable-core", description = "Raise the crashing process's RLIMIT_CORE (prlimit) so that the kernel writes a core.")

@@ -29,6 +29,17 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     LiveOptions live;
 
+    @picocli.CommandLine.Option(names = "--max-incidents", paramLabel = "N",
+            description = "Stop after N incidents; by default (0) run follows the command until it exits.")
+    void maxIncidents(int n) {
+        live.maxCrashes = n;
+    }
+
+    @picocli.CommandLine.Option(names = "--max-crashes", paramLabel = "N", hidden = true, description = "The old name of --max-incidents.")
+    void maxCrashes(int n) {
+        live.maxCrashes = n;
+    }
+
     @picocli.CommandLine.Option(names = "--no-seccomp",
             description = "Stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads.")
     boolean noSeccomp;

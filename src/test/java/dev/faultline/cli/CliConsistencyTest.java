@@ -179,13 +179,16 @@ class CliConsistencyTest {
     void maxIncidentsHelpStatesTheDefaultsTheTracerApplies() {
         // the behaviour is pinned live by AttachCommandTest (a named crash: 1 incident) and ApacheAttachTest
         // (event MPM: the first crash names no file, the second does: 2 incidents)
-        for (String name : List.of("attach", "run")) {
-            String help = Cli.run(name, "--help").out.replaceAll("\\s+", " ");
-            assertTrue(help.contains("stops at the first crash whose config file is named, else after the second crash"), help);
-            assertTrue(help.contains("with --no-escalate it stops after the first crash"), help);
-            assertTrue(help.contains("run's default is 0: it follows the command until it exits"), help);
-            assertFalse(help.contains("default 1)"), help);
-        }
+        String attach = Cli.run("attach", "--help").out.replaceAll("\\s+", " ");
+        assertTrue(attach.contains("attach stops at the first crash whose config file is named, else after the second crash"), attach);
+        assertTrue(attach.contains("with --no-escalate it stops after the first crash, and with --mode full after the first crash or HTTP 5xx"), attach);
+        String run = Cli.run("run", "--help").out.replaceAll("\\s+", " ");
+        assertTrue(run.contains("by default (0) run follows the command until it exits"), run);
+        assertFalse(run.contains("--max-crashes") || attach.contains("--max-crashes"), "the old name is hidden");
+        // and the old name still works
+        Cli old = Cli.run("attach", "--max-crashes", "-1", "1");
+        assertEquals(ExitCodes.USAGE, old.exit);
+        assertTrue(old.err.contains("--max-incidents must be 0 (no limit) or more"), old.err);
     }
 
     @Test
