@@ -11,6 +11,11 @@ final class Verbosity {
     @Option(names = {"-v", NAME}, description = "Say more (repeatable). With --version, also show the JNA, kernel and Java details.")
     boolean[] verbose = new boolean[0];
 
+    /** How many times -v was given on this command (the report's detail level reads this: one -v option everywhere). */
+    int level() {
+        return verbose.length;
+    }
+
     /** How many times -v was given, on the command {@code spec} is or on a parent of it (--version is handled on the innermost). */
     static int of(CommandSpec spec) {
         int n = 0;
