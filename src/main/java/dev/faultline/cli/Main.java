@@ -4,6 +4,7 @@ import dev.faultline.report.Terminal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -80,17 +81,25 @@ public final class Main implements Runnable {
      * A bad command line: what is wrong, the closest command or option when a name was mistyped, and where the help
      * is ("faultline analyze --help", the command's full name).
      */
+    /** The message of picocli's HelpCommand for {@code faultline help NAME} when there is no such command. */
+    private static final java.util.regex.Pattern UNKNOWN_HELP_TOPIC = java.util.regex.Pattern.compile("Unknown subcommand '(.*)'\\.");
+
     private static int usageError(CommandLine.ParameterException ex) {
         CommandLine cmd = ex.getCommandLine();
         PrintWriter err = cmd.getErr();
         String message = ex.getMessage();
         if (ex instanceof CommandLine.UnmatchedArgumentException && !cmd.getSubcommands().isEmpty()) {
-            java.util.List<String> unmatched = ((CommandLine.UnmatchedArgumentException) ex).getUnmatched();
+            List<String> unmatched = ((CommandLine.UnmatchedArgumentException) ex).getUnmatched();
             if (!unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
                 message = "'" + unmatched.get(0) + "' is not a " + cmd.getCommandSpec().qualifiedName() + " command";
             }
         }
         err.println("faultline: " + Terminal.escape(message));
+        java.util.regex.Matcher helpFor = UNKNOWN_HELP_TOPIC.matcher(ex.getMessage());
+        if (helpFor.matches()) {
+            // faultline help analyse: picocli's HelpCommand names no suggestion, so ask as for faultline analyse
+            ex = new CommandLine.UnmatchedArgumentException(cmd, List.of(helpFor.group(1)));
+        }
         CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
         err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();

@@ -141,6 +141,10 @@ class CliConsistencyTest {
         assertEquals(ExitCodes.USAGE, analyse.exit);
         assertTrue(analyse.err.contains("Did you mean: faultline analyze?"), analyse.err);
 
+        Cli helpTypo = Cli.run("help", "analyse");
+        assertEquals(ExitCodes.USAGE, helpTypo.exit);
+        assertTrue(helpTypo.err.contains("Did you mean: faultline analyze?"), helpTypo.err);
+
         Cli colour = Cli.run("analyze", "--no-colour", "trace.txt");
         assertEquals(ExitCodes.USAGE, colour.exit);
         assertTrue(colour.err.contains("Unknown option: '--no-colour'"), colour.err);
