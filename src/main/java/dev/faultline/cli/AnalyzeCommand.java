@@ -477,7 +477,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return new TextReport(color).render(report);
     }
 
-    /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report. */
+    /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report; a device or fifo is written directly. */
     static void emit(String text, Path output) {
         if (output == null) {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
@@ -487,6 +487,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         Path dir = output.toAbsolutePath().getParent();
         try {
+            if (Files.exists(output) && !Files.isDirectory(output) && !Files.isRegularFile(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // -o /dev/null, a fifo, /dev/stdout (a link): write into it; a rename would replace the device or link itself
+                Files.writeString(output, text, StandardCharsets.UTF_8);
+                return;
+            }
             Path tmp = Files.createTempFile(dir, ".faultline-", ".tmp");
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);

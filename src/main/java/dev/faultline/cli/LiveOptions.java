@@ -73,11 +73,11 @@ final class LiveOptions {
             throw new UserError(ExitCodes.NOT_FOUND, "--root " + root + ": no such directory");
         }
         noteOldOutputMeaning();
-        if (straceLog != null) {
-            // fail before attaching, not after the crash was seen
-            Path dir = straceLog.toAbsolutePath().getParent();
-            if (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir)) {
-                throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + straceLog + ": its directory is missing or not writable");
+        // fail before attaching, not after the crash was seen
+        for (Path file : new Path[] {straceLog, report}) {
+            Path dir = file == null ? null : file.toAbsolutePath().getParent();
+            if (file != null && (dir == null || !Files.isDirectory(dir) || !Files.isWritable(dir))) {
+                throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + file + ": its directory is missing or not writable");
             }
         }
         return o;

@@ -179,6 +179,25 @@ class CliConsistencyTest {
         assertEquals(plain.out, Files.readString(out));
     }
 
+    /** -o /dev/null was attach's and run's habit for the strace log; now the report, it must not replace the device. */
+    @Test
+    void outputToAFifoOrDeviceIsWrittenIntoNotReplaced(@TempDir Path tmp) throws Exception {
+        Path fifo = tmp.resolve("fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return Files.readString(fifo);
+            } catch (java.io.IOException e) {
+                return e.toString();
+            }
+        });
+        Cli r = Cli.run("analyze", "--format", "json", "-o", fifo.toString(), Cli.repo().resolve("fixtures/http500/f_o.txt").toString());
+        assertEquals(0, r.exit, r.err);
+        assertFalse(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the fifo is still a fifo");
+        String report = read.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(new ObjectMapper().readTree(report).has("incidents"), report);
+    }
+
     @Test
     void maxIncidentsHelpStatesTheDefaultsTheTracerApplies() {
         // the behaviour is pinned live by AttachCommandTest (a named crash: 1 incident) and ApacheAttachTest
