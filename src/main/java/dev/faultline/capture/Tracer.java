@@ -64,7 +64,7 @@ public final class Tracer implements Runnable {
         public boolean stopWhenNamed;
         /** run, full mode: install a SECCOMP_RET_TRACE filter so only the engine's syscalls stop the command. */
         public boolean seccomp;
-        /** Record every syscall (an -o log was asked for); otherwise only those the engine reads are decoded. */
+        /** Record every syscall (a --strace-log was asked for); otherwise only those the engine reads are decoded. */
         public boolean recordAll;
         /** Reads the crashed process's own state at the signal stop (null: nothing to read). */
         public CrashStopReader atCrashStop;

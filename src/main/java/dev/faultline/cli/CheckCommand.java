@@ -35,15 +35,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"A CI guard for a candidate Apache configuration. On a private copy, run apache2's config test",
-            "(bisected to the file:line when it crashes), then start a throwaway httpd from it on a free 127.0.0.1 port",
-            "under faultline's tracer and request / of each server, every <Location>, every directory that holds a",
-            ".htaccess, every DirectoryIndex target and each --url. A crash, a 5xx or an error-log entry is a finding",
-            "with the usual verdict (file:line, directive, module, evidence), named by the paths you gave, never the",
-            "copy's. The server is always stopped and the copy removed, on Ctrl-C too; if faultline itself is killed,",
-            "the kernel kills the server (PTRACE_O_EXITKILL, set only on servers faultline starts).",
-            "Exits 0 when clean, 73 with findings, 74 when the check could not run.",
-            "Example: faultline check --config apache2/apache2.conf --url /healthz --format junit -o check.xml"})
+        versionProvider = VersionInfo.class,
+        header = "Check a candidate Apache configuration in CI: config test, then a throwaway server that is requested and traced.",
+        description = {"A CI guard for a candidate Apache configuration.",
+            "On a private copy, faultline runs apache2's config test (bisected to the file and line when it crashes), then starts "
+                + "a throwaway httpd from it on a free 127.0.0.1 port under its tracer, and requests / of each server, every "
+                + "<Location>, every directory that holds a .htaccess, every DirectoryIndex target and each --url.",
+            "A crash, a 5xx or an error-log entry is a finding with the usual verdict (file:line, directive, module, evidence), "
+                + "named by the paths you gave, never the copy's.",
+            "The server is always stopped and the copy removed, on Ctrl-C too; if faultline itself is killed, the kernel kills "
+                + "the server (PTRACE_O_EXITKILL, set only on servers faultline starts).",
+            "Exits 0 when clean, 73 with findings, and 74 when the check could not run."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline check --config apache2/apache2.conf --format junit -o check.xml",
+            "      Check a repository's configuration for CI."})
 public final class CheckCommand implements Callable<Integer> {
     private static final Path DEBIAN_CONFIG = Path.of("/etc/apache2/apache2.conf");
     private static final Path DEBIAN_ENVVARS = Path.of("/etc/apache2/envvars");
@@ -51,55 +56,58 @@ public final class CheckCommand implements Callable<Integer> {
     private static final Pattern FPM_UNIX_LISTEN = Pattern.compile("\\s*listen\\s*=\\s*\"?(/[^\"\\s]+)\"?\\s*");
     private static final Pattern SYNTAX_ERROR = Pattern.compile("(?:Syntax error|AH\\d+: Syntax error) on line (\\d+) of ([^:]+):");
 
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
     @Option(names = "--config", paramLabel = "FILE",
-            description = "the candidate main config file (default ${DEFAULT-VALUE}); its ServerRoot directive, else its directory, is the tree copied",
+            description = "The candidate main config file (default ${DEFAULT-VALUE}); its ServerRoot directive, else its directory, is the tree copied.",
             defaultValue = "/etc/apache2/apache2.conf")
     Path config;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "the repository holds the server's files at their absolute paths under DIR (a mirror of /): "
-                    + "the config's absolute paths are looked up there")
+            description = "The repository holds the server's files at their absolute paths under DIR (a mirror of /): "
+                    + "the config's absolute paths are looked up there.")
     Path root;
 
-    @Option(names = "--url", paramLabel = "PATH", description = "also request PATH on the main server (repeatable)")
+    @Option(names = "--url", paramLabel = "PATH", description = "Also request PATH on the main server (repeatable).")
     List<String> urls = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default), json, junit or sarif")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The result's format: text (default), json, junit or sarif.")
     String format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the result to FILE (atomically) instead of stdout")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the result to FILE (atomically) instead of stdout.")
     Path output;
 
-    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "the httpd binary (default ${DEFAULT-VALUE})")
+    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "The httpd binary (default ${DEFAULT-VALUE}).")
     Path apache2;
 
     @Option(names = "--envvars", paramLabel = "FILE",
-            description = "sourced before apache2 runs, as apache2ctl does (default: envvars beside the config, else /etc/apache2/envvars; skipped if missing)")
+            description = "Sourced before apache2 runs, as apache2ctl does (default: envvars beside the config, else /etc/apache2/envvars; skipped if missing).")
     Path envvars;
 
     @Option(names = "--php-fpm", paramLabel = "FILE",
-            description = "also start php-fpm (-F -y FILE) beside the server, for a config that hands PHP to it over "
-                    + "FastCGI; FILE must be under the ServerRoot, so it is copied and relocated too (repeatable)")
+            description = "Also start php-fpm (-F -y FILE) beside the server, for a config that hands PHP to it over "
+                    + "FastCGI. FILE must be under the ServerRoot, so it is copied and relocated too (repeatable).")
     List<Path> phpFpm = new ArrayList<>();
 
-    @Option(names = "--php-fpm-bin", paramLabel = "BIN", description = "the php-fpm binary (default: the first /usr/sbin/php-fpm*)")
+    @Option(names = "--php-fpm-bin", paramLabel = "BIN", description = "The php-fpm binary (default: the first /usr/sbin/php-fpm*).")
     Path phpFpmBin;
 
-    @Option(names = "-D", paramLabel = "NAME", description = "define NAME for <IfDefine> (apache2 -D; repeatable)")
+    @Option(names = "-D", paramLabel = "NAME", description = "Define NAME for <IfDefine> (apache2 -D; repeatable).")
     List<String> defines = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "stop sending requests after SECONDS (default ${DEFAULT-VALUE}); the rest are reported as not sent, and the server is stopped as always")
+            description = "Stop sending requests after SECONDS (default ${DEFAULT-VALUE}); the rest are reported as not sent, and the server is stopped as always.")
     int timeoutSeconds;
 
-    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "Bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE}).")
     int maxRuns;
 
     @Option(names = "--keep-recording", paramLabel = "DIR", hidden = true,
-            description = "copy the server's trace and logs into DIR before the copy is removed (for debugging check)")
+            description = "Copy the server's trace and logs into DIR before the copy is removed (for debugging check).")
     Path keepRecording;
 
-    @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
     boolean noColor;
 
     /** The launched server's pid (it leads its own process group): what Ctrl-C and the timeouts kill. */

@@ -8,14 +8,32 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Analyze bundled real recordings from fixtures/: a config crash, a server-level <Location> that crashes Apache's children, and a WordPress-style missing include behind a real Apache.")
+        versionProvider = VersionInfo.class,
+        header = "Analyze bundled real recordings to show what an answer looks like.",
+        description = {"Analyze bundled real recordings from fixtures/: a config crash, a server-level <Location> that crashes Apache's children, and a WordPress-style missing include behind a real Apache."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline demo",
+            "      Show the answers as text.",
+            "  faultline demo --format json",
+            "      Print the reports as one JSON array."})
 public final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "The reports' format: text (default), or json for one JSON array that holds the three reports.")
     String format;
+
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
+    boolean noColor;
 
     @Override
     public Integer call() throws Exception {
+        boolean json = AnalyzeCommand.reportFormat(format) == dev.faultline.report.ReportFormat.JSON;
+        // JSON: stdout is one document (an array of the reports); the titles go to stderr
+        java.io.PrintStream titles = json ? System.err : System.out;
+        List<String> jsonReports = new java.util.ArrayList<>();
         Path repo = repoRoot();
         List<String[]> demos = List.of(
                 new String[] {"confsrv crashes on a bad directive in an included file (strace -f -tt -T)",
@@ -29,19 +47,29 @@ public final class DemoCommand implements Callable<Integer> {
             if (!Files.isRegularFile(trace)) {
                 throw new UserError(ExitCodes.NOT_FOUND, "demo recording missing: " + trace + " (run from a faultline checkout)");
             }
-            System.out.println("=== " + d[0]);
-            System.out.println("=== $ faultline analyze " + (d.length > 2 ? "--root " + d[2] + " " : "") + d[1]);
+            titles.println("=== " + d[0]);
+            titles.println("=== $ faultline analyze " + (d.length > 2 ? "--root " + d[2] + " " : "") + d[1]);
             AnalyzeCommand a = new AnalyzeCommand();
             a.traces = List.of(trace.toString());
             if (d.length > 2) {
                 a.root = repo.resolve(d[2]); // the recorded server's files: its configuration and module
             }
             a.format = format;
+            a.noColor = noColor;
+            if (json) {
+                dev.faultline.report.Report report = a.report();
+                report.warnings.forEach(w -> System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w)));
+                jsonReports.add(dev.faultline.report.JsonReport.render(report).strip());
+                continue;
+            }
             int rc = a.call();
             if (rc != 0) {
                 return rc;
             }
             System.out.println();
+        }
+        if (json) {
+            AnalyzeCommand.emit("[\n" + String.join(",\n", jsonReports) + "\n]\n", null);
         }
         return ExitCodes.OK;
     }

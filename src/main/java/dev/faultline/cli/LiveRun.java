@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One live capture, shared by {@code attach} and {@code run}: the tracer thread (ptrace), and this thread, which
  * decodes the tracer's records into the same events {@code analyze} parses from text, feeds them to the same engine,
- * and writes the strace log ({@code -o}) from them. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
+ * and writes the strace log ({@code --strace-log}) from them. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
  * report of what was seen is still printed.
  */
 final class LiveRun {

@@ -10,17 +10,38 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a command under faultline (full syscall tracing from its execve), and name the config",
-            "file behind any crash or HTTP 5xx. Exits with the command's status, or 70 if it crashed (for CI)."})
+        versionProvider = VersionInfo.class,
+        header = "Run a command under faultline and name the config file behind any crash or HTTP 5xx.",
+        description = {"Run a command under faultline, with full syscall tracing from its execve, and name the config file behind any crash or HTTP 5xx.",
+            "faultline exits with the command's own status, or with 70 if the command crashed (for CI)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo faultline run -- apache2 -X -f /srv/site/httpd.conf",
+            "      Run a server in the foreground and watch it.",
+            "  faultline run --strace-log trace.txt -o report.txt -- ./server",
+            "      Keep an strace log and write the report to a file."})
 public final class RunCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (put -- before it)")
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (put -- before it).")
     List<String> command;
 
     @Mixin
     LiveOptions live;
 
+    @picocli.CommandLine.Option(names = "--max-incidents", paramLabel = "N",
+            description = "Stop after N incidents; by default (0) run follows the command until it exits.")
+    void maxIncidents(int n) {
+        live.maxCrashes = n;
+    }
+
+    @picocli.CommandLine.Option(names = "--max-crashes", paramLabel = "N", hidden = true, description = "The old name of --max-incidents.")
+    void maxCrashes(int n) {
+        live.maxCrashes = n;
+    }
+
     @picocli.CommandLine.Option(names = "--no-seccomp",
-            description = "stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads")
+            description = "Stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads.")
     boolean noSeccomp;
 
     @Override

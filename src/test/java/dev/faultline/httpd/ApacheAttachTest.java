@@ -33,7 +33,7 @@ class ApacheAttachTest {
     @Test
     void preforkServesThroughAGracefulRestartAndACrashIsTracedToItsHtaccess() throws Exception {
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
-            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", "-o", "live.log",
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", "--strace-log", "live.log",
                     Integer.toString(httpd.parentPid()));
             waitTraced(httpd, fl);
             for (int i = 0; i < 5; i++) {
@@ -96,7 +96,7 @@ class ApacheAttachTest {
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
             Path log = dir.resolve("live.log");
             FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--escalate", "window:3", "--escalate-share", "1", "--max-incidents", "0",
-                    "--duration", "10", "--no-log-watch", "--format", "json", "-o", log.toString(),
+                    "--duration", "10", "--no-log-watch", "--format", "json", "--strace-log", log.toString(),
                     Integer.toString(httpd.parentPid()));
             waitTraced(httpd, fl);
             httpd.curl("/crash-loc/"); // the child never reads 50-app.conf: the first crash names no file
@@ -129,7 +129,7 @@ class ApacheAttachTest {
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
             Path log = dir.resolve("share.log");
             FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--escalate", "window:5", "--max-incidents", "0",
-                    "--duration", "8", "--no-log-watch", "--format", "json", "-o", log.toString(),
+                    "--duration", "8", "--no-log-watch", "--format", "json", "--strace-log", log.toString(),
                     Integer.toString(httpd.parentPid()));
             waitTraced(httpd, fl);
             List<Integer> before = httpd.childPids();
