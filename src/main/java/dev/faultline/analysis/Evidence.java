@@ -31,7 +31,9 @@ public final class Evidence {
         LogLine(String source, long line, String text) {
             this.source = source;
             this.line = line;
-            this.text = text == null ? "" : text.length() > 400 ? text.substring(0, 400) + "…" : text;
+            // every quoted line of every report passes here: secrets are masked once, for all outputs
+            String t = dev.faultline.trace.Redactor.redact(text);
+            this.text = t == null ? "" : t.length() > 400 ? t.substring(0, 400) + "…" : t;
         }
     }
 }

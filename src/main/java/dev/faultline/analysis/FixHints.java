@@ -32,6 +32,19 @@ public final class FixHints {
             return Optional.empty();
         }
         Candidate c = v.culprit;
+        Optional<FixHint> hint = rule(incident, v, c, files, account);
+        // a fix quotes its line whole (a diff must, to apply): a line holding a secret gets none, never a masked diff
+        if (hint.isPresent() && hint.get().isEdit() && (holdsSecret(hint.get().oldLine()) || holdsSecret(hint.get().newLine()))) {
+            return Optional.empty();
+        }
+        return hint;
+    }
+
+    private static boolean holdsSecret(String line) {
+        return line != null && !dev.faultline.trace.Redactor.redact(line).equals(line);
+    }
+
+    private static Optional<FixHint> rule(Incident incident, Verdict v, Candidate c, FileSource files, ServerAccount account) {
         switch (v.kind) {
             case PERMISSION:
                 return FixRules.permission(c.path, account, files);

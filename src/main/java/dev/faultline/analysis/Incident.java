@@ -74,7 +74,7 @@ public final class Incident {
         this.tid = tid;
         this.source = source;
         this.line = line;
-        this.text = text;
+        this.text = dev.faultline.trace.Redactor.redact(text); // the anchor line is quoted in every report
     }
 
     /** Keeps the earliest error-log time seen for this incident. */

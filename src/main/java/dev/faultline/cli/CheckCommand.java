@@ -370,8 +370,24 @@ public final class CheckCommand implements Callable<Integer> {
         return result(site, probes, findings, notes, start, null);
     }
 
+    /** The result, with every quoted text redacted: each output (text, JSON, JUnit, SARIF) is made from it. */
     private CheckResult result(Site site, List<Probe> probes, List<Finding> findings, List<String> notes, long start, String couldNotRun) {
-        return new CheckResult(shownPath(site.main()), shownPath(site.serverRoot()), probes, findings, notes, elapsed(start), couldNotRun);
+        List<Probe> p = probes.stream().map(x -> new Probe(x.name(), x.why(), x.status(), redact(x.result()), x.millis())).toList();
+        List<Finding> f = findings.stream().map(CheckCommand::redacted).toList();
+        List<String> n = notes.stream().map(CheckCommand::redact).toList();
+        return new CheckResult(shownPath(site.main()), shownPath(site.serverRoot()), p, f, n, elapsed(start), redact(couldNotRun));
+    }
+
+    private static String redact(String s) {
+        return dev.faultline.trace.Redactor.redact(s);
+    }
+
+    /** A finding whose quoted lines hold a secret keeps them masked, and offers no fix (a diff must quote its line). */
+    private static Finding redacted(Finding f) {
+        List<Finding.Evidence> ev = f.evidence().stream().map(e -> new Finding.Evidence(e.location(), redact(e.text()))).toList();
+        String fix = f.fix() != null && !redact(f.fix()).equals(f.fix()) ? null : f.fix();
+        return new Finding(f.probe(), f.kind(), f.verdict(), f.file(), f.line(), f.directive(), f.module(), redact(f.message()),
+                f.confidence(), ev, fix);
     }
 
     /**

@@ -41,6 +41,12 @@ public final class FixDiff {
         int to = Math.min(lines.size(), changed + CONTEXT + 1);
         int oldCount = to - from;
         int newCount = hint.newLine() == null ? oldCount - 1 : oldCount;
+        for (int i = from; i < to; i++) {
+            String l = lines.get(i);
+            if (!dev.faultline.trace.Redactor.redact(l).equals(l)) {
+                return null; // a diff quotes its context whole: one with a secret beside the fix is not printed
+            }
+        }
         String name = diffName(hint.path());
         StringBuilder sb = new StringBuilder();
         sb.append("--- ").append(name).append('\n');

@@ -26,6 +26,16 @@ public final class Redactor {
     private static final Pattern DIRECTIVE = Pattern.compile(
             "(?i)(?:^|\\n|\\\\n|\\\\r|\")(?:[ \\t]|\\\\t)*[a-z0-9_]*+(?<=password|passwd|secret|token)"
                     + "(?:[ \\t]|\\\\t)++(?![=:])");
+    /**
+     * {@code SetEnv DB_PASSWORD x}, {@code SetEnv API_KEY x}: an environment variable handed to an application whose
+     * name says it holds a secret (httpd passes it to CGI, PHP's $_SERVER and FastCGI backends).
+     */
+    private static final Pattern SETENV = Pattern.compile(
+            "(?i)(?:^|\\n|\\\\n|\\\\r|\")(?:[ \\t]|\\\\t)*SetEnv(?:[ \\t]|\\\\t)++[a-z0-9_]*?(?:pass|secret|token|key)[a-z0-9_]*+"
+                    + "(?:[ \\t]|\\\\t)++");
+    /** A PEM private key (the contents of SSLCertificateKeyFile read into a buffer): its body is masked whole. */
+    private static final Pattern PEM_KEY = Pattern.compile(
+            "-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----(.*?)(-----END \\1-----|$)", Pattern.DOTALL);
     private static final Pattern HEADER = Pattern.compile("(?i)(?:authorization|cookie):[ \\t]*");
     private static final Pattern URL_PASSWORD = Pattern.compile("://[^:/@\\s\"'\\\\]*:([^@/\\s\"'\\\\]+)@");
     private static final Pattern AUTH_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9._~+-]*[ \\t]+");
@@ -41,6 +51,8 @@ public final class Redactor {
         String out = redactHeaders(s);
         out = redactKeyValues(out, KEY_VALUE);
         out = redactKeyValues(out, DIRECTIVE);
+        out = redactKeyValues(out, SETENV);
+        out = redactPrivateKeys(out);
         out = redactUrlPasswords(out);
         return out.equals(s) ? s : out;
     }
@@ -89,6 +101,12 @@ public final class Redactor {
                 }
                 case 'c' -> {
                     if (second == 'o' && s.regionMatches(true, i, "cookie", 0, 6)) {
+                        return true;
+                    }
+                }
+                case 'k' -> {
+                    // SetEnv API_KEY ..., and "PRIVATE KEY-----" of a PEM key
+                    if (second == 'e' && (s.regionMatches(true, i, "key", 0, 3))) {
                         return true;
                     }
                 }
@@ -149,6 +167,25 @@ public final class Redactor {
     /** MySQL's "Access denied ... (using password: YES)" says whether a password was sent, not which. */
     private static boolean isUsingPasswordAnswer(String value) {
         return value.equals("YES)") || value.equals("NO)");
+    }
+
+    /** Everything between a PEM private key's BEGIN and END lines (or the end of the text, when it was cut). */
+    private static String redactPrivateKeys(String s) {
+        if (!s.contains("PRIVATE KEY-----")) {
+            return s;
+        }
+        Matcher m = PEM_KEY.matcher(s);
+        StringBuilder out = null;
+        int copied = 0;
+        while (m.find()) {
+            if (m.group(2).isEmpty()) {
+                continue;
+            }
+            out = out == null ? new StringBuilder(s.length()) : out;
+            out.append(s, copied, m.start(2)).append(MASK);
+            copied = m.end(2);
+        }
+        return finish(out, s, copied);
     }
 
     private static String redactUrlPasswords(String s) {

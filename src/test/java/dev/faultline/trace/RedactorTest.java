@@ -125,6 +125,22 @@ class RedactorTest {
         assertEquals("password = ***", Redactor.redact("password = x"));
     }
 
+    /** Issue #10: SetEnv values whose names say PASS/SECRET/TOKEN/KEY, LDAP bind passwords, and PEM private keys. */
+    @Test
+    void setEnvSecretsLdapPasswordsAndPrivateKeys() {
+        assertEquals("SetEnv DB_PASSWORD ***", Redactor.redact("SetEnv DB_PASSWORD hunter2"));
+        assertEquals("SetEnv API_KEY ***\nSetEnv APP_ENV production", Redactor.redact("SetEnv API_KEY abcd\nSetEnv APP_ENV production"));
+        assertEquals("\"    SetEnv STRIPE_SECRET_TOKEN ***\\n\"", Redactor.redact("\"    SetEnv STRIPE_SECRET_TOKEN sk_live_x\\n\""));
+        assertEquals("SetEnv KEYBOARD_LAYOUT ***", Redactor.redact("SetEnv KEYBOARD_LAYOUT us"),
+                "a name that merely contains KEY is masked too: over-masking is the safe side");
+        assertEquals("AuthLDAPBindPassword ***", Redactor.redact("AuthLDAPBindPassword ldap-s3cret"));
+        String pem = "x\n-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\nkqhkiG9w0BAQEF\n-----END PRIVATE KEY-----\ny";
+        assertEquals("x\n-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----\ny", Redactor.redact(pem));
+        assertEquals("-----BEGIN RSA PRIVATE KEY-----***", Redactor.redact("-----BEGIN RSA PRIVATE KEY-----\\nMIIEow"),
+                "a key cut by strace's -s is masked to the end");
+        assertEquals("-----BEGIN CERTIFICATE-----\nMIIB", Redactor.redact("-----BEGIN CERTIFICATE-----\nMIIB"), "certificates are public");
+    }
+
     /** A long word used to make the key patterns backtrack quadratically; linear now, so well under the limit. */
     @Test
     void longWordsDoNotBacktrack() {
