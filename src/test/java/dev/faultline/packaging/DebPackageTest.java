@@ -178,42 +178,116 @@ class DebPackageTest {
         return r.out.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
-    @Test
-    void watchWritesOneJsonLinePerVerdict() throws Exception {
-        assumeTrue(onPath("sleep"), "sleep is not installed");
-        Process server = new ProcessBuilder("sleep", "300").start();
-        Path pidfile = scratch.resolve("server.pid");
-        Files.writeString(pidfile, server.pid() + "\n");
-        Process watch = new ProcessBuilder(root.resolve("usr/share/faultline/watch").toString(), pidfile.toString())
-                .redirectErrorStream(true).start();
-        watch.getOutputStream().close();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(watch.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = in.readLine()) != null; ) {
-                    lines.add(l);
+    /** The installed watch script on a pidfile, its stdout and stderr read line by line into a queue. */
+    private static final class Watch implements AutoCloseable {
+        final Process process;
+        final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        final Thread reader;
+
+        Watch(Path pidfile, Map<String, String> env) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder(root.resolve("usr/share/faultline/watch").toString(), pidfile.toString())
+                    .redirectErrorStream(true);
+            pb.environment().putAll(env);
+            pb.environment().put("HOME", scratch.resolve("home").toString());
+            process = pb.start();
+            process.getOutputStream().close();
+            reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    for (String l; (l = in.readLine()) != null; ) {
+                        lines.add(l);
+                    }
+                } catch (IOException e) {
+                    lines.add("read failed: " + e);
                 }
-            } catch (IOException e) {
-                lines.add("read failed: " + e);
-            }
-        });
-        reader.start();
-        try {
-            assertTrue(waitFor(lines, l -> l.contains("attached to " + server.pid()), 60).isPresent(),
-                    "the watch never attached: " + lines);
-            // a real fatal signal, delivered while faultline holds the process
-            run(Map.of(), "kill", "-SEGV", Long.toString(server.pid()));
-            Optional<String> json = waitFor(lines, l -> l.startsWith("{"), 90);
-            assertTrue(json.isPresent(), "no JSON line: " + lines);
-            JsonNode report = new ObjectMapper().readTree(json.get());
-            assertTrue(report.path("incidents").size() > 0, json.get());
-            assertFalse(json.get().contains("\n"));
-        } finally {
-            server.destroyForcibly();
-            watch.destroy(); // SIGTERM: the watch stops its attach and exits
-            assertTrue(watch.waitFor(30, TimeUnit.SECONDS), "the watch did not stop on SIGTERM");
+            });
+            reader.start();
+        }
+
+        Optional<String> next(java.util.function.Predicate<String> match, int seconds) throws InterruptedException {
+            return waitFor(lines, match, seconds);
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.destroy(); // SIGTERM: the watch stops its attach and exits
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the watch did not stop on SIGTERM");
             reader.join(5000);
         }
+    }
+
+    /** A stand-in server: a real process, its pid in a pidfile as httpd writes it. */
+    private static Process server(Path pidfile) throws IOException {
+        Process server = new ProcessBuilder("sleep", "300").start();
+        Files.writeString(pidfile, server.pid() + "\n");
+        return server;
+    }
+
+    @Test
+    void watchWritesOneJsonLinePerVerdict() throws Exception {
+        Path pidfile = scratch.resolve("verdict.pid");
+        Process server = server(pidfile);
+        try (Watch watch = new Watch(pidfile, Map.of())) {
+            assertTrue(watch.next(l -> l.contains("attached to " + server.pid()), 60).isPresent(),
+                    "the watch never attached: " + watch.lines);
+            // a real fatal signal, delivered while faultline holds the process
+            run(Map.of(), "kill", "-SEGV", Long.toString(server.pid()));
+            Optional<String> json = watch.next(l -> l.startsWith("{"), 90);
+            assertTrue(json.isPresent(), "no JSON line: " + watch.lines);
+            JsonNode report = new ObjectMapper().readTree(json.get());
+            assertTrue(report.path("incidents").size() > 0, json.get());
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void watchHandsTheServerOverOnSigusr1AndTakesItBack() throws Exception {
+        assumeTrue(onPath("strace"), "strace is not installed");
+        Path pidfile = scratch.resolve("handover.pid");
+        Process server = server(pidfile);
+        Path straceLog = scratch.resolve("handover-strace.txt");
+        try (Watch watch = new Watch(pidfile, Map.of("FAULTLINE_WATCH_POLL", "0.2"))) {
+            String attached = "attached to " + server.pid();
+            assertTrue(watch.next(l -> l.contains(attached), 60).isPresent(), "the watch never attached: " + watch.lines);
+            assertTrue(tracerOf(server.pid()) != 0, "the watch's attach does not hold the process");
+            run(Map.of(), "kill", "-USR1", Long.toString(watch.process.pid()));
+            assertTrue(watch.next(l -> l.contains("for another tracer"), 30).isPresent(), "no hand-over: " + watch.lines);
+            // strace now gets the process; the watch waits while strace holds it, and attaches again once it is gone
+            Process strace = new ProcessBuilder("strace", "-p", Long.toString(server.pid()), "-o", straceLog.toString())
+                    .redirectErrorStream(true).start();
+            try {
+                assertTrue(waitUntilTraced(server.pid(), strace.pid(), 20), "strace could not attach after the hand-over");
+                assertFalse(watch.next(l -> l.contains(attached), 2).isPresent(), "the watch attached while strace held it");
+            } finally {
+                strace.destroy(); // strace detaches on SIGTERM
+                strace.waitFor(10, TimeUnit.SECONDS);
+            }
+            assertTrue(watch.next(l -> l.contains(attached), 60).isPresent(), "the watch did not take it back: " + watch.lines);
+        } finally {
+            server.destroyForcibly();
+        }
+    }
+
+    /** The pid tracing PID (0: none), from /proc/PID/status. */
+    private static long tracerOf(long pid) throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (l.startsWith("TracerPid:")) {
+                return Long.parseLong(l.substring(10).strip());
+            }
+        }
+        return 0;
+    }
+
+    /** Whether TRACER traces PID within SECONDS. */
+    private static boolean waitUntilTraced(long pid, long tracer, int seconds) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (System.nanoTime() < end) {
+            if (tracerOf(pid) == tracer) {
+                return true;
+            }
+            Thread.sleep(100);
+        }
+        return false;
     }
 
     private static Optional<String> waitFor(BlockingQueue<String> lines, java.util.function.Predicate<String> match,
