@@ -107,6 +107,34 @@ class DebPackageTest {
     }
 
     @Test
+    void aRuntimeWithoutASystemArchiveGetsOneInTheUsersCache() throws Exception {
+        // the installed files without /var/cache/faultline: as for a runtime postinst never saw
+        Path usr = Files.createDirectories(scratch.resolve("nocache/usr"));
+        Files.createDirectories(usr.resolve("bin"));
+        Files.copy(root.resolve("usr/bin/faultline"), usr.resolve("bin/faultline"));
+        Files.createDirectories(usr.resolve("share"));
+        Files.createSymbolicLink(usr.resolve("share/faultline"), root.resolve("usr/share/faultline"));
+        Path cache = scratch.resolve("cache-home");
+        Map<String, String> env = Map.of("XDG_CACHE_HOME", cache.toString());
+        String launcher = usr.resolve("bin/faultline").toString();
+
+        assertEquals(0, run(env, launcher, "--version").exit);
+        Path archive = null;
+        for (int i = 0; i < 600 && archive == null; i++) { // made in the background, by a demo run
+            Thread.sleep(100);
+            try (Stream<Path> files = Files.exists(cache.resolve("faultline")) ? Files.list(cache.resolve("faultline")) : Stream.empty()) {
+                archive = files.filter(p -> p.getFileName().toString().matches("faultline-.*\\.jsa")).findFirst().orElse(null);
+            }
+        }
+        assertTrue(archive != null, "no per-user archive in " + cache);
+        Map<String, String> logging = Map.of("XDG_CACHE_HOME", cache.toString(), "FAULTLINE_JAVA_OPTS", "-Xlog:class+load");
+        assertTrue(run(logging, launcher, "--version").out.lines()
+                .anyMatch(l -> l.contains("dev.faultline.cli.Main source: shared objects file (top)")),
+                "the per-user archive is not used");
+        assertFalse(Files.exists(scratch.resolve("nocache/var")), "something was written beside the installed files");
+    }
+
+    @Test
     void installedDemoAndAnalyzeWork() throws Exception {
         Result demo = run(Map.of(), launcher(), "demo");
         assertEquals(0, demo.exit, demo.out + demo.err);
