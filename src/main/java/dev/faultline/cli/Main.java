@@ -66,6 +66,9 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (QuickVersion.print(args, System.out)) {
+            System.exit(ExitCodes.OK);
+        }
         System.exit(run(args));
     }
 
