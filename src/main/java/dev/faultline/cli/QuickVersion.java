@@ -19,6 +19,12 @@ final class QuickVersion {
             return false;
         }
         Command command = Main.class.getAnnotation(Command.class);
+        if (command != null && command.versionProvider() == VersionInfo.class) {
+            // the provider's plain answer needs no picocli model: the version and git describe the build embedded
+            out.println(VersionInfo.firstLine());
+            out.flush();
+            return true;
+        }
         if (command == null || command.version().length == 0 || hasVersionProvider(command)) {
             return false;
         }

@@ -22,8 +22,7 @@ public final class VersionInfo implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
         List<String> lines = new ArrayList<>();
-        Properties p = embedded();
-        lines.add("faultline " + p.getProperty("version", "unknown") + " (git " + p.getProperty("git.describe", "unknown") + ")");
+        lines.add(firstLine());
         if (Verbosity.of(spec) > 0) {
             lines.add(dev.faultline.capture.jna.JnaInfo.describe());
             lines.add("kernel " + System.getProperty("os.name") + " " + firstLine("/proc/sys/kernel/osrelease", System.getProperty("os.version"))
@@ -33,6 +32,12 @@ public final class VersionInfo implements CommandLine.IVersionProvider {
         }
         // picocli formats version lines with String.format
         return lines.stream().map(l -> l.replace("%", "%%")).toArray(String[]::new);
+    }
+
+    /** {@code faultline VERSION (git DESCRIBE)}: the whole answer to a plain --version. */
+    static String firstLine() {
+        Properties p = embedded();
+        return "faultline " + p.getProperty("version", "unknown") + " (git " + p.getProperty("git.describe", "unknown") + ")";
     }
 
     /** The properties the build wrote; empty when run from classes the pom did not build. */
