@@ -93,6 +93,20 @@ final class FailedOpenSignal implements ScoringSignal {
         }
     }
 
+    /**
+     * A shared library or other binary names the files it loads (an ELF's DT_NEEDED strings), but it has no lines
+     * to fix: the dynamic loader's probing for them is no config file's doing.
+     */
+    static boolean binary(String content) {
+        int n = Math.min(content.length(), 8192);
+        for (int i = 0; i < n; i++) {
+            if (content.charAt(i) == '\0') {
+                return true;
+            }
+        }
+        return content.startsWith("\u007fELF") || content.startsWith("\\177ELF");
+    }
+
     private static String withExtension(String path, String ext) {
         int dot = path.lastIndexOf('.');
         int slash = path.lastIndexOf('/');
@@ -110,7 +124,7 @@ final class FailedOpenSignal implements ScoringSignal {
                 continue;
             }
             String content = a.file.partialContent();
-            Integer line = content == null ? null : lineOf(content, name, missing.path);
+            Integer line = content == null || binary(content) ? null : lineOf(content, name, missing.path);
             if (line != null) {
                 addReferrer(cands, a.path, line, missing, includeLike, "names the missing " + missing.path + " on line " + line
                         + " (in the buffer the thread read)", a.source, a.firstLine, a.firstText);
@@ -133,7 +147,7 @@ final class FailedOpenSignal implements ScoringSignal {
         }
         for (String path : tried) {
             String content = ctx.files.read(path, inc.cwd);
-            Integer line = content == null ? null : lineOf(content, name, missing.path);
+            Integer line = content == null || binary(content) ? null : lineOf(content, name, missing.path);
             if (line != null) {
                 addReferrer(cands, path, line, missing, includeLike, "names the missing " + missing.path + " on line " + line
                         + " (found by reading the file)", null, 0, null);
