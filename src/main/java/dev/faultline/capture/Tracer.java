@@ -1081,7 +1081,12 @@ public final class Tracer implements Runnable {
             for (Tracee t : tracees.values()) {
                 tryDetach(t.tid, 0);
             }
-            notes.add(tracees.size() + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+            StringBuilder which = new StringBuilder();
+            for (Tracee t : tracees.values()) {
+                which.append(which.length() == 0 ? "" : ", ").append(t.tid).append(" (").append(taskState(t)).append(')');
+            }
+            notes.add(tracees.size() + " thread(s) did not stop within 3 s (" + which
+                    + "); the kernel detaches them as faultline exits");
             tracees.clear();
         }
     }
@@ -1128,6 +1133,16 @@ public final class Tracer implements Runnable {
             } catch (NativeCallException ignored) {
                 // already gone
             }
+        }
+    }
+
+    /** The task's state letter from /proc (R, S, D, Z...), or "gone": says why a task did not stop. */
+    private String taskState(Tracee t) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(t.tgid), "task", Integer.toString(t.tid), "stat"));
+            return "state " + stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return "gone";
         }
     }
 
