@@ -1026,6 +1026,9 @@ public final class Tracer implements Runnable {
                 break;
             }
             if (pid < 0) {
+                // ECHILD: no traced task is left to report. Those still listed died unreported (a child whose exit came
+                // before its creator's fork event): nothing is left to detach, and nothing "did not stop".
+                tracees.clear();
                 break;
             }
             if (pid == 0) {
@@ -1046,6 +1049,8 @@ public final class Tracer implements Runnable {
             if (t == null) {
                 if (WaitStatus.stopped(s)) {
                     tryDetach(pid, 0); // a child auto-attached during the detach
+                } else {
+                    exitedBeforeCreation.add(pid); // its creator's fork event may come next: it must not track a dead task
                 }
                 continue;
             }
@@ -1059,7 +1064,7 @@ public final class Tracer implements Runnable {
             if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
                 try {
                     int child = (int) pt.eventMessage(pid);
-                    if (!tracees.containsKey(child)) {
+                    if (!tracees.containsKey(child) && !exitedBeforeCreation.remove(child)) {
                         Tracee c = new Tracee(child, child, false);
                         c.fresh = true;
                         track(child, c);
