@@ -1085,6 +1085,9 @@ public final class Tracer implements Runnable {
                 break;
             }
             if (pid < 0) {
+                // ECHILD: no traced task is left to report. Those still listed died unreported (a child whose exit came
+                // before its creator's fork event): nothing is left to detach, and nothing "did not stop".
+                tracees.clear();
                 break;
             }
             if (pid == 0) {
@@ -1105,6 +1108,8 @@ public final class Tracer implements Runnable {
             if (t == null) {
                 if (WaitStatus.stopped(s)) {
                     tryDetach(pid, 0); // a child auto-attached during the detach
+                } else {
+                    exitedBeforeCreation.add(pid); // its creator's fork event may come next: it must not track a dead task
                 }
                 continue;
             }
@@ -1118,7 +1123,7 @@ public final class Tracer implements Runnable {
             if (event == Ptrace.EVENT_FORK || event == Ptrace.EVENT_VFORK || event == Ptrace.EVENT_CLONE) {
                 try {
                     int child = (int) pt.eventMessage(pid);
-                    if (!tracees.containsKey(child)) {
+                    if (!tracees.containsKey(child) && !exitedBeforeCreation.remove(child)) {
                         Tracee c = new Tracee(child, child, false);
                         c.fresh = true;
                         track(child, c);
@@ -1137,16 +1142,18 @@ public final class Tracer implements Runnable {
         }
         if (!tracees.isEmpty()) {
             // still running (a stop never came): the kernel detaches them when this thread exits, and never kills them
+            StringBuilder which = new StringBuilder();
             int alive = 0;
             for (Tracee t : tracees.values()) {
                 tryDetach(t.tid, 0);
                 // a thread that exited (a zombie, or gone) has nothing left to stop: only live ones are worth a note
                 if (!exitedTask(t)) {
                     alive++;
+                    which.append(which.length() == 0 ? "" : ", ").append(t.tid).append(" (").append(taskState(t)).append(')');
                 }
             }
             if (alive > 0) {
-                notes.add(alive + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+                notes.add(alive + " thread(s) did not stop within 3 s (" + which + "); the kernel detaches them as faultline exits");
             }
             tracees.clear();
         }
@@ -1194,6 +1201,16 @@ public final class Tracer implements Runnable {
             } catch (NativeCallException ignored) {
                 // already gone
             }
+        }
+    }
+
+    /** The task's state letter from /proc (R, S, D, Z...), or "gone": says why a task did not stop. */
+    private String taskState(Tracee t) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(t.tgid), "task", Integer.toString(t.tid), "stat"));
+            return "state " + stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException | RuntimeException e) {
+            return "gone";
         }
     }
 

@@ -28,6 +28,11 @@ public final class FaultlineProcess {
         return launch(List.of(), List.of(), System.getProperty("java.class.path"), workDir, workDir, env, args);
     }
 
+    /** The same with extra JVM options for the faultline JVM (e.g. its own {@code -Djava.io.tmpdir}). */
+    public static FaultlineProcess startWithJvmOptions(Path workDir, List<String> jvmOptions, String... args) throws IOException {
+        return launch(List.of(), jvmOptions, System.getProperty("java.class.path"), workDir, workDir, List.of(), args);
+    }
+
     /** The uid/gid of {@code nobody} on Debian. */
     public static final int NOBODY = 65534;
     private static Path sharedClassPath;
