@@ -315,8 +315,8 @@ escalation() {
   escalation_row "sentinel --escalate=off" --escalate off
   [ -n "${ESC_QUICK:-}" ] || escalation_row "sentinel --escalate=window:5" --escalate window:5
   escalation_row "window:60, every child (old way)" --escalate window:60 --escalate-share 1
-  escalation_row "window:60, share 0.25 (default)" --escalate window:60
-  escalation_row "window:60, one child (share 0.01)" --escalate window:60 --escalate-share 0.01
+  escalation_row "window:60, share 0.1 (default)" --escalate window:60
+  escalation_row "window:60, a quarter (share 0.25)" --escalate window:60 --escalate-share 0.25
   [ -n "${ESC_QUICK:-}" ] || escalation_row "sentinel --escalate=full (before)" --escalate full --escalate-share 1
   echo
   echo "apache2 prefork, ab -n $ESC_REQUESTS -c 8 /index.html, a crashing request every 0.5 s ($(nproc) CPUs)"

@@ -41,7 +41,7 @@ public final class AttachCommand implements Callable<Integer> {
 
     @Option(names = "--escalate-share", paramLabel = "FRACTION", defaultValue = "" + dev.faultline.Limits.ESCALATION_SHARE,
             description = "While escalated, trace this share of the server's child processes in full (default ${DEFAULT-VALUE}: "
-                    + "a quarter, at least one; 1 = all). A crash in another child still gets its capture and verdict, without the syscall history.")
+                    + "a tenth, at least one; 1 = all). A crash in another child still gets its capture and verdict, without the syscall history.")
     double escalateShare;
 
     @Option(names = "--no-escalate", description = "The same as --escalate=off.")
