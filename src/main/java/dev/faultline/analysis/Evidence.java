@@ -28,7 +28,7 @@ public final class Evidence {
         public final long line;
         public final String text;
 
-        LogLine(String source, long line, String text) {
+        public LogLine(String source, long line, String text) {
             this.source = source;
             this.line = line;
             this.text = text == null ? "" : text.length() > 400 ? text.substring(0, 400) + "…" : text;

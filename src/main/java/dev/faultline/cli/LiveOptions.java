@@ -40,8 +40,8 @@ final class LiveOptions {
     @Option(names = "--root", paramLabel = "DIR", description = "a copy of the server's files to read instead of the live ones")
     Path root;
 
-    @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
-    boolean noColor;
+    @picocli.CommandLine.Mixin
+    TextOptions text = new TextOptions();
 
     Tracer.Options tracerOptions(Tracer.Mode defaultMode, int defaultMaxCrashes) {
         AnalyzeCommand.reportFormat(format);
@@ -98,8 +98,7 @@ final class LiveOptions {
     }
 
     private void print(Report r) throws IOException {
-        String text = AnalyzeCommand.render(r, format, noColor, report);
-        AnalyzeCommand.emit(text, report);
+        AnalyzeCommand.emit(AnalyzeCommand.render(r, format, text.style(report)), report);
         for (String w : r.warnings) {
             System.err.println("faultline: note: " + dev.faultline.report.Terminal.escape(w));
         }
