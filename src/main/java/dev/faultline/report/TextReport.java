@@ -287,8 +287,18 @@ public final class TextReport {
                 d.append("    ").append(l.source).append(':').append(l.line).append("  ").append(l.text).append('\n');
             }
         }
+        // -v shows every signal whole: a long line goes on, indented, on the next ones instead of being cut
+        int w = style.width();
         for (String line : d.toString().split("\n")) {
-            sb.append(fit(line)).append('\n');
+            String rest = Terminal.escape(line);
+            String indent = " ".repeat(Math.min(w / 2, rest.length() - rest.stripLeading().length() + 4));
+            sb.append(rest, 0, Math.min(w, rest.length())).append('\n');
+            rest = rest.length() > w ? rest.substring(w) : "";
+            while (!rest.isEmpty()) {
+                int take = Math.min(w - indent.length(), rest.length());
+                sb.append(indent).append(rest, 0, take).append('\n');
+                rest = rest.substring(take);
+            }
         }
     }
 
