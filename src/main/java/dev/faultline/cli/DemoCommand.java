@@ -59,7 +59,7 @@ public final class DemoCommand implements Callable<Integer> {
           .append("Exit code ").append(ExitCodes.of(report)).append(": a config culprit was named (21: incidents without one, 0: none).\n")
           .append("Next:\n")
           .append("  faultline analyze --format markdown f.txt > postmortem.md   # the postmortem draft\n")
-          .append("  faultline check --config /etc/apache2/apache2.conf          # in CI: the fixed config no longer crashes\n")
+          .append("  faultline check --config /etc/apache2/apache2.conf          # in CI, before the next reload\n")
           .append("  faultline analyze -v f.txt                                  # every candidate and signal\n");
         int width = text.style(null).width();
         StringBuilder out = new StringBuilder();
