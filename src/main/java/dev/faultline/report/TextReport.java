@@ -22,6 +22,8 @@ import dev.faultline.model.CrashCapture;
 public final class TextReport {
     /** At most this many evidence lines under an answer. */
     public static final int EVIDENCE_LINES = 8;
+    /** The verdict's reason takes at most this many lines. */
+    static final int WHY_LINES = 2;
     /** At most this many pids named in a group's line. */
     static final int GROUP_PIDS = 6;
 
@@ -56,8 +58,9 @@ public final class TextReport {
         StringBuilder sb = new StringBuilder();
         List<List<Incident>> groups = groups(r.incidents);
         if (groups.isEmpty()) {
-            sb.append(bold(fit("no incident: no crash and no HTTP 5xx answer in " + String.join(", ", r.traces)
-                    + (r.traced ? "" : String.join(", ", r.errorLogs))))).append('\n');
+            List<String> read = new ArrayList<>();
+            (r.traced ? r.traces : r.errorLogs).forEach(f -> read.add(fileName(f)));
+            sb.append(bold(fit("no incident: no crash and no HTTP 5xx answer in " + String.join(", ", read)))).append('\n');
         }
         int n = 0;
         for (List<Incident> g : groups) {
@@ -102,11 +105,15 @@ public final class TextReport {
 
     /** "CRASH SIGSEGV in mod_x (x_handler)" or "500". */
     private static String what(Incident inc) {
+        return what(inc, true);
+    }
+
+    private static String what(Incident inc, boolean withFunction) {
         if (inc.kind != Incident.Kind.CRASH) {
             return String.valueOf(inc.status);
         }
         Verdict v = inc.verdict;
-        return "CRASH " + inc.signal + (v.module == null ? "" : " in " + v.module + (v.function == null ? "" : " (" + v.function + ")"));
+        return "CRASH " + inc.signal + (v.module == null ? "" : " in " + v.module + (v.function == null || !withFunction ? "" : " (" + v.function + ")"));
     }
 
     /** Line 1 of a group: the answer. */
@@ -117,10 +124,21 @@ public final class TextReport {
                     + plainReason(v.reason);
         }
         Candidate c = v.culprit;
+        String where = " ← " + shortPath(c.path, r) + (c.line != null ? ":" + c.line : "");
+        String head = what(inc, true) + where;
+        String tail = String.format(" [%s, %d %%]", v.kind.label(), Math.round(v.confidence * 100))
+                + (c.meant != null ? ": unknown directive (did you mean " + c.meant + "?)" : "");
         String text = culpritLineText(v);
-        String tail = c.meant != null ? ": unknown directive (did you mean " + c.meant + "?)" : "";
-        return what(inc) + " ← " + shortPath(c.path, r) + (c.line != null ? ":" + c.line : "") + (text == null ? "" : " \"" + text.strip() + "\"")
-                + String.format(" [%s, %d %%]", v.kind.label(), Math.round(v.confidence * 100)) + tail;
+        if (text == null) {
+            return head + tail;
+        }
+        // the quoted line gives way first, so that the class and confidence stay on the line
+        String quote = text.strip();
+        if (head.length() + quote.length() + tail.length() + 3 > style.width()) {
+            head = what(inc, false) + where; // the function is on the core's line; the config line matters more
+        }
+        int room = style.width() - head.length() - tail.length() - 3;
+        return room < 8 ? head + tail : head + " \"" + TextStyle.clip(quote, room) + "\"" + tail;
     }
 
     /** The reason without the words that only make sense beside the candidate table. */
@@ -168,7 +186,7 @@ public final class TextReport {
             sb.append(dim(fit(evidenceLine(l, r)))).append('\n');
         }
         if (v.namesCulprit()) {
-            sb.append(fit("  why: " + v.reason)).append('\n');
+            wrap(sb, "  why: ", v.reason, WHY_LINES);
         }
         if (inc.core != null) {
             dev.faultline.core.CoreReport c = inc.core;
@@ -190,11 +208,36 @@ public final class TextReport {
         }
     }
 
+    /** {@code text} after {@code label}, wrapped at spaces onto at most {@code max} lines indented like the label, the last one cut. */
+    private void wrap(StringBuilder sb, String label, String text, int max) {
+        String rest = Terminal.escape(text);
+        String indent = " ".repeat(label.length());
+        int room = style.width() - label.length();
+        for (int i = 0; i < max && !rest.isEmpty(); i++) {
+            String line;
+            if (rest.length() <= room || i == max - 1) {
+                line = TextStyle.clip(rest, room);
+                rest = "";
+            } else {
+                int cut = rest.lastIndexOf(' ', room);
+                cut = cut <= room / 2 ? room : cut;
+                line = rest.substring(0, cut);
+                rest = rest.substring(cut).stripLeading();
+            }
+            sb.append(i == 0 ? label : indent).append(line).append('\n');
+        }
+    }
+
     /** "    f.txt:5564  4402 --- SIGSEGV {…}": a trace by its file name, a config file under ServerRoot; the time of day left out. */
     private String evidenceLine(Evidence.LogLine l, Report r) {
-        String where = r.traces.contains(l.source) || r.errorLogs.contains(l.source) ? java.nio.file.Path.of(l.source).getFileName().toString()
-                : shortPath(l.source, r);
+        String where = r.traces.contains(l.source) || r.errorLogs.contains(l.source) ? fileName(l.source) : shortPath(l.source, r);
         return "    " + TextStyle.middle(where, 36) + ":" + l.line + "  " + l.text.strip().replaceFirst("^(\\d+)\\s+\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?\\s+", "$1 ");
+    }
+
+    /** A trace or log by its file name (the user named it on the command line; the name is enough to find it). */
+    private static String fileName(String path) {
+        int slash = path.lastIndexOf('/');
+        return slash < 0 || slash == path.length() - 1 ? path : path.substring(slash + 1);
     }
 
     /** The line under the answer: which processes, which request, how it ended. */
