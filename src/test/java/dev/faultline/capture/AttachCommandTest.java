@@ -109,7 +109,7 @@ class AttachCommandTest {
         waitAttached(fl);
         Files.writeString(tree.resolve("conf/main.conf"), "Include conf/sites/bad.conf\n", StandardOpenOption.APPEND);
         FaultlineProcess.signal("HUP", server.pid());
-        assertTrue(Cli.analyzed(fl.waitFor(30)), fl.stderr());
+        assertEquals(dev.faultline.cli.ExitCodes.CULPRIT_NAMED, fl.waitFor(30), fl.stderr());
         JsonNode v = JSON.readTree(fl.stdout()).get("incidents").get(0).get("verdict");
         assertEquals("config", v.get("class").asText(), v.toString());
         assertTrue(v.get("culprit").get("path").asText().endsWith("conf/sites/bad.conf"), v.toString());
