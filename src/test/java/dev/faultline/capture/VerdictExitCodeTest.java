@@ -59,8 +59,10 @@ class VerdictExitCodeTest {
         FaultlineProcess byStatus = FaultlineProcess.start(a, List.of(), "run", "--", bin, mode);
         assertEquals(status, byStatus.waitFor(60), "the command's own status by default: " + byStatus.stderr());
         Path b = FaultlineProcess.caseTree(tmp.resolve("verdict"), caseName);
-        FaultlineProcess byVerdict = FaultlineProcess.start(b, List.of(), "run", "--exit-code=verdict", "--", bin, mode);
+        FaultlineProcess byVerdict = FaultlineProcess.start(b, List.of(), "run", "--exit-code=verdict", "--format", "json", "--", bin, mode);
         assertEquals(verdict, byVerdict.waitFor(60), byVerdict.stdout() + byVerdict.stderr());
+        var errors = dev.faultline.report.ReportSchema.errors(byVerdict.stdout());
+        assertTrue(errors.isEmpty(), () -> "run's JSON (with its live capture) against the schema: " + errors);
     }
 
     @Test
