@@ -274,8 +274,9 @@ faultline_row() {
 # ---- escalation cost ---------------------------------------------------------------------------
 # A prefork server under `ab -n $ESC_REQUESTS -c 8` while a crash loop requests /crash-loc/ every 0.5 s (each request
 # crashes a child in its fixups hook; the first crash names no file, so a sentinel escalates). Rows: untraced, and
-# `faultline attach --max-incidents 0` with --escalate=off, window:5, window:60 (the default) and full (the old
-# behaviour: every process, until the end). Each row on a fresh server. Prints req/s, failed requests (ab's Failed +
+# `faultline attach --max-incidents 0` with --escalate=off, window:5, window:60 with every child in full (the
+# old way), window:60 with a quarter of the children in full (the default, --escalate-share 0.25) and full (the
+# first behaviour: every process, until the end). Each row on a fresh server. Prints req/s, failed requests (ab's Failed +
 # Non-2xx) and crashes seen in the error log.
 ESC_RESULTS=()
 escalation_row() { # NAME [faultline attach ARGS...]; no ARGS: untraced
@@ -312,9 +313,11 @@ escalation() {
   ESC_REQUESTS="${ESC_REQUESTS:-20000}"
   escalation_row "untraced"
   escalation_row "sentinel --escalate=off" --escalate off
-  escalation_row "sentinel --escalate=window:5" --escalate window:5
-  escalation_row "sentinel --escalate=window:60 (default)" --escalate window:60
-  escalation_row "sentinel --escalate=full (before)" --escalate full
+  [ -n "${ESC_QUICK:-}" ] || escalation_row "sentinel --escalate=window:5" --escalate window:5
+  escalation_row "window:60, every child (old way)" --escalate window:60 --escalate-share 1
+  escalation_row "window:60, share 0.25 (default)" --escalate window:60
+  escalation_row "window:60, one child (share 0.01)" --escalate window:60 --escalate-share 0.01
+  [ -n "${ESC_QUICK:-}" ] || escalation_row "sentinel --escalate=full (before)" --escalate full --escalate-share 1
   echo
   echo "apache2 prefork, ab -n $ESC_REQUESTS -c 8 /index.html, a crashing request every 0.5 s ($(nproc) CPUs)"
   local r; for r in "${ESC_RESULTS[@]}"; do echo "$r"; done

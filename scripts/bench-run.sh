@@ -7,7 +7,7 @@
 # (4 threads on 127.0.0.1: stat/access/openat/read/close of config files, socket echo, log writes):
 #   untraced
 #   strace -f --seccomp-bpf -e trace=SET -qq -o /dev/null    (SET = the syscalls faultline's filter traces)
-#   faultline run -o /dev/null --                             (the same SET through its own seccomp filter)
+#   faultline run --strace-log /dev/null --                             (the same SET through its own seccomp filter)
 #   faultline run --                                          (no log: only what the engine reads is decoded)
 #   strace -f -qq -o /dev/null                                (every syscall, for scale)
 # and prints each time and the ratio strace-seccomp / faultline (target: > 1, faultline faster).
@@ -47,13 +47,13 @@ echo "# bench-run: loadgen -t 4 $N; $(nproc) CPUs; $(strace -V | head -1); best 
 jvm=$(best "${FL[@]}" --version)
 untraced=$(best "${LOADGEN[@]}")
 strace_bpf=$(best strace -f --seccomp-bpf -e "trace=$SET" -qq -o /dev/null "${LOADGEN[@]}")
-fl_log=$(best "${FL[@]}" run -o /dev/null -- "${LOADGEN[@]}")
+fl_log=$(best "${FL[@]}" run --strace-log /dev/null -- "${LOADGEN[@]}")
 fl_nolog=$(best "${FL[@]}" run -- "${LOADGEN[@]}")
 strace_all=$(best strace -f -qq -o /dev/null "${LOADGEN[@]}")
 printf '%-52s %8ss\n' "faultline --version (JVM start-up)" "$jvm" \
   "untraced" "$untraced" \
   "strace -f --seccomp-bpf -e trace=SET -o /dev/null" "$strace_bpf" \
-  "faultline run -o /dev/null" "$fl_log" \
+  "faultline run --strace-log /dev/null" "$fl_log" \
   "faultline run (no log)" "$fl_nolog" \
   "strace -f -o /dev/null (every syscall)" "$strace_all"
 printf 'ratio strace-seccomp / faultline run -o: %.2f   / faultline run (no log): %.2f   (> 1: faultline faster)\n' \

@@ -97,6 +97,11 @@ public final class Limits {
     public static final long CONFIG_REWRITE_BYTES = 4L << 20;
     /** Output of one apache2 -t kept. */
     public static final int CONFIGTEST_OUTPUT_BYTES = 64 * 1024;
+    /**
+     * attach: the share of a server's child processes traced in full after a child crashed (the rest stay sentinel):
+     * a full trace costs its process most of its throughput, so the server keeps at least 3/4 of its capacity.
+     */
+    public static final double ESCALATION_SHARE = 0.25;
     /** check: requests sent to the throwaway server at most (each is a JUnit testcase). */
     public static final int CHECK_PROBES = 200;
     /** check: files looked at under each DocumentRoot for access files and DirectoryIndex targets. */

@@ -50,6 +50,12 @@ public final class Tracer implements Runnable {
          * parent's maintenance loop.
          */
         public long escalationWindowMillis = 60_000;
+        /**
+         * The share of the server's child processes traced in full while escalated after a child crashed (at least
+         * one; 1 = all). A crash in a child outside the share still stops the sentinel and gets its capture and
+         * verdict; only its syscall history is missing. The cost of a full trace falls on this share only.
+         */
+        public double escalationShare = dev.faultline.Limits.ESCALATION_SHARE;
         /** Stop after this many crashes; 0 = no limit. */
         public int maxCrashes = 1;
         public int stringCap = 32;
@@ -58,7 +64,7 @@ public final class Tracer implements Runnable {
         public boolean stopWhenNamed;
         /** run, full mode: install a SECCOMP_RET_TRACE filter so only the engine's syscalls stop the command. */
         public boolean seccomp;
-        /** Record every syscall (an -o log was asked for); otherwise only those the engine reads are decoded. */
+        /** Record every syscall (a --strace-log was asked for); otherwise only those the engine reads are decoded. */
         public boolean recordAll;
         /** Reads the crashed process's own state at the signal stop (null: nothing to read). */
         public CrashStopReader atCrashStop;
@@ -293,6 +299,18 @@ public final class Tracer implements Runnable {
     }
 
     private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    /** Whether the task is gone or a zombie (state Z or X in /proc/TGID/task/TID/stat): it exited, nothing to detach. */
+    private static boolean exitedTask(Tracee t) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Integer.toString(t.tgid), "task", Integer.toString(t.tid), "stat"));
+            int paren = stat.lastIndexOf(')');
+            char state = paren >= 0 && paren + 2 < stat.length() ? stat.charAt(paren + 2) : '?';
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true; // no such task any more
+        }
+    }
 
     /**
      * Sends {@code signal} to every process of the group {@code pgid} (a server faultline launched with setsid, which
@@ -706,6 +724,9 @@ public final class Tracer implements Runnable {
 
     private void gone(Tracee t, int s) {
         tracees.remove(t.tid);
+        if (t.tid == t.tgid) {
+            fullProcesses.remove(t.tgid); // its replacement may take its place in the escalation's share
+        }
         if (t.unannounced) {
             exitedBeforeCreation.add(t.tid); // its fork/clone event is still to come: it must not track a dead task
         }
@@ -856,6 +877,7 @@ public final class Tracer implements Runnable {
         deescalationDue = false;
         escalated = false;
         childrenOnly = false;
+        fullProcesses.clear();
         escalationRequest = null;
         for (Tracee o : tracees.values()) {
             if (o.pending == null) {
@@ -877,17 +899,54 @@ public final class Tracer implements Runnable {
 
     /** The escalation covers the server's children, not its parent (set while escalated). */
     private boolean childrenOnly;
+    /** While escalated with a share below 1: the child processes traced in full, at most {@link #fullBudget}. */
+    private final java.util.Set<Integer> fullProcesses = new java.util.HashSet<>();
+    private int fullBudget;
 
-    /** Whether a process of thread group {@code tgid} that appears now is traced in full: the escalation covers it. */
+    private boolean sharedEscalation() {
+        return childrenOnly && opt.escalationShare < 1;
+    }
+
+    /**
+     * Whether a process of thread group {@code tgid} is traced in full now: the escalation covers it. With a share,
+     * a child process is admitted while the share has room (a replacement takes the place of a child that exited).
+     */
     private boolean tracedInFullWhileEscalated(int tgid) {
-        return escalated && !(childrenOnly && tgid == attachPid);
+        if (!escalated || childrenOnly && tgid == attachPid) {
+            return false;
+        }
+        if (!sharedEscalation() || fullProcesses.contains(tgid)) {
+            return true;
+        }
+        if (fullProcesses.size() < fullBudget) {
+            fullProcesses.add(tgid);
+            return true;
+        }
+        return false;
     }
 
     private void escalateAll(Tracee current, String note) {
         escalated = true;
+        if (sharedEscalation()) {
+            // the newest children first: a replacement forked for a crashed child is the likeliest to crash next
+            java.util.TreeSet<Integer> children = new java.util.TreeSet<>(java.util.Comparator.reverseOrder());
+            for (Tracee o : tracees.values()) {
+                if (o.tgid != attachPid && o.tgid > 0 && (current == null || o.tgid != current.tgid)) {
+                    children.add(o.tgid); // not the crashing child: it is about to die
+                }
+            }
+            fullBudget = Math.max(1, (int) Math.ceil(opt.escalationShare * children.size()));
+            for (int tgid : children) {
+                if (fullProcesses.size() < fullBudget) {
+                    fullProcesses.add(tgid);
+                }
+            }
+            note += " (" + fullBudget + " of " + children.size() + " child processes at a time: --escalate-share "
+                    + opt.escalationShare + ")";
+        }
         notes.add(note);
         for (Tracee o : tracees.values()) {
-            if (childrenOnly && o.tgid == attachPid) {
+            if (childrenOnly && o.tgid == attachPid || sharedEscalation() && !fullProcesses.contains(o.tgid)) {
                 continue;
             }
             if (!o.syscallMode) {
@@ -1078,10 +1137,17 @@ public final class Tracer implements Runnable {
         }
         if (!tracees.isEmpty()) {
             // still running (a stop never came): the kernel detaches them when this thread exits, and never kills them
+            int alive = 0;
             for (Tracee t : tracees.values()) {
                 tryDetach(t.tid, 0);
+                // a thread that exited (a zombie, or gone) has nothing left to stop: only live ones are worth a note
+                if (!exitedTask(t)) {
+                    alive++;
+                }
             }
-            notes.add(tracees.size() + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+            if (alive > 0) {
+                notes.add(alive + " thread(s) did not stop within 3 s; the kernel detaches them as faultline exits");
+            }
             tracees.clear();
         }
     }

@@ -25,62 +25,77 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-        description = "Name the config file and line behind each crash or HTTP 5xx in strace logs.")
+        versionProvider = VersionInfo.class,
+        header = "Name the config file and line behind each crash or HTTP 5xx in strace logs.",
+        description = {"Name the config file and line behind each crash or HTTP 5xx in strace logs, Apache error logs and core dumps.",
+            "The server's own error and access logs are read too when its configuration names them."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline analyze trace.txt",
+            "      Analyze an strace -f log.",
+            "  faultline analyze --root /srv/copy --core core.1234 trace.txt",
+            "      Use a copy of the server's files and a core dump.",
+            "  faultline analyze --error-log /var/log/apache2/error.log",
+            "      Give verdicts from the error log alone.",
+            "  faultline analyze --format json -o report.json trace.txt",
+            "      Write the JSON report to a file."})
 public final class AnalyzeCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
 
     @Parameters(arity = "0..*", paramLabel = "TRACE",
-            description = "strace output: plain, .gz, or - for stdin. For strace -ff pass every P.<pid> file. May be omitted with --error-log.")
+            description = "The strace logs: plain, .gz, or - for stdin; for strace -ff, every P.<pid> file. May be omitted with --error-log.")
     List<String> traces = new java.util.ArrayList<>();
 
     @Option(names = "--error-log", paramLabel = "FILE",
-            description = "Apache's error log (repeatable; - for stdin; .gz/.zst): its entries are evidence, and alone they give verdicts")
+            description = "Apache's error log (repeatable; - for stdin; .gz/.zst): its entries are evidence, and alone they give verdicts.")
     List<String> errorLogs = new java.util.ArrayList<>();
 
     @Option(names = "--access-log", paramLabel = "FILE",
-            description = "Apache's access log (repeatable; - for stdin; .gz/.zst): each incident's impact (its request's 5xx count) and the window's totals")
+            description = "Apache's access log (repeatable; - for stdin; .gz/.zst): each incident's impact (its request's 5xx count) and the window's totals.")
     List<String> accessLogs = new java.util.ArrayList<>();
 
     @Option(names = "--no-auto-access-log", negatable = false,
-            description = "do not read the server's own access logs (its CustomLog lines) for the trace's window")
+            description = "Do not read the server's own access logs (its CustomLog lines) for the trace's window.")
     boolean noAutoAccessLog;
 
     @Option(names = "--no-auto-error-log", negatable = false,
-            description = "do not read the server's own ErrorLog (found from its configuration) to join its entries to the trace's incidents")
+            description = "Do not read the server's own ErrorLog (found from its configuration) to join its entries to the trace's incidents.")
     boolean noAutoErrorLog;
 
-    @Option(names = "--tz", paramLabel = "ZONE", description = "the time zone of the error log's local times (default: this host's)")
+    @Option(names = "--tz", paramLabel = "ZONE", description = "The time zone of the error log's local times (default: this host's).")
     String tz;
 
-    @Option(names = "--format", defaultValue = "text", description = dev.faultline.report.ReportFormat.DESCRIPTION)
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: " + dev.faultline.report.ReportFormat.DESCRIPTION + ".")
     String format;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "a copy of the server's files (paths in the trace are looked up under DIR) for finding a referrer's line when the trace cut the buffer")
+            description = "A copy of the server's files (paths in the trace are looked up under DIR) for finding a referrer's line when the trace cut the buffer.")
     Path root;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")
     Path output;
 
     @Option(names = "--core", paramLabel = "CORE",
-            description = "a core dump of a crash in the trace (repeatable): joined by pid; its backtrace's phase and culprit module become evidence")
+            description = "A core dump of a crash in the trace (repeatable): joined by pid; its backtrace's phase and culprit module become evidence.")
     List<Path> cores = new java.util.ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "the server's main config file (default: from the traced command line, else /etc/apache2/apache2.conf)")
+            description = "The server's main config file (default: from the traced command line, else /etc/apache2/apache2.conf).")
     String config;
 
     @Option(names = "--confirm",
-            description = "settle a start-up crash between candidate lines by running apache2 -t on a private copy of the configuration (never the server's files)")
+            description = "Settle a start-up crash between candidate lines by running apache2 -t on a private copy of the configuration (never the server's files).")
     boolean confirm;
 
     @picocli.CommandLine.Mixin
     TextOptions text = new TextOptions();
 
     @Option(names = "--fix-format", paramLabel = "FORMAT",
-            description = "print only the fixes, as diff (for patch -p0 run from / or from --root), puppet (file_line) or ansible (lineinfile); exit 72 when there is none")
+            description = "Print only the fixes, as diff (for patch -p0 run from / or from --root), puppet (file_line) or ansible (lineinfile); exit 72 when there is none.")
     String fixFormat;
 
-    @Option(names = "--fix-diff", description = "the same as --fix-format diff")
+    @Option(names = "--fix-diff", description = "The same as --fix-format diff.")
     boolean fixDiff;
 
     @Override
@@ -92,7 +107,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (fixes != null) {
             emit(FixOutput.render(report, fixes), output);
         } else {
-            emit(render(report, format, text.style(output)), output);
+            emit(render(report, format, text.style(output, verbosity.level())), output);
         }
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
@@ -463,7 +478,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         return new TextReport(style).render(report);
     }
 
-    /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report. */
+    /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report; a device or fifo is written directly. */
     static void emit(String text, Path output) {
         if (output == null) {
             PrintStream out = new PrintStream(System.out, false, StandardCharsets.UTF_8);
@@ -473,6 +488,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         Path dir = output.toAbsolutePath().getParent();
         try {
+            if (Files.exists(output) && !Files.isDirectory(output) && !Files.isRegularFile(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // -o /dev/null, a fifo, /dev/stdout (a link): write into it; a rename would replace the device or link itself
+                Files.writeString(output, text, StandardCharsets.UTF_8);
+                return;
+            }
             Path tmp = Files.createTempFile(dir, ".faultline-", ".tmp");
             try {
                 Files.writeString(tmp, text, StandardCharsets.UTF_8);

@@ -8,32 +8,63 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "attach", mixinStandardHelpOptions = true,
-        description = {"Attach to a running server (any of its pids: parent or child), every process and thread of it,",
-            "wait for a crash, capture it at the signal stop, and name the config file behind it.",
-            "Detaches on Ctrl-C, SIGTERM, --duration, --max-crashes, errors, or when the server is gone."})
+        versionProvider = VersionInfo.class,
+        header = "Attach to a running server, wait for a crash and name the config file behind it.",
+        description = {"Attach to a running server (any of its pids, parent or child) and to every process and thread of it.",
+            "Wait for a crash, capture it at the signal stop, and name the config file behind it.",
+            "faultline detaches on Ctrl-C, SIGTERM, --duration or --max-incidents, on an error, or when the server is gone."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo faultline attach --pidfile /run/apache2/apache2.pid",
+            "      Wait for the next crash of Debian's apache2.",
+            "  sudo faultline attach --mode full --strace-log trace.txt --duration 600 PID",
+            "      Trace every syscall for 10 minutes and keep an strace log.",
+            "  sudo faultline attach --format json -o verdict.json PID",
+            "      Write the JSON report to a file."})
 public final class AttachCommand implements Callable<Integer> {
-    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "a pid of the server (httpd parent or any child)")
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "PID", description = "A pid of the server (httpd parent or any child).")
     Integer pid;
 
     @Option(names = {"-p", "--pid"}, paramLabel = "PID",
-            description = "a pid of the server, as strace takes it (repeatable; faultline finds every process and thread of the server from the first)")
+            description = "A pid of the server, as strace takes it (repeatable; faultline finds every process and thread of the server from the first).")
     java.util.List<Integer> pids = new java.util.ArrayList<>();
 
-    @Option(names = "--pidfile", paramLabel = "FILE", description = "the server's PidFile (Debian: /run/apache2/apache2.pid)")
+    @Option(names = "--pidfile", paramLabel = "FILE", description = "The server's PidFile (Debian: /run/apache2/apache2.pid).")
     java.nio.file.Path pidfile;
 
     @Option(names = "--escalate", paramLabel = "off|window:SECONDS|full", defaultValue = "window:60",
-            description = "sentinel mode, after a first crash whose file is not named yet: trace the crashing kind of "
-                    + "process (the server's children) fully for SECONDS (default window:60), until the end (full), or not (off)")
+            description = "Sentinel mode, after a first crash whose file is not named yet: trace the crashing kind of "
+                    + "process (the server's children) fully for SECONDS (default window:60), until the end (full), or not (off).")
     String escalate;
 
-    @Option(names = "--no-escalate", description = "the same as --escalate=off")
+    @Option(names = "--escalate-share", paramLabel = "FRACTION", defaultValue = "" + dev.faultline.Limits.ESCALATION_SHARE,
+            description = "While escalated, trace this share of the server's child processes in full (default ${DEFAULT-VALUE}: "
+                    + "a quarter, at least one; 1 = all). A crash in another child still gets its capture and verdict, without the syscall history.")
+    double escalateShare;
+
+    @Option(names = "--no-escalate", description = "The same as --escalate=off.")
     boolean noEscalate;
 
-    @Option(names = "--no-log-watch", description = "do not follow the server's error and access logs (a sentinel then sees crashes only)")
+    @Option(names = "--no-log-watch", description = "Do not follow the server's error and access logs (a sentinel then sees crashes only).")
     boolean noLogWatch;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", description = "detach after SECONDS (default: no limit)")
+    @Option(names = "--max-incidents", paramLabel = "N",
+            description = "Stop after N incidents; 0 means no limit. By default, in sentinel mode with escalation, attach "
+                    + "stops at the first crash whose config file is named, else after the second crash (the first one only "
+                    + "shows the fd table); with --no-escalate it stops after the first crash, and with --mode full after the "
+                    + "first crash or HTTP 5xx.")
+    void maxIncidents(int n) {
+        live.maxCrashes = n;
+    }
+
+    @Option(names = "--max-crashes", paramLabel = "N", hidden = true, description = "The old name of --max-incidents.")
+    void maxCrashes(int n) {
+        live.maxCrashes = n;
+    }
+
+    @Option(names = "--duration", paramLabel = "SECONDS", description = "Detach after SECONDS (default: no limit).")
     double durationSeconds;
 
     @Mixin
@@ -96,6 +127,10 @@ public final class AttachCommand implements Callable<Integer> {
         }
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.SENTINEL, 1);
         applyEscalation(opt, noEscalate ? "off" : escalate);
+        if (!(escalateShare > 0) || escalateShare > 1) {
+            throw new UserError(ExitCodes.USAGE, "--escalate-share takes 0 < FRACTION <= 1, not " + escalateShare);
+        }
+        opt.escalationShare = escalateShare;
         opt.watchLogs = !noLogWatch;
         if (opt.escalate && opt.mode == Tracer.Mode.SENTINEL && live.maxCrashes == null) {
             // the first crash shows only the fd table; if that names no config file, trace fully and wait for the next
@@ -104,7 +139,7 @@ public final class AttachCommand implements Callable<Integer> {
         }
         LiveRun.Outcome out = LiveRun.run(opt, pid, null, (long) (durationSeconds * 1000), live.straceLog, !live.noRedact,
                 live.root, "faultline: attached to " + pid + " (" + opt.mode.name().toLowerCase() + " mode); Ctrl-C detaches");
-        live.report(out, "faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured");
+        live.report(out, "faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured", verbosity.level());
         return ExitCodes.of(out.report);
     }
 }

@@ -35,69 +35,85 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"A CI guard for a candidate Apache configuration. On a private copy, run apache2's config test",
-            "(bisected to the file:line when it crashes), then start a throwaway httpd from it on a free 127.0.0.1 port",
-            "under faultline's tracer and request / of each server, every <Location>, every directory that holds a",
-            ".htaccess, every DirectoryIndex target and each --url. A crash, a 5xx or an error-log entry is a finding",
-            "with the usual verdict (file:line, directive, module, evidence), named by the paths you gave, never the",
-            "copy's. The server is always stopped and the copy removed, on Ctrl-C too; if faultline itself is killed,",
-            "the kernel kills the server (PTRACE_O_EXITKILL, set only on servers faultline starts).",
-            "Exits 0 when clean, 73 with findings, 74 when the check could not run.",
-            "Example: faultline check --config apache2/apache2.conf --url /healthz --format junit -o check.xml"})
+        versionProvider = VersionInfo.class,
+        header = "Check a candidate Apache configuration in CI: config test, then a throwaway server that is requested and traced.",
+        description = {"A CI guard for a candidate Apache configuration.",
+            "On a private copy, faultline runs apache2's config test (bisected to the file and line when it crashes), then starts "
+                + "a throwaway httpd from it on a free 127.0.0.1 port under its tracer, and requests / of each server, every "
+                + "<Location>, every directory that holds a .htaccess, every DirectoryIndex target and each --url.",
+            "A crash, a 5xx or an error-log entry is a finding with the usual verdict (file:line, directive, module, evidence), "
+                + "named by the paths you gave, never the copy's.",
+            "The server is always stopped and the copy removed, on Ctrl-C too; if faultline itself is killed, the kernel kills "
+                + "the server (PTRACE_O_EXITKILL, set only on servers faultline starts).",
+            "Exits 0 when clean, 73 with findings, and 74 when the check could not run."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline check --config apache2/apache2.conf --format junit -o check.xml",
+            "      Check a repository's configuration for CI."})
 public final class CheckCommand implements Callable<Integer> {
     private static final Path DEBIAN_CONFIG = Path.of("/etc/apache2/apache2.conf");
     private static final Path DEBIAN_ENVVARS = Path.of("/etc/apache2/envvars");
     /** Sources envvars as apache2ctl does, moves its run/lock/log dirs into the copy, and sends apache2's output to a file. */
-    private static final String WRAPPER = "if [ -r \"$1\" ]; then . \"$1\"; fi; d=$2; export APACHE_RUN_DIR=\"$d\" "
-            + "APACHE_LOCK_DIR=\"$d\" APACHE_LOG_DIR=\"$d\" APACHE_PID_FILE=\"$d/httpd.pid\"; shift 2; "
-            + "exec \"$@\" >\"$d/apache2.out\" 2>&1";
+    private static final Pattern FPM_UNIX_LISTEN = Pattern.compile("\\s*listen\\s*=\\s*\"?(/[^\"\\s]+)\"?\\s*");
     private static final Pattern SYNTAX_ERROR = Pattern.compile("(?:Syntax error|AH\\d+: Syntax error) on line (\\d+) of ([^:]+):");
 
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
     @Option(names = "--config", paramLabel = "FILE",
-            description = "the candidate main config file (default ${DEFAULT-VALUE}); its ServerRoot directive, else its directory, is the tree copied",
+            description = "The candidate main config file (default ${DEFAULT-VALUE}); its ServerRoot directive, else its directory, is the tree copied.",
             defaultValue = "/etc/apache2/apache2.conf")
     Path config;
 
     @Option(names = "--root", paramLabel = "DIR",
-            description = "the repository holds the server's files at their absolute paths under DIR (a mirror of /): "
-                    + "the config's absolute paths are looked up there")
+            description = "The repository holds the server's files at their absolute paths under DIR (a mirror of /): "
+                    + "the config's absolute paths are looked up there.")
     Path root;
 
-    @Option(names = "--url", paramLabel = "PATH", description = "also request PATH on the main server (repeatable)")
+    @Option(names = "--url", paramLabel = "PATH", description = "Also request PATH on the main server (repeatable).")
     List<String> urls = new ArrayList<>();
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default), json, junit or sarif")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The result's format: text (default), json, junit or sarif.")
     String format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the result to FILE (atomically) instead of stdout")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the result to FILE (atomically) instead of stdout.")
     Path output;
 
-    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "the httpd binary (default ${DEFAULT-VALUE})")
+    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "The httpd binary (default ${DEFAULT-VALUE}).")
     Path apache2;
 
     @Option(names = "--envvars", paramLabel = "FILE",
-            description = "sourced before apache2 runs, as apache2ctl does (default: envvars beside the config, else /etc/apache2/envvars; skipped if missing)")
+            description = "Sourced before apache2 runs, as apache2ctl does (default: envvars beside the config, else /etc/apache2/envvars; skipped if missing).")
     Path envvars;
 
-    @Option(names = "-D", paramLabel = "NAME", description = "define NAME for <IfDefine> (apache2 -D; repeatable)")
+    @Option(names = "--php-fpm", paramLabel = "FILE",
+            description = "Also start php-fpm (-F -y FILE) beside the server, for a config that hands PHP to it over "
+                    + "FastCGI. FILE must be under the ServerRoot, so it is copied and relocated too (repeatable).")
+    List<Path> phpFpm = new ArrayList<>();
+
+    @Option(names = "--php-fpm-bin", paramLabel = "BIN", description = "The php-fpm binary (default: the first /usr/sbin/php-fpm*).")
+    Path phpFpmBin;
+
+    @Option(names = "-D", paramLabel = "NAME", description = "Define NAME for <IfDefine> (apache2 -D; repeatable).")
     List<String> defines = new ArrayList<>();
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "300",
-            description = "stop sending requests after SECONDS (default ${DEFAULT-VALUE}); the rest are reported as not sent, and the server is stopped as always")
+            description = "Stop sending requests after SECONDS (default ${DEFAULT-VALUE}); the rest are reported as not sent, and the server is stopped as always.")
     int timeoutSeconds;
 
-    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "Bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE}).")
     int maxRuns;
 
     @Option(names = "--keep-recording", paramLabel = "DIR", hidden = true,
-            description = "copy the server's trace and logs into DIR before the copy is removed (for debugging check)")
+            description = "Copy the server's trace and logs into DIR before the copy is removed (for debugging check).")
     Path keepRecording;
 
-    @Option(names = "--no-color", description = "no colour even on a terminal (NO_COLOR is honoured too)")
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
     boolean noColor;
 
     /** The launched server's pid (it leads its own process group): what Ctrl-C and the timeouts kill. */
     private final AtomicInteger serverPid = new AtomicInteger();
+    /** The private copy's directory: a process whose command line names it (php-fpm's master) is the server's too. */
+    private final AtomicReference<Path> copyDir = new AtomicReference<>();
 
     @Override
     public Integer call() throws Exception {
@@ -189,6 +205,7 @@ public final class CheckCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(stopper);
         try (ConfigCopy copy = ConfigCopy.forServer(site.serverRoot(), site.writtenRoot())) {
             notes.addAll(copy.notes());
+            copyDir.set(copy.tempDir());
             Shown shown = new Shown(copy, site);
             return check(site, copy, shown, notes, start);
         } catch (IOException e) {
@@ -253,10 +270,10 @@ public final class CheckCommand implements Callable<Integer> {
         notes.addAll(plan.notes());
         // 3. the server, under the tracer, with every probe
         Path straceLog = copy.tempDir().resolve("server.strace");
-        List<String> command = new ArrayList<>(List.of("/usr/bin/setsid", "/bin/sh", "-c", WRAPPER, "sh",
-                Files.isReadable(env) ? env.toString() : "/nonexistent", work.toString(),
-                apache2.toString(), "-d", copy.root().toString(), "-f", copiedMain.toString(), "-DFOREGROUND"));
-        command.addAll(defineArgs);
+        List<Path> fpmSockets = new ArrayList<>();
+        Path script = startScript(site, copy, env, work, copiedMain, defineArgs, fpmSockets);
+        // setsid: the server leads its own process group, which prefork signals whole at shutdown (not faultline's)
+        List<String> command = List.of("/usr/bin/setsid", "/bin/sh", script.toString());
         Tracer.Options opt = new Tracer.Options();
         opt.mode = Tracer.Mode.FULL;
         opt.escalate = false;
@@ -284,7 +301,8 @@ public final class CheckCommand implements Callable<Integer> {
         boolean up = false;
         long deadline = System.currentTimeMillis() + dev.faultline.Limits.CHECK_START_MILLIS;
         while (System.currentTimeMillis() < deadline && server.isAlive()) {
-            if (Files.exists(rewrite.pidFile()) && HttpProbe.listening(firstPort)) {
+            if (Files.exists(rewrite.pidFile()) && HttpProbe.listening(firstPort)
+                    && fpmSockets.stream().allMatch(Files::exists)) { // a traced php-fpm takes longer than httpd
                 up = true;
                 break;
             }
@@ -354,6 +372,73 @@ public final class CheckCommand implements Callable<Integer> {
 
     private CheckResult result(Site site, List<Probe> probes, List<Finding> findings, List<String> notes, long start, String couldNotRun) {
         return new CheckResult(shownPath(site.main()), shownPath(site.serverRoot()), probes, findings, notes, elapsed(start), couldNotRun);
+    }
+
+    /**
+     * The script the traced shell runs: Debian's envvars sourced (its run, lock and log dirs moved into the copy), each
+     * {@code --php-fpm} pool in the background, and apache2 in the foreground, its output in the copy. Every path is
+     * single-quoted, so a path cannot be read as shell.
+     */
+    private Path startScript(Site site, ConfigCopy copy, Path env, Path work, Path copiedMain, List<String> defineArgs,
+            List<Path> fpmSockets) throws IOException {
+        StringBuilder sh = new StringBuilder();
+        sh.append("if [ -r ").append(q(env.toString())).append(" ]; then . ").append(q(env.toString())).append("; fi\n");
+        sh.append("export APACHE_RUN_DIR=").append(q(work.toString())).append(" APACHE_LOCK_DIR=").append(q(work.toString()))
+                .append(" APACHE_LOG_DIR=").append(q(work.toString())).append(" APACHE_PID_FILE=").append(q(work.resolve("httpd.pid").toString()))
+                .append('\n');
+        StringBuilder apache = new StringBuilder(q(apache2.toString())).append(" -d ").append(q(copy.root().toString()))
+                .append(" -f ").append(q(copiedMain.toString())).append(" -DFOREGROUND");
+        for (String a : defineArgs) {
+            apache.append(' ').append(q(a));
+        }
+        apache.append(" >").append(q(work.resolve("apache2.out").toString())).append(" 2>&1");
+        if (phpFpm.isEmpty()) {
+            sh.append("exec ").append(apache).append('\n');
+        } else {
+            Path bin = phpFpmBin != null ? phpFpmBin : defaultPhpFpm();
+            int n = 0;
+            for (Path conf : phpFpm) {
+                Path located = root != null && conf.isAbsolute() && Files.exists(root.resolve(conf.toString().substring(1)))
+                        ? root.resolve(conf.toString().substring(1)) : conf;
+                if (!Files.isRegularFile(located)) {
+                    throw new UserError(ExitCodes.NOT_FOUND, "--php-fpm " + conf + ": no such file");
+                }
+                located = located.toRealPath();
+                if (!located.startsWith(site.serverRoot())) {
+                    throw new UserError(ExitCodes.USAGE, "--php-fpm " + conf + " is outside the ServerRoot " + site.serverRoot()
+                            + ": check copies the ServerRoot only");
+                }
+                Path pid = work.resolve("php-fpm-" + ++n + ".pid");
+                for (String line : Files.readAllLines(copy.copyOf(located), java.nio.charset.StandardCharsets.ISO_8859_1)) {
+                    Matcher m = FPM_UNIX_LISTEN.matcher(line);
+                    if (m.matches()) {
+                        fpmSockets.add(Path.of(m.group(1))); // the pool is ready when its socket exists
+                    }
+                }
+                // -F: in the foreground (no daemon to lose); -g: its pid file in the copy, not the live pool's
+                sh.append(q(bin.toString())).append(" -F -y ").append(q(copy.copyOf(located).toString())).append(" -g ")
+                        .append(q(pid.toString())).append(" >").append(q(work.resolve("php-fpm-" + n + ".out").toString()))
+                        .append(" 2>&1 &\n");
+            }
+            sh.append(apache).append(" &\nwait\n");
+        }
+        Path script = work.resolve("start.sh");
+        Files.writeString(script, sh.toString());
+        return script;
+    }
+
+    private static Path defaultPhpFpm() {
+        try (var bins = Files.list(Path.of("/usr/sbin"))) {
+            return bins.filter(p -> p.getFileName().toString().startsWith("php-fpm")).sorted().findFirst()
+                    .orElseThrow(() -> new UserError(ExitCodes.NOT_FOUND, "--php-fpm: no /usr/sbin/php-fpm* (install php-fpm, or give --php-fpm-bin BIN)"));
+        } catch (IOException e) {
+            throw new UserError(ExitCodes.NOT_FOUND, "--php-fpm: /usr/sbin cannot be read: " + e.getMessage());
+        }
+    }
+
+    /** A single-quoted shell word. */
+    private static String q(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     private ApacheConfig parse(ConfigCopy copy, Path copiedMain) {
@@ -541,7 +626,10 @@ public final class CheckCommand implements Callable<Integer> {
     private void stopServer(Thread server) throws InterruptedException {
         int pid = serverPid.get();
         if (pid > 0 && server.isAlive()) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy); // SIGTERM: apache2 -k stop
+            // SIGTERM to the group: apache2 -k stop for the server (its children exit as they would); php-fpm leads
+            // a session of its own, so it is found by its command line, which names the copy
+            Tracer.signalGroup(pid, LinuxNames.SIGTERM);
+            signalCopyProcesses(LinuxNames.SIGTERM);
         }
         server.join(dev.faultline.Limits.CHECK_STOP_MILLIS);
         if (server.isAlive()) {
@@ -550,11 +638,50 @@ public final class CheckCommand implements Callable<Integer> {
         }
     }
 
-    /** SIGKILL to the server's whole process group (setsid made the server its leader); idempotent. */
+    /** SIGKILL to the server's whole process group (setsid made the server its leader) and php-fpm's; idempotent. */
     private void killServer() {
         int pid = serverPid.get();
         if (pid > 0) {
             Tracer.signalGroup(pid, LinuxNames.SIGKILL);
+        }
+        signalCopyProcesses(LinuxNames.SIGKILL);
+    }
+
+    /**
+     * Signals every process whose command line names the private copy (php-fpm's master titles itself with its
+     * config's path) and their children (its workers), never faultline itself.
+     */
+    private void signalCopyProcesses(int signal) {
+        Path dir = copyDir.get();
+        if (dir == null) {
+            return;
+        }
+        dev.faultline.capture.proc.ProcFs proc = dev.faultline.capture.proc.ProcFs.system();
+        long self = ProcessHandle.current().pid();
+        try {
+            for (int pid : proc.pids()) {
+                try {
+                    if (pid != self && String.join(" ", proc.cmdline(pid)).contains(dir.toString())) {
+                        List<Integer> children = proc.children(pid);
+                        ProcessHandle.of(pid).ifPresent(h -> signal(h, signal));
+                        for (int c : children) {
+                            ProcessHandle.of(c).ifPresent(h -> signal(h, signal));
+                        }
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // /proc unreadable: the process group was signalled anyway
+        }
+    }
+
+    private static void signal(ProcessHandle h, int signal) {
+        if (signal == LinuxNames.SIGKILL) {
+            h.destroyForcibly();
+        } else {
+            h.destroy(); // SIGTERM
         }
     }
 

@@ -21,32 +21,49 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "configtest", mixinStandardHelpOptions = true,
-        description = {"Run apache2's own config test (apache2 -t, Debian's envvars sourced) under faultline, on a",
-            "private copy of the ServerRoot. If it crashes, bisect the copy (files, then single directives) to the",
-            "file:line that makes it crash. The live server and its files are never touched.",
-            "Exits 0 if the config is fine, 70 if apache2 -t crashes, 71 if it fails (e.g. a syntax error)."})
+        versionProvider = VersionInfo.class,
+        header = "Run apache2 -t on a private copy of the configuration and bisect a crash to its line.",
+        description = {"Run apache2's own config test (apache2 -t, with Debian's envvars sourced) under faultline, on a private copy of the ServerRoot.",
+            "If it crashes, bisect the copy (files, then single directives) to the file and line that make it crash.",
+            "The live server and its files are never touched.",
+            "Exits 0 if the configuration is fine, 70 if apache2 -t crashes, and 71 if it fails (a syntax error, say)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline configtest",
+            "      Test Debian's /etc/apache2/apache2.conf.",
+            "  faultline configtest --config /srv/site/httpd.conf --format json",
+            "      Test another configuration and print JSON."})
 public final class ConfigtestCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
     private static final Path DEBIAN_CONFIG = Path.of("/etc/apache2/apache2.conf");
     private static final Path DEBIAN_ROOT = Path.of("/etc/apache2");
 
-    @Option(names = "--config", paramLabel = "FILE", description = "the main config file (default: -f in the apache2 args, else "
-            + "/etc/apache2/apache2.conf)")
+    @Option(names = "--config", paramLabel = "FILE", description = "The main config file (default: -f in the apache2 args, else "
+            + "/etc/apache2/apache2.conf).")
     Path config;
 
-    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "the httpd binary (default ${DEFAULT-VALUE})")
+    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "The httpd binary (default ${DEFAULT-VALUE}).")
     Path apache2;
 
     @Option(names = "--envvars", paramLabel = "FILE", defaultValue = "/etc/apache2/envvars",
-            description = "sourced before apache2 runs, as apache2ctl does (default ${DEFAULT-VALUE}; skipped if missing)")
+            description = "Sourced before apache2 runs, as apache2ctl does (default ${DEFAULT-VALUE}; skipped if missing).")
     Path envvars;
 
-    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE})")
+    @Option(names = "--max-runs", paramLabel = "N", defaultValue = "200", description = "Bisection budget in runs of apache2 -t (default ${DEFAULT-VALUE}).")
     int maxRuns;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: text (default) or json.")
     String format;
 
-    @Parameters(arity = "0..*", paramLabel = "ARGS", description = "more apache2 arguments (after --): -f FILE, -d DIR, -D NAME, -C/-c DIRECTIVE")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")
+    Path output;
+
+    // configtest's text report has no colour yet; the option is accepted so that every report command takes the same ones
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
+    boolean noColor;
+
+    @Parameters(arity = "0..*", paramLabel = "ARGS", description = "More apache2 arguments (after --): -f FILE, -d DIR, -D NAME, -C/-c DIRECTIVE.")
     List<String> apacheArgs = new ArrayList<>();
 
     @Override
@@ -109,7 +126,7 @@ public final class ConfigtestCommand implements Callable<Integer> {
             verdict = test(copy, main, passThrough, start);
         }
         String text = format.equals("json") ? ConfigtestReport.json(verdict) : ConfigtestReport.text(verdict);
-        AnalyzeCommand.emit(text, null);
+        AnalyzeCommand.emit(text, output);
         switch (verdict.test().outcome()) {
             case OK: return ExitCodes.OK;
             case CRASHED: return ExitCodes.CRASHED;

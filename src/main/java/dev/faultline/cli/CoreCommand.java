@@ -23,31 +23,44 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "core", mixinStandardHelpOptions = true,
-        description = {"Read an ELF core dump (plain, or systemd-coredump's .zst/.lz4/.xz): the signal and the real fault",
-            "address (recovered from the kernel's signal frame when httpd re-raised the signal), the crashing thread,",
-            "its backtrace with trust levels, the modules with build-ids, and a crash signature for deduplication."})
+        versionProvider = VersionInfo.class,
+        header = "Read an ELF core dump: the signal, the crashing thread and its backtrace, and a crash signature.",
+        description = {"Read an ELF core dump (plain, or systemd-coredump's .zst, .lz4 or .xz).",
+            "It shows the signal and the real fault address (recovered from the kernel's signal frame when httpd re-raised the signal), the crashing thread, its backtrace with trust levels, the modules with their build-ids, and a crash signature for deduplication."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline core /var/lib/systemd/coredump/core.apache2.0.abc.1234.zst",
+            "      Read a systemd-coredump core.",
+            "  faultline core --pid 1234 --format json",
+            "      Find the core of crashed pid 1234 and print JSON."})
 public final class CoreCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
 
-    @Parameters(arity = "0..1", paramLabel = "FILE", description = "the core file")
+
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "The core file.")
     Path file;
 
-    @Option(names = "--pid", paramLabel = "PID", description = "find the core of this crashed process (coredumpctl, core_pattern, --dir)")
+    @Option(names = "--pid", paramLabel = "PID", description = "Find the core of this crashed process (coredumpctl, core_pattern, --dir).")
     Integer pid;
 
-    @Option(names = "--dir", paramLabel = "DIR", description = "also look here for --pid's core (e.g. httpd's CoreDumpDirectory)")
+    @Option(names = "--dir", paramLabel = "DIR", description = "Also look here for --pid's core (e.g. httpd's CoreDumpDirectory).")
     List<Path> dirs = new ArrayList<>();
 
-    @Option(names = "--exe", paramLabel = "PATH", description = "read the executable from PATH instead of the path the core names")
+    @Option(names = "--exe", paramLabel = "PATH", description = "Read the executable from PATH instead of the path the core names.")
     Path exe;
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text", description = "The report's format: text (default) or json.")
     String format;
 
-    @Option(names = "--allow-truncated", description = "read a truncated core as far as it goes")
+    @Option(names = "--allow-truncated", description = "Read a truncated core as far as it goes.")
     boolean allowTruncated;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "write the report to FILE (atomically) instead of stdout")
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the report to FILE (atomically) instead of stdout.")
     Path output;
+
+    // core's text report has no colour yet; the option is accepted so that every report command takes the same ones
+    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
+    boolean noColor;
 
     @Override
     public Integer call() throws Exception {

@@ -16,15 +16,26 @@ import picocli.CommandLine.Option;
  * recorded and analyzed it, as they would be typed for a live server, then the next steps.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Show on one screen what faultline answers for a real recorded incident (Apache's children crashing on a directive in a server-level <Location>), the commands that would record and analyze your own, and the next steps.")
+        versionProvider = VersionInfo.class,
+        header = "Show on one screen what faultline answers for a real recorded incident.",
+        description = {"Show on one screen what faultline answers for a real recorded incident (Apache's children crashing on a directive in a server-level <Location>).",
+            "Then show the commands that would record and analyze your own, and the next steps."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline demo",
+            "      Show the answer as text, with the commands to use on a real server.",
+            "  faultline demo --format json",
+            "      Print the recording's report as one JSON document."})
 public final class DemoCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
 
     /** The recording the demo analyzes: Apache's prefork children crash on a directive in a server-level <Location>. */
     static final String TRACE = "fixtures/httpd/location-handler-prefork/f.txt";
     /** The recorded server's files (its configuration and module), read in place of the live /etc/apache2. */
     static final String ROOT = "fixtures/httpd/location-handler-prefork/snapshot";
 
-    @Option(names = "--format", defaultValue = "text", description = "text (default) or json")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "The format: text (default), or json for the recording's report as one JSON document.")
     String format;
 
     @Mixin
@@ -49,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
             AnalyzeCommand.emit(JsonReport.render(report), null);
             return ExitCodes.OK;
         }
-        StringBuilder sb = new StringBuilder(new TextReport(text.style(null)).render(report));
+        StringBuilder sb = new StringBuilder(new TextReport(text.style(null, verbosity.level())).render(report));
         sb.append('\n')
           .append("That was a real incident, recorded: Apache's children crash on GET /app/x. On your server:\n")
           .append("  $ strace -f -tt -T -yy -s 1024 -o f.txt -p \"$(cat /run/apache2/apache2.pid)\"   # until it crashes\n")
@@ -61,7 +72,7 @@ public final class DemoCommand implements Callable<Integer> {
           .append("  faultline analyze --format markdown f.txt > postmortem.md   # the postmortem draft\n")
           .append("  faultline check --config /etc/apache2/apache2.conf          # in CI, before the next reload\n")
           .append("  faultline analyze -v f.txt                                  # every candidate and signal\n");
-        int width = text.style(null).width();
+        int width = text.style(null, verbosity.level()).width();
         StringBuilder out = new StringBuilder();
         for (String line : sb.toString().split("\n")) {
             out.append(dev.faultline.report.TextStyle.clip(line, width)).append('\n');

@@ -17,16 +17,26 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "events", mixinStandardHelpOptions = true,
-        description = "Parse strace logs into events (one per joined call, signal or exit) and report what was not understood.")
+        versionProvider = VersionInfo.class,
+        header = "Parse strace logs into events and report what was not understood.",
+        description = {"Parse strace logs into events (one per joined call, signal or exit) and report what was not understood."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline events trace.txt > events.csv",
+            "      Write the events as CSV.",
+            "  faultline events --format none trace.txt",
+            "      Print only the summary of what was parsed."})
 public final class EventsCommand implements Callable<Integer> {
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
 
-    @Parameters(arity = "1..*", paramLabel = "TRACE", description = "strace output file(s): plain, .gz, or - for stdin; strace -ff files as P.<pid>")
+
+    @Parameters(arity = "1..*", paramLabel = "TRACE", description = "Strace output file(s): plain, .gz, or - for stdin; strace -ff files as P.<pid>.")
     List<String> traces;
 
-    @Option(names = "--format", defaultValue = "csv", description = "csv (default) or none (only the summary)")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv", description = "The output's format: csv (default), or none for the summary alone.")
     String format;
 
-    @Option(names = "--quiet", description = "no summary on stderr")
+    @Option(names = "--quiet", description = "No summary on stderr.")
     boolean quiet;
 
     @Override

@@ -27,36 +27,46 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "fix", mixinStandardHelpOptions = true,
+        versionProvider = VersionInfo.class,
+        header = "Apply the fix hints of an analysis, after checking the fixed file.",
         description = {"Apply the fix hints of an analysis: from a JSON report (--from REPORT.json), or by running analyze with the same arguments.",
             "Each edited file is checked first: apache2 -t on a private copy of the configuration (a .htaccess as the body of its <Directory>), or php -l for PHP.",
-            "Then it is written into a copy under -o DIR (default), or over the file with --in-place after a backup (FILE.orig).",
-            "Exits 72 when there is no fix, 73 when the fixed file fails its check (nothing is written then)."})
+            "Then it is written into a copy under -o DIR (the default), or over the file with --in-place after a backup (FILE.orig).",
+            "Exits 72 when there is no fix, and 75 when the fixed file fails its check (nothing is written then)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline fix --from report.json",
+            "      Write fixed copies under ./faultline-fix.",
+            "  sudo faultline fix --in-place trace.txt",
+            "      Analyze trace.txt, then fix the files themselves after a backup."})
 public final class FixCommand implements Callable<Integer> {
-    @Option(names = "--from", paramLabel = "REPORT.json", description = "the JSON report of an earlier analyze --format json")
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
+    @Option(names = "--from", paramLabel = "REPORT.json", description = "The JSON report of an earlier analyze --format json.")
     Path from;
 
-    @Option(names = "--in-place", description = "edit the file itself (after a backup) instead of writing a copy")
+    @Option(names = "--in-place", description = "Edit the file itself (after a backup) instead of writing a copy.")
     boolean inPlace;
 
     @Option(names = "--backup-suffix", paramLabel = "SUFFIX", defaultValue = ".orig",
-            description = "with --in-place: the backup is FILE plus this (default ${DEFAULT-VALUE}); an existing backup is never overwritten")
+            description = "With --in-place: the backup is FILE plus this (default ${DEFAULT-VALUE}); an existing backup is never overwritten.")
     String backupSuffix;
 
     @Option(names = {"-o", "--output-dir"}, paramLabel = "DIR", defaultValue = "faultline-fix",
-            description = "without --in-place: the fixed copy goes to DIR/<the file's server path> (default ./${DEFAULT-VALUE})")
+            description = "Without --in-place: the fixed copy goes to DIR/<the file's server path> (default ./${DEFAULT-VALUE}).")
     Path outputDir;
 
-    @Option(names = "--root", paramLabel = "DIR", description = "a copy of the server's files, as for analyze (with --from: default from the report)")
+    @Option(names = "--root", paramLabel = "DIR", description = "A copy of the server's files, as for analyze (with --from: default from the report).")
     Path root;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "the server's main config file, as for analyze (with --from: default from the report)")
+    @Option(names = "--config", paramLabel = "FILE", description = "The server's main config file, as for analyze (with --from: default from the report).")
     String config;
 
-    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "the httpd binary for the check (default ${DEFAULT-VALUE})")
+    @Option(names = "--apache2", paramLabel = "BIN", defaultValue = "/usr/sbin/apache2", description = "The httpd binary for the check (default ${DEFAULT-VALUE}).")
     Path apache2;
 
     @Option(names = "--envvars", paramLabel = "FILE", defaultValue = "/etc/apache2/envvars",
-            description = "sourced before apache2 -t, as apache2ctl does (default ${DEFAULT-VALUE}; skipped if missing)")
+            description = "Sourced before apache2 -t, as apache2ctl does (default ${DEFAULT-VALUE}; skipped if missing).")
     Path envvars;
 
     @CommandLine.Unmatched

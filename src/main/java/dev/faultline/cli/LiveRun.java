@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * One live capture, shared by {@code attach} and {@code run}: the tracer thread (ptrace), and this thread, which
  * decodes the tracer's records into the same events {@code analyze} parses from text, feeds them to the same engine,
- * and writes the strace log ({@code -o}) from them. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
+ * and writes the strace log ({@code --strace-log}) from them. Ctrl-C and SIGTERM stop the tracer, which detaches everything; the
  * report of what was seen is still printed.
  */
 final class LiveRun {
@@ -175,7 +175,12 @@ final class LiveRun {
                 timer.setDaemon(true);
                 timer.start();
             }
-            Path partial = strace == null ? null : strace.resolveSibling(strace.getFileName() + ".partial");
+            // a device or fifo (--strace-log /dev/null) is written into: renaming a temp file over it would replace
+            // the device itself (as root, /dev/null becomes a regular file); a regular file is renamed into place whole
+            boolean direct = strace != null && Files.exists(strace)
+                    && !Files.isRegularFile(strace, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && !Files.isSymbolicLink(strace) && !Files.isDirectory(strace);
+            Path partial = strace == null ? null : direct ? strace : strace.resolveSibling(strace.getFileName() + ".partial");
             // this thread decodes the tracer's records into events and analyses them; no strace text in between
             LiveDecoder decoder = new LiveDecoder(proc, tracer::threadGroupOf, opt.stringCap, redact);
             StraceLog log = new StraceLog(partial);
@@ -210,7 +215,7 @@ final class LiveRun {
             if (log.failure != null) {
                 throw new UserError(ExitCodes.OUTPUT_ERROR, "cannot write " + strace + ": " + log.failure.getMessage());
             }
-            if (partial != null) {
+            if (partial != null && !direct) {
                 Files.move(partial, strace, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             List<String> coreNotes = joinCores(analyzer, server, root);

@@ -4,14 +4,27 @@ import dev.faultline.report.Terminal;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 @Command(name = "faultline",
         mixinStandardHelpOptions = true,
-        version = "faultline 0.1.0",
-        description = "Which config file, and which line, made the server crash?",
-        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CheckCommand.class, FixCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class},
+        versionProvider = VersionInfo.class,
+        description = {"Which config file, and which line, made the server crash?",
+            "faultline reads strace logs, error logs and core dumps, or traces a running Apache itself, and names "
+                + "the config file and line behind each crash or HTTP 5xx."},
+        subcommands = {AnalyzeCommand.class, AttachCommand.class, RunCommand.class, ConfigtestCommand.class, CheckCommand.class,
+            FixCommand.class, CoreCommand.class, EventsCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
+        footerHeading = "%nExamples:%n",
+        footer = {"  faultline demo",
+            "      See an answer on bundled recordings.",
+            "  faultline analyze trace.txt",
+            "      Name the culprit in an strace -f log.",
+            "  sudo faultline attach --pidfile /run/apache2/apache2.pid",
+            "      Wait for the next crash of the running server.",
+            "  faultline help analyze",
+            "      Show the help of one command."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done; analyze/attach/core/run --exit-code=verdict: no incident found",
@@ -40,9 +53,12 @@ import picocli.CommandLine.Command;
             "74:check: the check could not run",
             "75:fix: the fixed file fails apache2 -t (or php -l) on a copy; nothing written",
             "76:the launcher: no Java 17+ runtime, or the jar could not be built",
-            "130:attach/run: stopped by Ctrl-C (SIGINT) after detaching and printing the report",
-            "143:attach/run: stopped by SIGTERM after detaching and printing the report"})
+            "130:interrupted by Ctrl-C (SIGINT); attach and run detach and print what they saw first",
+            "143:stopped by SIGTERM; attach and run detach and print what they saw first"})
 public final class Main implements Runnable {
+
+    @CommandLine.Mixin
+    Verbosity verbosity;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -60,14 +76,37 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(cmd.getErr(), ex));
-        cl.setParameterExceptionHandler((ex, args2) -> {
-            PrintWriter err = ex.getCommandLine().getErr();
-            err.println("faultline: " + Terminal.escape(ex.getMessage()));
-            err.println("Try 'faultline " + ex.getCommandLine().getCommandName() + " --help' for usage.");
-            err.flush();
-            return ExitCodes.USAGE;
-        });
+        cl.setParameterExceptionHandler((ex, badArgs) -> usageError(ex));
         return cl.execute(args);
+    }
+
+    /**
+     * A bad command line: what is wrong, the closest command or option when a name was mistyped, and where the help
+     * is ("faultline analyze --help", the command's full name).
+     */
+    /** The message of picocli's HelpCommand for {@code faultline help NAME} when there is no such command. */
+    private static final java.util.regex.Pattern UNKNOWN_HELP_TOPIC = java.util.regex.Pattern.compile("Unknown subcommand '(.*)'\\.");
+
+    private static int usageError(CommandLine.ParameterException ex) {
+        CommandLine cmd = ex.getCommandLine();
+        PrintWriter err = cmd.getErr();
+        String message = ex.getMessage();
+        if (ex instanceof CommandLine.UnmatchedArgumentException && !cmd.getSubcommands().isEmpty()) {
+            List<String> unmatched = ((CommandLine.UnmatchedArgumentException) ex).getUnmatched();
+            if (!unmatched.isEmpty() && !unmatched.get(0).startsWith("-")) {
+                message = "'" + unmatched.get(0) + "' is not a " + cmd.getCommandSpec().qualifiedName() + " command";
+            }
+        }
+        err.println("faultline: " + Terminal.escape(message));
+        java.util.regex.Matcher helpFor = UNKNOWN_HELP_TOPIC.matcher(ex.getMessage());
+        if (helpFor.matches()) {
+            // faultline help analyse: picocli's HelpCommand names no suggestion, so ask as for faultline analyse
+            ex = new CommandLine.UnmatchedArgumentException(cmd, List.of(helpFor.group(1)));
+        }
+        CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+        err.println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for usage.");
+        err.flush();
+        return ExitCodes.USAGE;
     }
 
     static int report(PrintWriter err, Throwable ex) {

@@ -10,21 +10,42 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a command under faultline (full syscall tracing from its execve), and name the config",
-            "file behind any crash or HTTP 5xx. Exits with the command's status, or 70 if it crashed (for CI)."})
+        versionProvider = VersionInfo.class,
+        header = "Run a command under faultline and name the config file behind any crash or HTTP 5xx.",
+        description = {"Run a command under faultline, with full syscall tracing from its execve, and name the config file behind any crash or HTTP 5xx.",
+            "faultline exits with the command's own status, or with 70 if the command crashed (for CI)."},
+        footerHeading = "%nExamples:%n",
+        footer = {"  sudo faultline run -- apache2 -X -f /srv/site/httpd.conf",
+            "      Run a server in the foreground and watch it.",
+            "  faultline run --strace-log trace.txt -o report.txt -- ./server",
+            "      Keep an strace log and write the report to a file."})
 public final class RunCommand implements Callable<Integer> {
-    @Parameters(arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (put -- before it)")
+    @picocli.CommandLine.Mixin
+    Verbosity verbosity;
+
+    @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (put -- before it).")
     List<String> command;
 
     @Mixin
     LiveOptions live;
 
+    @picocli.CommandLine.Option(names = "--max-incidents", paramLabel = "N",
+            description = "Stop after N incidents; by default (0) run follows the command until it exits.")
+    void maxIncidents(int n) {
+        live.maxCrashes = n;
+    }
+
+    @picocli.CommandLine.Option(names = "--max-crashes", paramLabel = "N", hidden = true, description = "The old name of --max-incidents.")
+    void maxCrashes(int n) {
+        live.maxCrashes = n;
+    }
+
     @picocli.CommandLine.Option(names = "--no-seccomp",
-            description = "stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads")
+            description = "Stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads.")
     boolean noSeccomp;
 
     @picocli.CommandLine.Option(names = "--exit-code", paramLabel = "POLICY", defaultValue = "status",
-            description = "status (default): exit with the command's own status (70 if it crashed); verdict: exit as analyze does (0 no incident, 20 culprit named, 21 incidents without a culprit)")
+            description = "What run exits with: status (default), the command's own status (70 if it crashed); or verdict, as analyze does (0 no incident, 20 a config culprit named, 21 incidents without one).")
     String exitCode;
 
     @Override
@@ -36,7 +57,7 @@ public final class RunCommand implements Callable<Integer> {
         opt.escalate = false;
         opt.seccomp = !noSeccomp;
         LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root, null);
-        live.report(out, null);
+        live.report(out, null, verbosity.level());
         int s = out.launchedStatus;
         if (exitCode.equals("verdict")) {
             if (s == -1 && out.interrupted) {

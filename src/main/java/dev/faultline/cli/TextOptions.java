@@ -4,20 +4,21 @@ import dev.faultline.report.TextStyle;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** How the text report looks: -v/-vv, --color and its alias --no-color (a picocli mixin of analyze, attach, run, core, demo). */
+/**
+ * How the text report looks: --color and its alias --no-color (a picocli mixin of analyze, attach, run and demo).
+ * The detail level comes from the one -v option every command has ({@link Verbosity}): -v adds the candidate table
+ * and every signal, -vv also each thread's last file activities.
+ */
 final class TextOptions {
-    @Option(names = "-v", description = "more detail in the text report: -v adds the candidate table and every signal, -vv also each thread's last file activities")
-    boolean[] verbose = new boolean[0];
-
     @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
-            description = "colour the text report: auto (only on a terminal, never with NO_COLOR set or TERM=dumb), always or never")
+            description = "Colour the text report: auto (only on a terminal, never with NO_COLOR set or TERM=dumb), always or never.")
     String color;
 
-    @Option(names = "--no-color", description = "the same as --color=never")
+    @Option(names = "--no-color", description = "No colour, even on a terminal: the same as --color=never (NO_COLOR is honoured too).")
     boolean noColor;
 
-    /** The layout for a report written to {@code output} (null: stdout). */
-    TextStyle style(Path output) {
+    /** The layout for a report written to {@code output} (null: stdout) at detail level {@code verbosity} (how many -v). */
+    TextStyle style(Path output, int verbosity) {
         boolean terminal = output == null && System.console() != null;
         boolean colour;
         switch (noColor ? "never" : color) {
@@ -29,6 +30,6 @@ final class TextOptions {
             default:
                 throw new UserError(ExitCodes.USAGE, "--color must be auto, always or never, not " + color);
         }
-        return new TextStyle(output == null ? TextStyle.terminalWidth(terminal) : TextStyle.DEFAULT_WIDTH, colour, verbose.length);
+        return new TextStyle(output == null ? TextStyle.terminalWidth(terminal) : TextStyle.DEFAULT_WIDTH, colour, verbosity);
     }
 }

@@ -145,7 +145,7 @@ public final class SyscallSpec {
         call("wait4", V, Arg.WAIT_STATUS_OUT, V, V);
         call("kill", V, V);
         call("tgkill", V, V, V);
-        // read for an strace log of every call (-o), not by the analysis
+        // read for an strace log of every call (--strace-log), not by the analysis
         logOnly("rmdir", Arg.PATH);
         logOnly("truncate", Arg.PATH, V);
         logOnly("chmod", Arg.PATH, V);

@@ -62,7 +62,7 @@ class AttachCommandTest {
 
     @Test
     void sentinelNamesTheConfigFileOfACrashAndLeavesTheServerRunning() throws Exception {
-        FaultlineProcess fl = FaultlineProcess.start(tmp, List.of(), "attach", "--format", "json", "-o", "live.log",
+        FaultlineProcess fl = FaultlineProcess.start(tmp, List.of(), "attach", "--format", "json", "--strace-log", "live.log",
                 Long.toString(server.pid()));
         waitAttached(fl);
         FaultlineProcess.signal("USR1", server.pid());

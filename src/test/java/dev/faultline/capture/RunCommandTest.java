@@ -47,7 +47,7 @@ class RunCommandTest {
             @org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         String bin = FaultlineProcess.nativeBin("confsrv").toString();
         Path mine = FaultlineProcess.caseTree(tmp.resolve("faultline"), caseName);
-        FaultlineProcess run = FaultlineProcess.start(mine, List.of(), "run", "--format", "json", "-o", "live.log", "--", bin, mode);
+        FaultlineProcess run = FaultlineProcess.start(mine, List.of(), "run", "--format", "json", "--strace-log", "live.log", "--", bin, mode);
         assertEquals(exitCode, run.waitFor(60), "run mirrors the command (70 = crashed); stderr: " + run.stderr());
 
         Path theirs = FaultlineProcess.caseTree(tmp.resolve("strace"), caseName);
@@ -76,10 +76,10 @@ class RunCommandTest {
     void theSeccompFilterStopsOnlyTheCallsTheEngineReads(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
         String bin = FaultlineProcess.nativeBin("confsrv").toString();
         Path filtered = FaultlineProcess.caseTree(tmp.resolve("filtered"), "config-open");
-        FaultlineProcess a = FaultlineProcess.start(filtered, List.of(), "run", "-o", "live.log", "--", bin, "open");
+        FaultlineProcess a = FaultlineProcess.start(filtered, List.of(), "run", "--strace-log", "live.log", "--", bin, "open");
         assertEquals(70, a.waitFor(60), a.stderr());
         Path every = FaultlineProcess.caseTree(tmp.resolve("every"), "config-open");
-        FaultlineProcess b = FaultlineProcess.start(every, List.of(), "run", "--no-seccomp", "-o", "live.log", "--", bin, "open");
+        FaultlineProcess b = FaultlineProcess.start(every, List.of(), "run", "--no-seccomp", "--strace-log", "live.log", "--", bin, "open");
         assertEquals(70, b.waitFor(60), b.stderr());
         String withFilter = Files.readString(filtered.resolve("live.log"));
         String without = Files.readString(every.resolve("live.log"));

@@ -34,7 +34,7 @@ class ApacheAttachTest {
     @Test
     void preforkServesThroughAGracefulRestartAndACrashIsTracedToItsHtaccess() throws Exception {
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
-            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", "-o", "live.log",
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", "--strace-log", "live.log",
                     Integer.toString(httpd.parentPid()));
             waitTraced(httpd, fl);
             for (int i = 0; i < 5; i++) {
@@ -65,7 +65,9 @@ class ApacheAttachTest {
     @Test
     void eventMpmCrashAtRequestTimeEscalatesAndTheNextCrashHasItsHistory() throws Exception {
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "event")) {
-            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json",
+            // every child in full: with the default share (a quarter of the children) the second crash may land in
+            // a child that stayed sentinel, which gets its capture but not this history
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--format", "json", "--escalate-share", "1",
                     Integer.toString(httpd.parentPid()));
             waitTraced(httpd, fl);
             assertEquals(200, httpd.curl("/"));
@@ -94,8 +96,8 @@ class ApacheAttachTest {
     void escalationTracesTheChildrenOnlyAndEndsAfterItsWindow() throws Exception {
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
             Path log = dir.resolve("live.log");
-            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--escalate", "window:3", "--max-incidents", "0",
-                    "--duration", "10", "--no-log-watch", "--format", "json", "-o", log.toString(),
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--escalate", "window:3", "--escalate-share", "1", "--max-incidents", "0",
+                    "--duration", "10", "--no-log-watch", "--format", "json", "--strace-log", log.toString(),
                     Integer.toString(httpd.parentPid()));
             waitTraced(httpd, fl);
             httpd.curl("/crash-loc/"); // the child never reads 50-app.conf: the first crash names no file
@@ -114,6 +116,38 @@ class ApacheAttachTest {
             assertEquals(0, parentCalls, "the parent's maintenance loop is not traced per call");
             assertTrue(childCalls > 50, "the children are: " + childCalls + " calls");
             assertEquals(200, httpd.curl("/"));
+            assertUntracedAndNormal(httpd);
+        }
+    }
+
+    /**
+     * The default escalation traces a share of the children in full (at least one): the child the parent forks to
+     * replace the crashed one stays sentinel when the share is taken, so a crash loop cannot put every child under a
+     * full trace.
+     */
+    @Test
+    void theDefaultEscalationTracesOnlyItsShareOfTheChildren() throws Exception {
+        try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork")) {
+            Path log = dir.resolve("share.log");
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--escalate", "window:5", "--max-incidents", "0",
+                    "--duration", "8", "--no-log-watch", "--format", "json", "--strace-log", log.toString(),
+                    Integer.toString(httpd.parentPid()));
+            waitTraced(httpd, fl);
+            List<Integer> before = httpd.childPids();
+            httpd.curl("/crash-loc/");
+            assertTrue(httpd.awaitErrorLog("exit signal Segmentation fault", 15_000));
+            FaultlineProcess.waitUntil(10, () -> httpd.childPids().stream().anyMatch(p -> !before.contains(p)), "a replacement child");
+            List<Integer> replacements = httpd.childPids().stream().filter(p -> !before.contains(p)).toList();
+            for (int i = 0; i < 5; i++) {
+                assertEquals(200, httpd.curl("/"));
+            }
+            assertEquals(0, fl.waitFor(30), fl.stderr());
+            assertTrue(fl.stderr().contains("(1 of 1 child processes at a time: --escalate-share 0.25)"), fl.stderr());
+            List<String> lines = Files.readAllLines(log);
+            for (int r : replacements) {
+                long calls = lines.stream().filter(l -> l.startsWith(r + " ") && l.contains("(") && !l.contains(" --- ")).count();
+                assertEquals(0, calls, "the replacement child " + r + " is outside the share: sentinel, no calls logged");
+            }
             assertUntracedAndNormal(httpd);
         }
     }

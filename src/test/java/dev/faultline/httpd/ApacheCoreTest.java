@@ -39,7 +39,7 @@ class ApacheCoreTest {
         Path trace = dir.resolve("live.log");
         Path core;
         try (LiveApache httpd = LiveApache.start(dir.resolve("httpd"), "prefork", true)) {
-            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--mode", "full", "--format", "json", "-o", trace.toString(),
+            FaultlineProcess fl = FaultlineProcess.start(dir, List.of(), "attach", "--mode", "full", "--format", "json", "--strace-log", trace.toString(),
                     "--max-crashes", "1", Integer.toString(httpd.parentPid()));
             FaultlineProcess.waitUntil(20, () -> httpd.childPids().stream().allMatch(p -> FaultlineProcess.tracerPid(p) > 0)
                     && FaultlineProcess.tracerPid(httpd.parentPid()) > 0, "httpd traced");

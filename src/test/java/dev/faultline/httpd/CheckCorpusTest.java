@@ -35,8 +35,8 @@ class CheckCorpusTest {
     Path tmp;
 
     /**
-     * Every case with a snapshot, but the php-fpm ones (check does not start a FastCGI backend: without one their
-     * PHP answers 503, which check rightly reports) and deleted-conf (its snapshot lacks the culprit file, by design).
+     * Every case with a snapshot, but deleted-conf (its snapshot lacks the culprit file, by design). The php-fpm cases
+     * run with their pool (--php-fpm conf/php-fpm.conf).
      */
     static Stream<String> cases() throws IOException {
         List<String> out = new ArrayList<>();
@@ -44,7 +44,7 @@ class CheckCorpusTest {
             try (Stream<Path> dirs = Files.list(Cli.repo().resolve("fixtures").resolve(set))) {
                 dirs.filter(d -> Files.isDirectory(d.resolve("snapshot")))
                         .map(d -> set + "/" + d.getFileName())
-                        .filter(c -> !c.startsWith("apache/fpm-") && !c.equals("httpd/deleted-conf"))
+                        .filter(c -> !c.equals("httpd/deleted-conf"))
                         .sorted().forEach(out::add);
             }
         }
@@ -80,8 +80,13 @@ class CheckCorpusTest {
         }
         String written = "/" + snapshot.relativize(serverRoot);
         Path result = tmp.resolve("result.json");
-        FaultlineProcess p = FaultlineProcess.start(tmp, List.of(), "check", "--root", snapshot.toString(),
-                "--config", written + "/conf/httpd.conf", "--format", "json", "-o", result.toString());
+        List<String> args = new ArrayList<>(List.of("check", "--root", snapshot.toString(), "--config", written + "/conf/httpd.conf",
+                "--format", "json", "-o", result.toString()));
+        if (Files.isRegularFile(serverRoot.resolve("conf/php-fpm.conf"))) {
+            Assumptions.assumeTrue(hasPhpFpm(), "php-fpm is not installed (apt-get install php-fpm)");
+            args.addAll(List.of("--php-fpm", written + "/conf/php-fpm.conf"));
+        }
+        FaultlineProcess p = FaultlineProcess.start(tmp, List.of(), args.toArray(String[]::new));
         int exit = p.waitFor(120);
         JsonNode r = JSON.readTree(result.toFile());
         assertTrue(leftoverServers().isEmpty(), "check left a server running: " + leftoverServers());
@@ -120,7 +125,8 @@ class CheckCorpusTest {
             }
         }
         if (fixes.isEmpty()) {
-            throw new AssertionError(name + ": no fix offered: " + r);
+            assertTrue(NO_EXACT_FIX.contains(name), name + ": no fix offered: " + r);
+            return;
         }
         for (String fix : fixes) {
             List<String> cmd = fix.startsWith("--- ") ? List.of("patch", "-p0", "--batch", "--forward")
@@ -132,12 +138,21 @@ class CheckCorpusTest {
             assertEquals(0, apply.waitFor(), name + ": the fix does not apply: " + said + "\n" + fix);
         }
         Path again = tmp.resolve("again.json");
-        FaultlineProcess second = FaultlineProcess.start(tmp, List.of(), "check", "--root", snapshot.toString(),
-                "--config", written + "/conf/httpd.conf", "--format", "json", "-o", again.toString());
+        args.set(args.indexOf(result.toString()), again.toString());
+        FaultlineProcess second = FaultlineProcess.start(tmp, List.of(), args.toArray(String[]::new));
         int fixedExit = second.waitFor(120);
         assertEquals(0, fixedExit, name + ": after the fix check still finds: " + JSON.readTree(again.toFile()).path("findings"));
     }
 
+
+    /** The include is gone and nothing near it stands for it: no exact edit exists (PHP code is never cut). */
+    private static final java.util.Set<String> NO_EXACT_FIX = java.util.Set.of("apache/fpm-missing-include");
+
+    private static boolean hasPhpFpm() throws IOException {
+        try (Stream<Path> bins = Files.list(Path.of("/usr/sbin"))) {
+            return bins.anyMatch(b -> b.getFileName().toString().startsWith("php-fpm"));
+        }
+    }
 
     static void assumeLiveApache() {
         Assumptions.assumeTrue(Files.isExecutable(APACHE2), "apache2 is not installed (apt-get install apache2)");

@@ -64,6 +64,21 @@ public final class ProcFs {
         return root;
     }
 
+    /** Every process now, by pid (sorted); one may be gone by the time it is read. */
+    public List<Integer> pids() throws IOException {
+        List<Integer> out = new ArrayList<>();
+        try (java.nio.file.DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path d : dirs) {
+                String n = d.getFileName().toString();
+                if (!n.isEmpty() && n.chars().allMatch(Character::isDigit) && n.length() < 10) {
+                    out.add(Integer.parseInt(n));
+                }
+            }
+        }
+        java.util.Collections.sort(out);
+        return out;
+    }
+
     public boolean exists(int pid) {
         return Files.isDirectory(pidDir(pid));
     }
