@@ -36,6 +36,15 @@ public final class Cli {
         }
     }
 
+    /**
+     * True when analyze, attach, core or run --exit-code=verdict finished its analysis: 0 (no incident), 20 (a config
+     * culprit named) or 21 (incidents without one), for tests about something other than the verdict's kind.
+     */
+    public static boolean analyzed(int exit) {
+        return exit == dev.faultline.cli.ExitCodes.OK || exit == dev.faultline.cli.ExitCodes.CULPRIT_NAMED
+                || exit == dev.faultline.cli.ExitCodes.INCIDENTS_WITHOUT_CULPRIT;
+    }
+
     /** The repository root (set by Maven), so tests find fixtures/ and native/. */
     public static Path repo() {
         return Path.of(System.getProperty("faultline.root", ".")).toAbsolutePath();

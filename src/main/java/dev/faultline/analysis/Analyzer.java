@@ -623,7 +623,8 @@ public final class Analyzer {
                     fastcgiHints.add(h);
                 }
             }
-            // release the snapshot: only the verdict is reported
+            // release the snapshot: only the verdict is reported, and a few lines of it for -vv
+            inc.timelineTail = tail(inc.timeline);
             inc.timeline = null;
             inc.openFiles = null;
             out.add(inc);
@@ -723,5 +724,20 @@ public final class Analyzer {
 
     public int liveThreads() {
         return model.liveThreads();
+    }
+
+    /** How many of a thread's last file activities the text report's -vv shows. */
+    static final int TIMELINE_TAIL = 12;
+
+    private static List<Evidence.LogLine> tail(List<FileActivity> timeline) {
+        if (timeline == null || timeline.isEmpty()) {
+            return List.of();
+        }
+        List<Evidence.LogLine> out = new java.util.ArrayList<>();
+        for (FileActivity a : timeline.subList(Math.max(0, timeline.size() - TIMELINE_TAIL), timeline.size())) {
+            out.add(new Evidence.LogLine(a.source, a.firstLine, a.kind.name().toLowerCase() + " " + a.path
+                    + (a.errno != null ? " " + a.errno : "") + (a.count > 1 ? " ×" + a.count : "")));
+        }
+        return out;
     }
 }

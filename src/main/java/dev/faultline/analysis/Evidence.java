@@ -28,7 +28,7 @@ public final class Evidence {
         public final long line;
         public final String text;
 
-        LogLine(String source, long line, String text) {
+        public LogLine(String source, long line, String text) {
             this.source = source;
             this.line = line;
             // every quoted line of every report passes here: secrets are masked once, for all outputs

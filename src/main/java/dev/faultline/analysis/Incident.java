@@ -58,6 +58,8 @@ public final class Incident {
     long controlSignalLine;
     boolean forked;
     List<FileActivity> timeline;
+    /** The last file activities of the thread before the anchor, kept for the text report's -vv (the timeline itself is released). */
+    public List<Evidence.LogLine> timelineTail = List.of();
     long windowStartSeq;
     Map<Integer, OpenFile> openFiles;
     String cwd;

@@ -30,4 +30,9 @@ public final class Verdict {
         this.reason = reason;
         this.candidates = candidates;
     }
+
+    /** True when the verdict names a file and line to blame (config, a missing include's referrer, a permission): exit code 20. */
+    public boolean namesCulprit() {
+        return culprit != null && kind != Kind.CODE && kind != Kind.UNKNOWN;
+    }
 }

@@ -88,8 +88,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
             description = "Settle a start-up crash between candidate lines by running apache2 -t on a private copy of the configuration (never the server's files).")
     boolean confirm;
 
-    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
-    boolean noColor;
+    @picocli.CommandLine.Mixin
+    TextOptions text = new TextOptions();
 
     @Option(names = "--fix-format", paramLabel = "FORMAT",
             description = "Print only the fixes, as diff (for patch -p0 run from / or from --root), puppet (file_line) or ansible (lineinfile); exit 72 when there is none.")
@@ -107,12 +107,15 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (fixes != null) {
             emit(FixOutput.render(report, fixes), output);
         } else {
-            emit(render(report, format, noColor, output), output);
+            emit(render(report, format, text.style(output, verbosity.level())), output);
         }
         for (String w : report.warnings) {
             System.err.println("faultline: warning: " + dev.faultline.report.Terminal.escape(w));
         }
-        return fixes != null && report.incidents.stream().noneMatch(i -> i.fix != null) ? ExitCodes.NO_FIX : ExitCodes.OK;
+        if (fixes != null) {
+            return report.incidents.stream().noneMatch(i -> i.fix != null) ? ExitCodes.NO_FIX : ExitCodes.OK;
+        }
+        return ExitCodes.of(report);
     }
 
     /** The analysis the options ask for, each incident with its fix hint (faultline fix and check run it too). */
@@ -462,8 +465,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
                 "--format must be " + dev.faultline.report.ReportFormat.choices() + ", not " + format));
     }
 
-    /** JSON, a Markdown postmortem draft, or text with colour only on a terminal (never into a file, never with NO_COLOR or TERM=dumb). */
-    static String render(Report report, String format, boolean noColor, Path output) throws IOException {
+    /** JSON, a Markdown postmortem draft, or text in the given style (TextOptions decides colour, width and detail). */
+    static String render(Report report, String format, dev.faultline.report.TextStyle style) throws IOException {
         switch (reportFormat(format)) {
             case JSON:
                 return JsonReport.render(report);
@@ -472,9 +475,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             default:
                 break;
         }
-        boolean color = !noColor && output == null && System.getenv("NO_COLOR") == null && System.console() != null
-                && !"dumb".equals(System.getenv("TERM"));
-        return new TextReport(color).render(report);
+        return new TextReport(style).render(report);
     }
 
     /** Writes to stdout, or to a temp file moved over FILE, so an interrupted run never leaves half a report; a device or fifo is written directly. */

@@ -139,7 +139,7 @@ public final class AttachCommand implements Callable<Integer> {
         }
         LiveRun.Outcome out = LiveRun.run(opt, pid, null, (long) (durationSeconds * 1000), live.straceLog, !live.noRedact,
                 live.root, "faultline: attached to " + pid + " (" + opt.mode.name().toLowerCase() + " mode); Ctrl-C detaches");
-        live.report(out, "faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured");
-        return ExitCodes.OK;
+        live.report(out, "faultline: " + out.stopReason + "; " + out.crashes + " crash(es) captured", verbosity.level());
+        return ExitCodes.of(out.report);
     }
 }

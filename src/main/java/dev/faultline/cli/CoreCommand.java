@@ -86,7 +86,8 @@ public final class CoreCommand implements Callable<Integer> {
         }
         String text = format.equals("json") ? CoreJson.render(report) : CoreText.render(report);
         AnalyzeCommand.emit(text, output);
-        return ExitCodes.OK;
+        // a core is always a crash: 20 when httpd's memory names the directive that ran, else 21
+        return CoreText.namesCulprit(report) ? ExitCodes.CULPRIT_NAMED : ExitCodes.INCIDENTS_WITHOUT_CULPRIT;
     }
 
     /** A core's report, and what httpd's memory in it says about the crash. */

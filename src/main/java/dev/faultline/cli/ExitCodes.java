@@ -31,6 +31,10 @@ public final class ExitCodes {
     public static final int WRONG_ARCH = 15;
     /** core: a compressed core (.zst, .lz4, .xz) whose stream is corrupt or cut short. */
     public static final int DECOMPRESS = 16;
+    /** analyze, attach, run --exit-code=verdict, core: at least one incident names a config culprit (a file and line to fix). */
+    public static final int CULPRIT_NAMED = 20;
+    /** analyze, attach, run --exit-code=verdict, core: incidents were found, and none names a config culprit. */
+    public static final int INCIDENTS_WITHOUT_CULPRIT = 21;
     /**
      * run: the command crashed (killed by SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGSYS or SIGTRAP);
      * configtest: apache2 -t crashed.
@@ -47,7 +51,18 @@ public final class ExitCodes {
     /** fix: the fixed file fails its check (apache2 -t on a copy, or php -l); nothing was written. */
     public static final int FIX_REJECTED = 75;
 
+    /** The launcher (bin/faultline): no Java 17+ runtime, or the jar could not be built; never the JVM's own code. */
+    public static final int LAUNCHER = 76;
+
     private ExitCodes() {
+    }
+
+    /** The verdict as an exit code: 0 with no incident, 20 when one names a config culprit, else 21. */
+    public static int of(dev.faultline.report.Report report) {
+        if (report.incidents.isEmpty()) {
+            return OK;
+        }
+        return report.incidents.stream().anyMatch(i -> i.verdict != null && i.verdict.namesCulprit()) ? CULPRIT_NAMED : INCIDENTS_WITHOUT_CULPRIT;
     }
 
     /** The one mapping from why an input could not be used to the exit code that says so. */

@@ -40,8 +40,8 @@ final class LiveOptions {
     @Option(names = "--root", paramLabel = "DIR", description = "Read the server's files from DIR, a copy of them, instead of the live ones.")
     Path root;
 
-    @Option(names = "--no-color", description = "No colour, even on a terminal (NO_COLOR is honoured too).")
-    boolean noColor;
+    @picocli.CommandLine.Mixin
+    TextOptions text = new TextOptions();
 
     /** A file name that says "strace log": whoever wrote {@code -o live.strace} may expect the -o of strace. */
     private static final java.util.regex.Pattern STRACE_LOG_NAME =
@@ -96,12 +96,12 @@ final class LiveOptions {
     }
 
     /**
-     * Prints the report of a live run and {@code lastLine} (on stderr, unless null or the tracer failed), then lets
+     * Prints the report of a live run (in text, with -v's detail level {@code verbosity}) and {@code lastLine} (on stderr, unless null or the tracer failed), then lets
      * a pending Ctrl-C/SIGTERM halt the JVM; an error inside the tracer becomes exit code 1 after the report.
      */
-    void report(LiveRun.Outcome out, String lastLine) throws IOException {
+    void report(LiveRun.Outcome out, String lastLine, int verbosity) throws IOException {
         try {
-            print(out.report);
+            print(out.report, verbosity);
             if (lastLine != null && out.tracerFailure == null) {
                 System.err.println(lastLine);
             }
@@ -114,9 +114,8 @@ final class LiveOptions {
         }
     }
 
-    private void print(Report r) throws IOException {
-        String text = AnalyzeCommand.render(r, format, noColor, report);
-        AnalyzeCommand.emit(text, report);
+    private void print(Report r, int verbosity) throws IOException {
+        AnalyzeCommand.emit(AnalyzeCommand.render(r, format, text.style(report, verbosity)), report);
         for (String w : r.warnings) {
             System.err.println("faultline: note: " + dev.faultline.report.Terminal.escape(w));
         }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
             "      Show the help of one command."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:analysis done (see the verdict)",
+            "0:done; analyze/attach/core/run --exit-code=verdict: no incident found",
             "1:internal error in faultline",
             "2:bad command line",
             "3:trace file, process or command not found",
@@ -44,12 +44,15 @@ import picocli.CommandLine.Command;
             "14:core: corrupt core (a size or count contradicts the file)",
             "15:core: unsupported architecture (32-bit, big-endian, not x86_64/aarch64)",
             "16:core: corrupt or truncated compressed core",
+            "20:analyze/attach/core/run --exit-code=verdict: an incident names a config culprit",
+            "21:analyze/attach/core/run --exit-code=verdict: incidents, none names a config culprit",
             "70:run: the command crashed (a fatal fault signal), otherwise run exits with the command's own status; configtest: apache2 -t crashed",
             "71:configtest: apache2 -t failed without crashing (syntax error)",
             "72:fix, analyze --fix-format: no fix hint (none known, or the evidence is too weak)",
             "73:check: the candidate configuration has findings",
             "74:check: the check could not run",
             "75:fix: the fixed file fails apache2 -t (or php -l) on a copy; nothing written",
+            "76:the launcher: no Java 17+ runtime, or the jar could not be built",
             "130:interrupted by Ctrl-C (SIGINT); attach and run detach and print what they saw first",
             "143:stopped by SIGTERM; attach and run detach and print what they saw first"})
 public final class Main implements Runnable {

@@ -44,14 +44,27 @@ public final class RunCommand implements Callable<Integer> {
             description = "Stop at every syscall instead of installing a SECCOMP_RET_TRACE filter for the ones faultline reads.")
     boolean noSeccomp;
 
+    @picocli.CommandLine.Option(names = "--exit-code", paramLabel = "POLICY", defaultValue = "status",
+            description = "What run exits with: status (default), the command's own status (70 if it crashed); or verdict, as analyze does (0 no incident, 20 a config culprit named, 21 incidents without one).")
+    String exitCode;
+
     @Override
     public Integer call() throws Exception {
+        if (!exitCode.equals("status") && !exitCode.equals("verdict")) {
+            throw new UserError(ExitCodes.USAGE, "--exit-code must be status or verdict, not " + exitCode);
+        }
         Tracer.Options opt = live.tracerOptions(Tracer.Mode.FULL, 0);
         opt.escalate = false;
         opt.seccomp = !noSeccomp;
         LiveRun.Outcome out = LiveRun.run(opt, -1, command, 0, live.straceLog, !live.noRedact, live.root, null);
-        live.report(out, null);
+        live.report(out, null, verbosity.level());
         int s = out.launchedStatus;
+        if (exitCode.equals("verdict")) {
+            if (s == -1 && out.interrupted) {
+                return 130;
+            }
+            return ExitCodes.of(out.report);
+        }
         if (s == -1) {
             System.err.println("faultline: " + out.stopReason + " before the command finished");
             return out.interrupted ? 130 : ExitCodes.INTERNAL;

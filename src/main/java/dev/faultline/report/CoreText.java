@@ -12,8 +12,26 @@ public final class CoreText {
         return s == null ? "?" : Terminal.escape(s);
     }
 
+    /** True when httpd's memory in the core names the directive (file and line) that was running: a config culprit. */
+    public static boolean namesCulprit(CoreReport r) {
+        return r.httpd() != null && r.httpd().directive() != null && r.httpd().file() != null;
+    }
+
+    /** Line 1, answer first as in analyze: "CRASH SIGSEGV in mod_x (fn) ← file:line \"Directive args\"", or that no directive was running. */
+    static String answer(CoreReport r) {
+        String what = "CRASH " + (r.signal().name() == null ? "?" : r.signal().name()) + " in " + r.culprit().module()
+                + (r.culprit().function() != null ? " (" + r.culprit().function() + ")" : "");
+        if (!namesCulprit(r)) {
+            return "no config culprit: " + what + ": httpd's memory names no directive being run" + (r.phase() == null ? "" : " (phase: " + r.phase() + ")");
+        }
+        CoreReport.Httpd h = r.httpd();
+        return what + " ← " + h.file() + ":" + h.line() + " \"" + (h.args().isEmpty() ? h.directive() : h.directive() + " " + h.args()) + "\""
+                + (r.phase() == null ? "" : " [phase: " + r.phase() + "]");
+    }
+
     public static String render(CoreReport r) {
         StringBuilder b = new StringBuilder();
+        b.append(TextStyle.clip(e(answer(r)), TextStyle.DEFAULT_WIDTH)).append('\n');
         CoreReport.Process p = r.process();
         b.append("core: ").append(e(r.file()));
         if (!"none".equals(r.compression())) {

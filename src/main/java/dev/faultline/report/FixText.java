@@ -7,21 +7,24 @@ final class FixText {
     private FixText() {
     }
 
-    static void append(StringBuilder sb, FixHint h) {
+    /** The fix in two or three lines cut to {@code width}: what to do, then the line before and after (or the chmod). */
+    static void append(StringBuilder sb, FixHint h, int width) {
         if (h == null) {
             return;
         }
-        sb.append("  fix:     ").append(Terminal.escape(h.explanation())).append('\n');
+        line(sb, "  fix: " + h.explanation(), width);
         if (h.isEdit()) {
-            sb.append("           line ").append(h.line()).append(": - ").append(Terminal.escape(h.oldLine())).append('\n');
-            sb.append("           line ").append(h.line()).append(": + ")
-                    .append(h.newLine() == null ? "(deleted)" : Terminal.escape(h.newLine())).append('\n');
+            line(sb, "       line " + h.line() + ": - " + h.oldLine().strip(), width);
+            line(sb, "       line " + h.line() + ": + " + (h.newLine() == null ? "(deleted)" : h.newLine().strip()), width);
         } else {
             FixHint.Access a = h.access();
             String who = a.owner() != null ? "chown " + a.owner() + (a.group() == null ? "" : ":" + a.group()) + " " + h.path() + " && "
                     : a.group() != null ? "chgrp " + a.group() + " " + h.path() + " && " : "";
-            sb.append("           ").append(Terminal.escape(who + "chmod " + a.mode() + " " + h.path())).append('\n');
+            line(sb, "       " + who + "chmod " + a.mode() + " " + h.path(), width);
         }
-        sb.append("           (faultline analyze --fix-format diff|puppet|ansible prints it; faultline fix applies it to a copy)\n");
+    }
+
+    private static void line(StringBuilder sb, String s, int width) {
+        sb.append(TextStyle.clip(Terminal.escape(s), width)).append('\n');
     }
 }

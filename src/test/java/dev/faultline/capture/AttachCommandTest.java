@@ -70,7 +70,7 @@ class AttachCommandTest {
         long crashingChild = serverPids().get(1);
         Files.writeString(tree.resolve("conf/main.conf"), "Include conf/sites/bad.conf\n", StandardOpenOption.APPEND);
         FaultlineProcess.signal("HUP", server.pid()); // the child re-reads main.conf and crashes in bad.conf line 3
-        assertEquals(0, fl.waitFor(30), fl.stderr());
+        assertTrue(Cli.analyzed(fl.waitFor(30)), fl.stderr());
 
         JsonNode incidents = JSON.readTree(fl.stdout()).get("incidents");
         assertEquals(1, incidents.size(), fl.stdout());
@@ -109,7 +109,7 @@ class AttachCommandTest {
         waitAttached(fl);
         Files.writeString(tree.resolve("conf/main.conf"), "Include conf/sites/bad.conf\n", StandardOpenOption.APPEND);
         FaultlineProcess.signal("HUP", server.pid());
-        assertEquals(0, fl.waitFor(30), fl.stderr());
+        assertEquals(dev.faultline.cli.ExitCodes.CULPRIT_NAMED, fl.waitFor(30), fl.stderr());
         JsonNode v = JSON.readTree(fl.stdout()).get("incidents").get(0).get("verdict");
         assertEquals("config", v.get("class").asText(), v.toString());
         assertTrue(v.get("culprit").get("path").asText().endsWith("conf/sites/bad.conf"), v.toString());

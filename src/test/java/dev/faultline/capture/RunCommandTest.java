@@ -57,9 +57,9 @@ class RunCommandTest {
 
         JsonNode live = JSON.readTree(run.stdout());
         Cli oracle = Cli.run("analyze", "--format", "json", theirs.resolve("strace.log").toString());
-        assertEquals(0, oracle.exit, oracle.err);
+        assertTrue(Cli.analyzed(oracle.exit), oracle.err);
         Cli readBack = Cli.run("analyze", "--format", "json", mine.resolve("live.log").toString());
-        assertEquals(0, readBack.exit, readBack.err);
+        assertTrue(Cli.analyzed(readBack.exit), readBack.err);
         assertEquals(0, JSON.readTree(readBack.out).get("parse").get("unknown_lines").asLong(), "faultline's log parses whole");
 
         String want = verdicts(JSON.readTree(oracle.out), theirs);
@@ -85,7 +85,8 @@ class RunCommandTest {
         String without = Files.readString(every.resolve("live.log"));
         assertTrue(without.contains(" brk("), "without the filter every syscall stops, brk included");
         assertTrue(!withFilter.contains(" brk(") && !withFilter.contains(" mprotect("), "with it, brk and mprotect never stop");
-        assertTrue(a.stdout().contains("culprit: " + filtered.resolve("conf/sites/bad.conf") + " line 3"), a.stdout());
+        assertTrue(a.stdout().lines().findFirst().orElse("").matches("CRASH SIGSEGV.* ← .*conf/sites/bad\\.conf:3 .*"),
+                "the answer on line 1: " + a.stdout());
         assertEquals(fileCalls(every.resolve("live.log")), fileCalls(filtered.resolve("live.log")), "same file calls either way");
     }
 

@@ -172,10 +172,10 @@ class CliConsistencyTest {
         Path core = Cli.repo().resolve("fixtures/httpd/location-handler-prefork/core.zst");
         Cli plain = Cli.run("core", core.toString());
         Cli noColor = Cli.run("core", "--no-color", core.toString());
-        assertEquals(0, noColor.exit, noColor.err);
+        assertEquals(ExitCodes.INCIDENTS_WITHOUT_CULPRIT, noColor.exit, noColor.err);
         assertEquals(plain.out, noColor.out);
         Path out = tmp.resolve("core.txt");
-        assertEquals(0, Cli.run("core", "--no-color", "-o", out.toString(), core.toString()).exit);
+        assertEquals(ExitCodes.INCIDENTS_WITHOUT_CULPRIT, Cli.run("core", "--no-color", "-o", out.toString(), core.toString()).exit);
         assertEquals(plain.out, Files.readString(out));
     }
 
@@ -192,7 +192,7 @@ class CliConsistencyTest {
             }
         });
         Cli r = Cli.run("analyze", "--format", "json", "-o", fifo.toString(), Cli.repo().resolve("fixtures/http500/f_o.txt").toString());
-        assertEquals(0, r.exit, r.err);
+        assertTrue(Cli.analyzed(r.exit), r.err);
         assertFalse(Files.isRegularFile(fifo, java.nio.file.LinkOption.NOFOLLOW_LINKS), "the fifo is still a fifo");
         String report = read.get(20, java.util.concurrent.TimeUnit.SECONDS);
         assertTrue(new ObjectMapper().readTree(report).has("incidents"), report);
@@ -218,11 +218,8 @@ class CliConsistencyTest {
     void demoJsonIsOneJsonDocumentOnStdout() throws Exception {
         Cli r = Cli.run("demo", "--format", "json");
         assertEquals(0, r.exit, r.err);
-        JsonNode reports = new ObjectMapper().readTree(r.out);
-        assertTrue(reports.isArray() && reports.size() == 3, r.out);
-        for (JsonNode report : reports) {
-            assertTrue(report.get("incidents").size() > 0, report.toString());
-        }
-        assertTrue(r.err.contains("=== $ faultline analyze"), "the titles go to stderr: " + r.err);
+        // the one-screen demo analyzes one recording: its report is the one document on stdout
+        JsonNode report = new ObjectMapper().readTree(r.out);
+        assertTrue(report.isObject() && report.get("incidents").size() > 0, r.out);
     }
 }

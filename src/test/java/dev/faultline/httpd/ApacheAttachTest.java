@@ -1,5 +1,6 @@
 package dev.faultline.httpd;
 
+import dev.faultline.Cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,7 +48,7 @@ class ApacheAttachTest {
             waitTraced(httpd, fl); // the new generation of children was followed through fork
 
             httpd.curl("/crash/"); // CrashConfParse statc: the child dies parsing crash/.htaccess
-            assertEquals(0, fl.waitFor(30), fl.stderr());
+            assertTrue(Cli.analyzed(fl.waitFor(30)), fl.stderr());
             JsonNode inc = JSON.readTree(fl.stdout()).get("incidents").get(0);
             assertEquals("SIGSEGV", inc.get("signal").asText());
             JsonNode v = inc.get("verdict");
@@ -74,7 +75,7 @@ class ApacheAttachTest {
             assertTrue(httpd.awaitErrorLog("exit signal Segmentation fault", 15_000));
             FaultlineProcess.waitUntil(20, () -> httpd.curl("/") == 200, "a new child serves");
             httpd.curl("/crash-late/"); // the second crash, traced in full since the first
-            assertEquals(0, fl.waitFor(30), fl.stderr());
+            assertTrue(Cli.analyzed(fl.waitFor(30)), fl.stderr());
             JsonNode incidents = JSON.readTree(fl.stdout()).get("incidents");
             assertEquals(2, incidents.size(), fl.stdout());
             JsonNode second = incidents.get(1).get("verdict");
@@ -104,7 +105,7 @@ class ApacheAttachTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, httpd.curl("/"), "serves while its children are traced in full");
             }
-            assertEquals(0, fl.waitFor(30), fl.stderr());
+            assertTrue(Cli.analyzed(fl.waitFor(30)), fl.stderr());
             String err = fl.stderr();
             assertTrue(err.contains("escalated to full syscall tracing for 3 s after the first crash, in the server's child processes only"), err);
             assertTrue(err.contains("back to sentinel mode"), err);
@@ -140,7 +141,7 @@ class ApacheAttachTest {
             for (int i = 0; i < 5; i++) {
                 assertEquals(200, httpd.curl("/"));
             }
-            assertEquals(0, fl.waitFor(30), fl.stderr());
+            assertTrue(Cli.analyzed(fl.waitFor(30)), fl.stderr());
             assertTrue(fl.stderr().contains("(1 of 1 child processes at a time: --escalate-share 0.1)"), fl.stderr());
             List<String> lines = Files.readAllLines(log);
             for (int r : replacements) {

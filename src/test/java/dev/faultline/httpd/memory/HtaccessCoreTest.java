@@ -102,7 +102,7 @@ class HtaccessCoreTest {
         }
 
         Cli json = Cli.run("core", core.toString(), "--format", "json");
-        assertEquals(0, json.exit, json.err);
+        assertEquals(dev.faultline.cli.ExitCodes.CULPRIT_NAMED, json.exit, "httpd's memory names the directive: " + json.err);
         JsonNode httpdJson = new ObjectMapper().readTree(json.out).get("core").get("httpd");
         assertEquals(htaccess.toString(), httpdJson.get("directive").get("file").asText(), httpdJson.toString());
         assertEquals(3, httpdJson.get("directive").get("line").asInt());
