@@ -82,6 +82,10 @@ public final class ApacheConfigParser {
     private final Deque<String> includeChain = new ArrayDeque<>();
     private final Set<String> loadedNames = new java.util.HashSet<>();
     private int macroDepth;
+    /** The macros being expanded, innermost first: mod_macro refuses a recursive Use. */
+    private final Deque<String> macroChain = new ArrayDeque<>();
+    private long linesHandled;
+    private int fileReads;
 
     public ApacheConfigParser(ConfigFiles files, Options options) {
         this.files = files;
@@ -153,6 +157,16 @@ public final class ApacheConfigParser {
     private void readFile(String path, ConfigNode parent, List<ConfigNode> out, int depth) {
         if (includeChain.contains(path)) {
             warn(path, 0, "include loop: " + String.join(" -> ", includeChain) + " -> " + path + " (skipped)");
+            return;
+        }
+        if (linesHandled > dev.faultline.Limits.CONFIG_LINES_HANDLED) {
+            return; // the budget is spent, and a warning said so
+        }
+        if (++fileReads > dev.faultline.Limits.CONFIG_FILE_READS) {
+            if (fileReads == dev.faultline.Limits.CONFIG_FILE_READS + 1) {
+                warn(path, 0, "more than " + dev.faultline.Limits.CONFIG_FILE_READS
+                        + " files read (some included many times over): the rest are not read");
+            }
             return;
         }
         if (includeChain.size() >= MAX_INCLUDE_DEPTH) {
@@ -252,6 +266,13 @@ public final class ApacheConfigParser {
     private void block(Cursor c, String closing, Line opened, ConfigNode parent, List<ConfigNode> out, int depth) {
         Line l;
         while ((l = c.next()) != null) {
+            if (++linesHandled > dev.faultline.Limits.CONFIG_LINES_HANDLED) {
+                if (linesHandled == dev.faultline.Limits.CONFIG_LINES_HANDLED + 1) {
+                    warn(l, "more than " + dev.faultline.Limits.CONFIG_LINES_HANDLED
+                            + " lines handled (files included many times over, or macros expanded): the rest are not read");
+                }
+                return;
+            }
             String text = resolveVars(l);
             String[] head = splitHead(text);
             String cmd = head[0];
@@ -657,6 +678,10 @@ public final class ApacheConfigParser {
             warn(l, "Use " + m.name() + ": " + values.size() + " values for " + m.params().size() + " parameters");
             return;
         }
+        if (macroChain.contains(m.name().toLowerCase(Locale.ROOT))) {
+            warn(l, "recursive use of macro '" + m.name() + "' is invalid (httpd refuses to start)");
+            return;
+        }
         if (macroDepth >= MAX_MACRO_DEPTH) {
             warn(l, "Use " + m.name() + ": macros nested deeper than " + MAX_MACRO_DEPTH + " (recursive?)");
             return;
@@ -671,16 +696,39 @@ public final class ApacheConfigParser {
         for (Line b : m.body()) {
             String t = b.text();
             for (int i : order) {
-                t = t.replace(m.params().get(i), values.get(i));
+                t = replaceUpToLineLimit(t, m.params().get(i), values.get(i));
+            }
+            if (t.length() >= MAX_LINE_CHARS) {
+                warn(l, "Use " + m.name() + ": a line of the expansion is longer than " + MAX_LINE_CHARS + " characters: cut there");
             }
             expanded.add(new Line(b.file(), b.number(), t));
         }
         macroDepth++;
+        macroChain.push(m.name().toLowerCase(Locale.ROOT));
         try {
             block(new Cursor(expanded), null, null, parent, out, depth);
         } finally {
+            macroChain.pop();
             macroDepth--;
         }
+    }
+
+    /** {@code text.replace(from, to)}, stopped at {@link #MAX_LINE_CHARS}: $a$a$a... with a long value would not fit in memory. */
+    private static String replaceUpToLineLimit(String text, String from, String to) {
+        if (from.isEmpty() || text.indexOf(from) < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        int at = 0;
+        int hit;
+        while ((hit = text.indexOf(from, at)) >= 0 && sb.length() < MAX_LINE_CHARS) {
+            sb.append(text, at, hit).append(to);
+            at = hit + from.length();
+        }
+        if (sb.length() < MAX_LINE_CHARS) {
+            sb.append(text, at, text.length());
+        }
+        return sb.length() > MAX_LINE_CHARS ? sb.substring(0, MAX_LINE_CHARS) : sb.toString();
     }
 
     // ---- words, variables, paths ------------------------------------------------------------------------
@@ -706,9 +754,17 @@ public final class ApacheConfigParser {
                 v = m.group(0);
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(v));
+            if (sb.length() > MAX_LINE_CHARS) {
+                return cutResolved(l, sb); // Define B ${A}${A}, C ${B}${B}, ... doubles a line at each step
+            }
         }
         m.appendTail(sb);
-        return sb.toString();
+        return sb.length() > MAX_LINE_CHARS ? cutResolved(l, sb) : sb.toString();
+    }
+
+    private String cutResolved(Line l, StringBuilder sb) {
+        warn(l, "the line is longer than " + MAX_LINE_CHARS + " characters once its ${...} variables are replaced: cut there");
+        return sb.substring(0, MAX_LINE_CHARS);
     }
 
     /** The directive word and the rest of the line. */

@@ -222,6 +222,58 @@ class ApacheConfigParserTest {
         assertTrue(debian.configTest());
     }
 
+    /** Found by ApacheConfigFuzzTest: a macro that uses itself twice took 2^32 expansions. httpd refuses it at once. */
+    @Test
+    void recursiveMacroIsRefusedAsHttpdDoes() throws Exception {
+        Path root = dir.resolve("m");
+        write(root.resolve("httpd.conf"), String.join("\n",
+                "LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so",
+                "<Macro M $a>", "Use M $a", "ServerName $a", "Use M $a", "</Macro>", "Use M x", ""));
+        long start = System.nanoTime();
+        ApacheConfig c = parse(root.toString(), root.resolve("httpd.conf").toString(), null);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "a recursive macro ends at once");
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().contains("recursive use of macro 'M' is invalid")), c.warnings().toString());
+        assumeApache();
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/lib/apache2/modules/mod_macro.so")), "no mod_macro");
+        Process p = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", root.resolve("httpd.conf").toString(), "-t")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out.contains("recursive use of macro 'm' is invalid"), out); // httpd names a macro in lower case
+    }
+
+    /** A file included twice per level, 40 levels deep: 2^40 reads without the budget of file reads. */
+    @Test
+    void includesManyTimesOverStopAtTheFileReadBudget() throws Exception {
+        Path root = dir.resolve("d");
+        for (int i = 0; i < 40; i++) {
+            write(root.resolve("f" + i + ".conf"), "Include f" + (i + 1) + ".conf\nServerAdmin a@b\nInclude f" + (i + 1) + ".conf\n");
+        }
+        write(root.resolve("f40.conf"), "ServerName x\n");
+        long start = System.nanoTime();
+        ApacheConfig c = parse(root.toString(), root.resolve("f0.conf").toString(), null);
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "the budget ends the read");
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().contains(dev.faultline.Limits.CONFIG_FILE_READS + " files read")),
+                c.warnings().toString());
+    }
+
+    /** Define B ${A}${A}, C ${B}${B}, ...: each step doubles the line; it is cut at the line limit. */
+    @Test
+    void variablesThatDoubleAreCutAtTheLineLimit() throws Exception {
+        Path root = dir.resolve("v");
+        StringBuilder conf = new StringBuilder("Define V0 " + "x".repeat(1000) + "\n");
+        for (int i = 1; i <= 40; i++) {
+            conf.append("Define V").append(i).append(" ${V").append(i - 1).append("}${V").append(i - 1).append("}\n");
+        }
+        conf.append("ServerName ${V40}\n");
+        write(root.resolve("httpd.conf"), conf.toString());
+        ApacheConfig c = parse(root.toString(), root.resolve("httpd.conf").toString(), null);
+        ConfigNode name = c.tree().get(c.tree().size() - 1);
+        assertEquals("ServerName", name.name());
+        assertTrue(name.args().length() <= ApacheConfigParser.MAX_LINE_CHARS, name.args().length() + " chars");
+        assertTrue(c.defines().get("V40").length() <= ApacheConfigParser.MAX_LINE_CHARS);
+    }
+
     private static void write(Path p, String text) throws Exception {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
