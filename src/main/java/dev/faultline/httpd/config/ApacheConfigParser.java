@@ -532,11 +532,7 @@ public final class ApacheConfigParser {
                     if (close < 0) {
                         re.append("\\[");
                     } else {
-                        String set = glob.substring(i + 1, close);
-                        if (set.startsWith("!")) {
-                            set = "^" + set.substring(1);
-                        }
-                        re.append('[').append(set.replace("\\", "\\\\")).append(']');
+                        re.append(bracketClass(glob.substring(i + 1, close)));
                         i = close;
                     }
                 }
@@ -548,6 +544,42 @@ public final class ApacheConfigParser {
         } catch (PatternSyntaxException e) {
             return Pattern.compile(Pattern.quote(glob));
         }
+    }
+
+    /**
+     * An fnmatch bracket expression's inside ({@code !a-c]} of {@code [!a-c]]}) as a Java character class. Every
+     * character is literal but a leading {@code !} or {@code ^} (negation) and a {@code -} between two characters
+     * (a range; a reversed range matches nothing, as in glibc). Java gives {@code [}, {@code &&} and {@code \}
+     * meanings of their own inside a class, so each character is escaped or quoted.
+     */
+    private static String bracketClass(String set) {
+        boolean negated = set.startsWith("!") || set.startsWith("^");
+        StringBuilder c = new StringBuilder(negated ? "[^" : "[");
+        int i = negated ? 1 : 0;
+        boolean any = false;
+        while (i < set.length()) {
+            char lo = set.charAt(i);
+            if (i + 2 < set.length() && set.charAt(i + 1) == '-') {
+                char hi = set.charAt(i + 2);
+                if (lo <= hi) {
+                    c.append(classChar(lo)).append('-').append(classChar(hi));
+                    any = true;
+                }
+                i += 3;
+            } else {
+                c.append(classChar(lo));
+                any = true;
+                i++;
+            }
+        }
+        if (!any) {
+            return negated ? "[^/]" : "(?!)"; // only reversed ranges: nothing matches (or, negated, anything)
+        }
+        return c.append(']').toString();
+    }
+
+    private static String classChar(char ch) {
+        return Character.isLetterOrDigit(ch) ? String.valueOf(ch) : String.format("\\x{%x}", (int) ch);
     }
 
     // ---- conditions -------------------------------------------------------------------------------------

@@ -274,6 +274,35 @@ class ApacheConfigParserTest {
         assertTrue(c.defines().get("V40").length() <= ApacheConfigParser.MAX_LINE_CHARS);
     }
 
+    /**
+     * Found by ApacheConfigFuzzTest: {@code [[!b]} became an invalid Java class and was then matched literally. In
+     * fnmatch every character of a bracket expression is literal but a leading ! and a range; apache2 is the oracle.
+     */
+    @Test
+    void bracketExpressionsMatchAsFnmatchDoes() throws Exception {
+        assumeApache();
+        Path root = dir.resolve("g");
+        for (String name : new String[] {"[.conf", "!.conf", "b.conf", "a.conf", "].conf", "x.conf", "&.conf", "-.conf"}) {
+            write(root.resolve("conf.d/" + name), "# " + name + "\n");
+        }
+        write(root.resolve("httpd.conf"), String.join("\n",
+                "ServerRoot \"" + root + "\"",
+                "Listen 127.0.0.1:18731",
+                "ServerName 127.0.0.1",
+                "PidFile httpd.pid",
+                "LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so",
+                "Include conf.d/[[!b].conf",
+                "IncludeOptional conf.d/[]x].conf",
+                "IncludeOptional conf.d/[z-a].conf",
+                "IncludeOptional conf.d/[!a-b[]*.conf",
+                "IncludeOptional conf.d/[&-].conf",
+                ""));
+        String conf = root.resolve("httpd.conf").toString();
+        List<String> want = dumpIncludes(root.toString(), conf, null);
+        ApacheConfig c = parse(root.toString(), conf, null);
+        assertEquals(want, c.files(), "warnings: " + c.warnings());
+    }
+
     private static void write(Path p, String text) throws Exception {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
