@@ -627,12 +627,12 @@ public final class ApacheConfigParser {
         boolean r;
         if (v.startsWith("/") && v.endsWith("/") && v.length() >= 2 || op.equals("~")) {
             String re = v.startsWith("/") && v.endsWith("/") && v.length() >= 2 ? v.substring(1, v.length() - 1) : v;
-            try {
-                r = Pattern.compile(re).matcher(opt.httpdVersion).find();
-            } catch (PatternSyntaxException e) {
+            Pattern compiled = ConfigRegex.compile(re);
+            if (compiled == null) {
                 warn(l, "IfVersion: bad regular expression " + re);
                 return false;
             }
+            r = compiled.matcher(opt.httpdVersion).find();
         } else {
             int cmp = compareVersion(opt.httpdVersion, v);
             r = switch (op) {
