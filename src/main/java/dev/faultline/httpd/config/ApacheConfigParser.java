@@ -17,7 +17,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads an httpd configuration the way httpd's {@code ap_build_config} does (server/config.c, core.c, util.c,
@@ -491,9 +490,8 @@ public final class ApacheConfigParser {
                     }
                     continue;
                 }
-                Pattern re = globPattern(part);
                 for (String name : files.list(dir)) {
-                    if (re.matcher(name).matches()) {
+                    if (globMatches(part, name)) {
                         String p = base + "/" + name;
                         if (last || files.isDirectory(p)) {
                             next.add(p);
@@ -516,70 +514,80 @@ public final class ApacheConfigParser {
         return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
     }
 
-    /** fnmatch with FNM_PERIOD: a leading dot is matched only by a dot in the pattern. */
-    static Pattern globPattern(String glob) {
-        StringBuilder re = new StringBuilder();
-        if (!glob.startsWith(".")) {
-            re.append("(?!\\.)");
+    /**
+     * fnmatch(glob, name, FNM_PERIOD) for one path component: {@code *}, {@code ?} and brackets; a leading dot is
+     * matched only by a dot in the pattern. Matched directly, not as a regex: {@code *a*a*a...} would backtrack for
+     * polynomial time in a regex (a glob of 45 stars hung the parser); here a mismatch only goes back to the last star.
+     */
+    static boolean globMatches(String glob, String name) {
+        if (name.startsWith(".") && !glob.startsWith(".")) {
+            return false;
         }
-        for (int i = 0; i < glob.length(); i++) {
-            char ch = glob.charAt(i);
-            switch (ch) {
-                case '*' -> re.append("[^/]*");
-                case '?' -> re.append("[^/]");
-                case '[' -> {
-                    int close = glob.indexOf(']', i + 2);
-                    if (close < 0) {
-                        re.append("\\[");
-                    } else {
-                        re.append(bracketClass(glob.substring(i + 1, close)));
-                        i = close;
-                    }
+        int p = 0;
+        int n = 0;
+        int afterStar = -1;
+        int starName = 0;
+        while (n < name.length()) {
+            if (p < glob.length()) {
+                if (glob.charAt(p) == '*') {
+                    afterStar = ++p;
+                    starName = n;
+                    continue;
                 }
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
+                int next = matchOne(glob, p, name.charAt(n));
+                if (next >= 0) {
+                    p = next;
+                    n++;
+                    continue;
+                }
+            }
+            if (afterStar < 0) {
+                return false;
+            }
+            p = afterStar; // the last star takes one more character
+            n = ++starName;
+        }
+        while (p < glob.length() && glob.charAt(p) == '*') {
+            p++;
+        }
+        return p == glob.length();
+    }
+
+    /** Where the glob goes on after its token at {@code p} matched {@code c}, or -1 when it does not match. */
+    private static int matchOne(String glob, int p, char c) {
+        char g = glob.charAt(p);
+        if (g == '?') {
+            return p + 1;
+        }
+        if (g == '[') {
+            int close = glob.indexOf(']', p + 2); // a ']' right after '[' (or "[!") is a member, not the end
+            if (close >= 0) {
+                return inBracket(glob.substring(p + 1, close), c) ? close + 1 : -1;
             }
         }
-        try {
-            return Pattern.compile(re.toString());
-        } catch (PatternSyntaxException e) {
-            return Pattern.compile(Pattern.quote(glob));
-        }
+        return g == c ? p + 1 : -1;
     }
 
     /**
-     * An fnmatch bracket expression's inside ({@code !a-c]} of {@code [!a-c]]}) as a Java character class. Every
-     * character is literal but a leading {@code !} or {@code ^} (negation) and a {@code -} between two characters
-     * (a range; a reversed range matches nothing, as in glibc). Java gives {@code [}, {@code &&} and {@code \}
-     * meanings of their own inside a class, so each character is escaped or quoted.
+     * Whether {@code c} is in an fnmatch bracket expression's inside ({@code !a-c]} of {@code [!a-c]]}): every
+     * character is literal but a leading {@code !} or {@code ^} (negation) and a {@code -} between two characters (a
+     * range; a reversed range holds nothing, as in glibc).
      */
-    private static String bracketClass(String set) {
+    private static boolean inBracket(String set, char c) {
         boolean negated = set.startsWith("!") || set.startsWith("^");
-        StringBuilder c = new StringBuilder(negated ? "[^" : "[");
+        boolean in = false;
         int i = negated ? 1 : 0;
-        boolean any = false;
-        while (i < set.length()) {
+        while (i < set.length() && !in) {
             char lo = set.charAt(i);
             if (i + 2 < set.length() && set.charAt(i + 1) == '-') {
-                char hi = set.charAt(i + 2);
-                if (lo <= hi) {
-                    c.append(classChar(lo)).append('-').append(classChar(hi));
-                    any = true;
-                }
+                in = lo <= c && c <= set.charAt(i + 2);
                 i += 3;
             } else {
-                c.append(classChar(lo));
-                any = true;
+                in = lo == c;
                 i++;
             }
         }
-        if (!any) {
-            return negated ? "[^/]" : "(?!)"; // only reversed ranges: nothing matches (or, negated, anything)
-        }
-        return c.append(']').toString();
-    }
-
-    private static String classChar(char ch) {
-        return Character.isLetterOrDigit(ch) ? String.valueOf(ch) : String.format("\\x{%x}", (int) ch);
+        return in != negated;
     }
 
     // ---- conditions -------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * A regular expression the configuration's author wrote ({@code <IfVersion ~ re>}): compiling it is what httpd does
- * too, and an invalid one is the author's error, reported as a warning. The fuzz tests exclude this one class from
- * Jazzer's regex-injection sanitizer (pom.xml, execution fuzz-regression): an invalid pattern here is by design.
+ * too, and an invalid one is the author's error, reported as a warning. The one place the parser compiles config text
+ * as a regex; the reason Jazzer's regex-injection sanitizer is off in the fuzz runs (pom.xml, fuzz-regression).
  */
 final class ConfigRegex {
     private ConfigRegex() {

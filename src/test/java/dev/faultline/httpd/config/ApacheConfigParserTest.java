@@ -303,6 +303,20 @@ class ApacheConfigParserTest {
         assertEquals(want, c.files(), "warnings: " + c.warnings());
     }
 
+    /** Found by ApacheConfigFuzzTest: a glob of 45 stars, translated to a regex, backtracked for minutes. */
+    @Test
+    void globOfManyStarsEndsAtOnce() throws Exception {
+        Path root = dir.resolve("s");
+        for (String name : new String[] {"httpd.conf", "a.conf", "some-long-file-name-of-a-site.example.com.conf"}) {
+            write(root.resolve(name), "# " + name + "\n");
+        }
+        write(root.resolve("main.conf"), "IncludeOptional " + "*".repeat(45) + "\u0471x\nIncludeOptional *a*a*a*a*a*a*a*a*a*a*a*a*b\n");
+        long start = System.nanoTime();
+        ApacheConfig c = parse(root.toString(), root.resolve("main.conf").toString(), null);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertEquals(List.of(root.resolve("main.conf").toString()), c.files());
+    }
+
     private static void write(Path p, String text) throws Exception {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
