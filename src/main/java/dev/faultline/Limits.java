@@ -87,6 +87,14 @@ public final class Limits {
     public static final int CONFIG_LINE_CHARS = 64 * 1024;
     /** Configuration nodes kept; a configuration past this is reported as cut. */
     public static final int CONFIG_NODES = 200_000;
+    /**
+     * Logical configuration lines handled in all, counting each Include of a file and each macro expansion again:
+     * a file included from many places, or macros that use each other twice per level, would otherwise take
+     * exponential time. The rest are not read (a warning says so).
+     */
+    public static final int CONFIG_LINES_HANDLED = 1_000_000;
+    /** Configuration files read in all, counting each Include of the same file again (a hosting server has thousands). */
+    public static final int CONFIG_FILE_READS = 20_000;
     /** A configuration file larger than this is read only up to it (a warning says so). */
     public static final int CONFIG_FILE_BYTES = 16 << 20;
     /** The private copy configtest bisects: bytes copied at most. */

@@ -7,6 +7,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
+import java.time.format.SignStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 import java.time.temporal.TemporalQueries;
@@ -55,7 +56,12 @@ final class StrftimePattern {
                 // strftime pads these to a fixed width, which also lets %Y%m%d run together
                 case 'm' -> add(regex, fmt, "\\d{2}", "MM");
                 case 'd' -> add(regex, fmt, "\\d{2}", "dd");
-                case 'e' -> add(regex, fmt, "[ \\d]\\d", "ppd");
+                case 'e' -> {
+                    // space-padded day: not the pattern "ppd", whose pad decorator breaks the adjacent-value parsing
+                    // of a number that follows it (%e%H throws ClassCastException in DateTimeFormatterBuilder)
+                    regex.append("[ \\d]\\d");
+                    fmt.optionalStart().appendLiteral(' ').optionalEnd().appendValue(ChronoField.DAY_OF_MONTH, 1, 2, SignStyle.NOT_NEGATIVE);
+                }
                 case 'H' -> add(regex, fmt, "\\d{2}", "HH");
                 case 'I' -> add(regex, fmt, "\\d{2}", "hh");
                 case 'M' -> add(regex, fmt, "\\d{2}", "mm");

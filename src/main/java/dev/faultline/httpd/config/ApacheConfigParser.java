@@ -17,7 +17,6 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads an httpd configuration the way httpd's {@code ap_build_config} does (server/config.c, core.c, util.c,
@@ -82,6 +81,10 @@ public final class ApacheConfigParser {
     private final Deque<String> includeChain = new ArrayDeque<>();
     private final Set<String> loadedNames = new java.util.HashSet<>();
     private int macroDepth;
+    /** The macros being expanded, innermost first: mod_macro refuses a recursive Use. */
+    private final Deque<String> macroChain = new ArrayDeque<>();
+    private long linesHandled;
+    private int fileReads;
 
     public ApacheConfigParser(ConfigFiles files, Options options) {
         this.files = files;
@@ -153,6 +156,16 @@ public final class ApacheConfigParser {
     private void readFile(String path, ConfigNode parent, List<ConfigNode> out, int depth) {
         if (includeChain.contains(path)) {
             warn(path, 0, "include loop: " + String.join(" -> ", includeChain) + " -> " + path + " (skipped)");
+            return;
+        }
+        if (linesHandled > dev.faultline.Limits.CONFIG_LINES_HANDLED) {
+            return; // the budget is spent, and a warning said so
+        }
+        if (++fileReads > dev.faultline.Limits.CONFIG_FILE_READS) {
+            if (fileReads == dev.faultline.Limits.CONFIG_FILE_READS + 1) {
+                warn(path, 0, "more than " + dev.faultline.Limits.CONFIG_FILE_READS
+                        + " files read (some included many times over): the rest are not read");
+            }
             return;
         }
         if (includeChain.size() >= MAX_INCLUDE_DEPTH) {
@@ -252,6 +265,13 @@ public final class ApacheConfigParser {
     private void block(Cursor c, String closing, Line opened, ConfigNode parent, List<ConfigNode> out, int depth) {
         Line l;
         while ((l = c.next()) != null) {
+            if (++linesHandled > dev.faultline.Limits.CONFIG_LINES_HANDLED) {
+                if (linesHandled == dev.faultline.Limits.CONFIG_LINES_HANDLED + 1) {
+                    warn(l, "more than " + dev.faultline.Limits.CONFIG_LINES_HANDLED
+                            + " lines handled (files included many times over, or macros expanded): the rest are not read");
+                }
+                return;
+            }
             String text = resolveVars(l);
             String[] head = splitHead(text);
             String cmd = head[0];
@@ -470,9 +490,8 @@ public final class ApacheConfigParser {
                     }
                     continue;
                 }
-                Pattern re = globPattern(part);
                 for (String name : files.list(dir)) {
-                    if (re.matcher(name).matches()) {
+                    if (globMatches(part, name)) {
                         String p = base + "/" + name;
                         if (last || files.isDirectory(p)) {
                             next.add(p);
@@ -495,38 +514,80 @@ public final class ApacheConfigParser {
         return s.indexOf('*') >= 0 || s.indexOf('?') >= 0 || s.indexOf('[') >= 0;
     }
 
-    /** fnmatch with FNM_PERIOD: a leading dot is matched only by a dot in the pattern. */
-    static Pattern globPattern(String glob) {
-        StringBuilder re = new StringBuilder();
-        if (!glob.startsWith(".")) {
-            re.append("(?!\\.)");
+    /**
+     * fnmatch(glob, name, FNM_PERIOD) for one path component: {@code *}, {@code ?} and brackets; a leading dot is
+     * matched only by a dot in the pattern. Matched directly, not as a regex: {@code *a*a*a...} would backtrack for
+     * polynomial time in a regex (a glob of 45 stars hung the parser); here a mismatch only goes back to the last star.
+     */
+    static boolean globMatches(String glob, String name) {
+        if (name.startsWith(".") && !glob.startsWith(".")) {
+            return false;
         }
-        for (int i = 0; i < glob.length(); i++) {
-            char ch = glob.charAt(i);
-            switch (ch) {
-                case '*' -> re.append("[^/]*");
-                case '?' -> re.append("[^/]");
-                case '[' -> {
-                    int close = glob.indexOf(']', i + 2);
-                    if (close < 0) {
-                        re.append("\\[");
-                    } else {
-                        String set = glob.substring(i + 1, close);
-                        if (set.startsWith("!")) {
-                            set = "^" + set.substring(1);
-                        }
-                        re.append('[').append(set.replace("\\", "\\\\")).append(']');
-                        i = close;
-                    }
+        int p = 0;
+        int n = 0;
+        int afterStar = -1;
+        int starName = 0;
+        while (n < name.length()) {
+            if (p < glob.length()) {
+                if (glob.charAt(p) == '*') {
+                    afterStar = ++p;
+                    starName = n;
+                    continue;
                 }
-                default -> re.append(Pattern.quote(String.valueOf(ch)));
+                int next = matchOne(glob, p, name.charAt(n));
+                if (next >= 0) {
+                    p = next;
+                    n++;
+                    continue;
+                }
+            }
+            if (afterStar < 0) {
+                return false;
+            }
+            p = afterStar; // the last star takes one more character
+            n = ++starName;
+        }
+        while (p < glob.length() && glob.charAt(p) == '*') {
+            p++;
+        }
+        return p == glob.length();
+    }
+
+    /** Where the glob goes on after its token at {@code p} matched {@code c}, or -1 when it does not match. */
+    private static int matchOne(String glob, int p, char c) {
+        char g = glob.charAt(p);
+        if (g == '?') {
+            return p + 1;
+        }
+        if (g == '[') {
+            int close = glob.indexOf(']', p + 2); // a ']' right after '[' (or "[!") is a member, not the end
+            if (close >= 0) {
+                return inBracket(glob.substring(p + 1, close), c) ? close + 1 : -1;
             }
         }
-        try {
-            return Pattern.compile(re.toString());
-        } catch (PatternSyntaxException e) {
-            return Pattern.compile(Pattern.quote(glob));
+        return g == c ? p + 1 : -1;
+    }
+
+    /**
+     * Whether {@code c} is in an fnmatch bracket expression's inside ({@code !a-c]} of {@code [!a-c]]}): every
+     * character is literal but a leading {@code !} or {@code ^} (negation) and a {@code -} between two characters (a
+     * range; a reversed range holds nothing, as in glibc).
+     */
+    private static boolean inBracket(String set, char c) {
+        boolean negated = set.startsWith("!") || set.startsWith("^");
+        boolean in = false;
+        int i = negated ? 1 : 0;
+        while (i < set.length() && !in) {
+            char lo = set.charAt(i);
+            if (i + 2 < set.length() && set.charAt(i + 1) == '-') {
+                in = lo <= c && c <= set.charAt(i + 2);
+                i += 3;
+            } else {
+                in = lo == c;
+                i++;
+            }
         }
+        return in != negated;
     }
 
     // ---- conditions -------------------------------------------------------------------------------------
@@ -574,12 +635,12 @@ public final class ApacheConfigParser {
         boolean r;
         if (v.startsWith("/") && v.endsWith("/") && v.length() >= 2 || op.equals("~")) {
             String re = v.startsWith("/") && v.endsWith("/") && v.length() >= 2 ? v.substring(1, v.length() - 1) : v;
-            try {
-                r = Pattern.compile(re).matcher(opt.httpdVersion).find();
-            } catch (PatternSyntaxException e) {
+            Pattern compiled = ConfigRegex.compile(re);
+            if (compiled == null) {
                 warn(l, "IfVersion: bad regular expression " + re);
                 return false;
             }
+            r = compiled.matcher(opt.httpdVersion).find();
         } else {
             int cmp = compareVersion(opt.httpdVersion, v);
             r = switch (op) {
@@ -657,6 +718,10 @@ public final class ApacheConfigParser {
             warn(l, "Use " + m.name() + ": " + values.size() + " values for " + m.params().size() + " parameters");
             return;
         }
+        if (macroChain.contains(m.name().toLowerCase(Locale.ROOT))) {
+            warn(l, "recursive use of macro '" + m.name() + "' is invalid (httpd refuses to start)");
+            return;
+        }
         if (macroDepth >= MAX_MACRO_DEPTH) {
             warn(l, "Use " + m.name() + ": macros nested deeper than " + MAX_MACRO_DEPTH + " (recursive?)");
             return;
@@ -671,16 +736,39 @@ public final class ApacheConfigParser {
         for (Line b : m.body()) {
             String t = b.text();
             for (int i : order) {
-                t = t.replace(m.params().get(i), values.get(i));
+                t = replaceUpToLineLimit(t, m.params().get(i), values.get(i));
+            }
+            if (t.length() >= MAX_LINE_CHARS) {
+                warn(l, "Use " + m.name() + ": a line of the expansion is longer than " + MAX_LINE_CHARS + " characters: cut there");
             }
             expanded.add(new Line(b.file(), b.number(), t));
         }
         macroDepth++;
+        macroChain.push(m.name().toLowerCase(Locale.ROOT));
         try {
             block(new Cursor(expanded), null, null, parent, out, depth);
         } finally {
+            macroChain.pop();
             macroDepth--;
         }
+    }
+
+    /** {@code text.replace(from, to)}, stopped at {@link #MAX_LINE_CHARS}: $a$a$a... with a long value would not fit in memory. */
+    private static String replaceUpToLineLimit(String text, String from, String to) {
+        if (from.isEmpty() || text.indexOf(from) < 0) {
+            return text;
+        }
+        StringBuilder sb = new StringBuilder();
+        int at = 0;
+        int hit;
+        while ((hit = text.indexOf(from, at)) >= 0 && sb.length() < MAX_LINE_CHARS) {
+            sb.append(text, at, hit).append(to);
+            at = hit + from.length();
+        }
+        if (sb.length() < MAX_LINE_CHARS) {
+            sb.append(text, at, text.length());
+        }
+        return sb.length() > MAX_LINE_CHARS ? sb.substring(0, MAX_LINE_CHARS) : sb.toString();
     }
 
     // ---- words, variables, paths ------------------------------------------------------------------------
@@ -706,9 +794,17 @@ public final class ApacheConfigParser {
                 v = m.group(0);
             }
             m.appendReplacement(sb, Matcher.quoteReplacement(v));
+            if (sb.length() > MAX_LINE_CHARS) {
+                return cutResolved(l, sb); // Define B ${A}${A}, C ${B}${B}, ... doubles a line at each step
+            }
         }
         m.appendTail(sb);
-        return sb.toString();
+        return sb.length() > MAX_LINE_CHARS ? cutResolved(l, sb) : sb.toString();
+    }
+
+    private String cutResolved(Line l, StringBuilder sb) {
+        warn(l, "the line is longer than " + MAX_LINE_CHARS + " characters once its ${...} variables are replaced: cut there");
+        return sb.substring(0, MAX_LINE_CHARS);
     }
 
     /** The directive word and the rest of the line. */

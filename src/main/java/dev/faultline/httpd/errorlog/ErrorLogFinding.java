@@ -61,8 +61,9 @@ public record ErrorLogFinding(
             + "|^(/\\S+?) pcfg_openfile)");
     // "Failed opening required 'X' (include_path=...) in Unknown on line 0": PHP's auto_prepend_file/auto_append_file
     private static final Pattern REQUIRED_BY_NOBODY = Pattern.compile("Failed opening required '[^']*'.*? in Unknown on line 0");
+    // a pid has at most 9 digits (pid_max is at most 2^22); more is no pid, and would overflow Long.parseLong
     private static final Pattern CHILD_SIGNAL = Pattern.compile(
-            "child pid (\\d+) exit signal [^,]*(?:, possible coredump in (\\S+))?");
+            "child pid (\\d{1,9}) exit signal [^,]*(?:, possible coredump in (\\S+))?");
 
     /** The finding of one entry; empty when the message is not one faultline knows. */
     public static Optional<ErrorLogFinding> of(ErrorLogEntry entry) {

@@ -53,17 +53,20 @@ public final class ErrorMessages {
         }
     }
 
-    private static final Pattern INVALID_COMMAND = Pattern.compile("(\\S+): Invalid command '([^']+)'");
-    private static final Pattern NOT_ALLOWED = Pattern.compile("(\\S+\\.htaccess): (\\S+) not allowed here");
+    // The messages that name a file before a fixed text are found by the text, and the file read backwards from it:
+    // a pattern that begins with \S+ tries every start in a long word, quadratic time on a 64 KiB line.
+    private static final String INVALID_COMMAND = ": Invalid command '";
+    private static final String NOT_ALLOWED = " not allowed here";
+    private static final String HTACCESS_PERM = " pcfg_openfile: unable to check htaccess file";
     private static final Pattern SYNTAX_ERROR = Pattern.compile("Syntax error on line (\\d+) of ([^:\\s]+):");
     private static final Pattern PHP_IN_ON_LINE = Pattern.compile("(?:require|include)(?:_once)?\\(([^)]*)\\): Failed to open stream.*? in (\\S+) on line (\\d+)");
     private static final Pattern PHP_REQUIRED = Pattern.compile("Failed opening required '([^']+)'.*? in (/\\S+?):(\\d+)");
-    private static final Pattern HTACCESS_PERM = Pattern.compile("(\\S+) pcfg_openfile: unable to check htaccess file");
     private static final Pattern CANNOT_LOAD = Pattern.compile("Cannot load (\\S+) into server");
     /** PHP's own error levels (php_error_cb): a fatal, parse or recoverable error raised by the script. */
     private static final Pattern PHP_ERROR = Pattern.compile("PHP (?:Fatal|Parse|Recoverable fatal) error:");
     private static final Pattern GENERIC_IN_ON_LINE = Pattern.compile(" in (\\S+\\.[A-Za-z0-9]{1,9}) on line (\\d+)");
-    private static final Pattern FILE_COLON_LINE = Pattern.compile("((?:/|\\b)[\\w./-]+\\.(?:conf|inc|ini|htaccess|php|cfg|load)):(\\d+)\\b");
+    /** The end of a file:line ({@code .conf:12}); the name before it is read backwards by {@link #pathStart}. */
+    private static final Pattern FILE_COLON_LINE = Pattern.compile("\\.(?:conf|inc|ini|htaccess|php|cfg|load):(\\d+)\\b");
 
     private ErrorMessages() {
     }
@@ -78,20 +81,74 @@ public final class ErrorMessages {
         return digits.length() > 9 ? null : Integer.valueOf(digits);
     }
 
+    /** Where the word (a run of non-space characters) that ends at {@code end} begins. */
+    private static int wordStart(String text, int end, int floor) {
+        int i = end;
+        while (i > floor && !Character.isWhitespace(text.charAt(i - 1))) {
+            i--;
+        }
+        return i;
+    }
+
+    /**
+     * Where the path that ends at {@code end} begins: the run of letters, digits, '_', '.', '/' and '-' before it,
+     * from its first '/' or word boundary, as {@code (?:/|\\b)[\\w./-]+} would begin.
+     */
+    private static int pathStart(String text, int end, int floor) {
+        int i = end;
+        while (i > floor && (isWordChar(text.charAt(i - 1)) || "./-".indexOf(text.charAt(i - 1)) >= 0)) {
+            i--;
+        }
+        while (i < end && text.charAt(i) != '/' && !wordBoundary(text, i)) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Regex {@code \\b} at {@code i}: a word character on one side only (Java counts any letter or digit). */
+    private static boolean wordBoundary(String text, int i) {
+        return (i > 0 && isBoundaryWord(text.charAt(i - 1))) != isBoundaryWord(text.charAt(i));
+    }
+
+    private static boolean isBoundaryWord(char c) {
+        return c == '_' || Character.isLetterOrDigit(c);
+    }
+
+    private static boolean isWordChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || c == '_');
+    }
+
     public static List<Named> parse(String text) {
         List<Named> out = new ArrayList<>();
         if (text == null || text.isEmpty()) {
             return out;
         }
-        Matcher m = INVALID_COMMAND.matcher(text);
-        while (m.find()) {
-            out.add(says(Says.CONFIG, new Named(m.group(1), null, m.group(2), "Invalid command '" + m.group(2) + "'", false, false)));
+        // as Matcher.find does, a match begins after the previous one ends (floor)
+        int floor = 0;
+        for (int at = text.indexOf(INVALID_COMMAND); at >= 0; at = text.indexOf(INVALID_COMMAND, at + 1)) {
+            int from = wordStart(text, at, floor);
+            int nameEnd = text.indexOf('\'', at + INVALID_COMMAND.length());
+            if (from < at && nameEnd > at + INVALID_COMMAND.length()) {
+                String name = text.substring(at + INVALID_COMMAND.length(), nameEnd);
+                out.add(says(Says.CONFIG, new Named(text.substring(from, at), null, name, "Invalid command '" + name + "'", false, false)));
+                at = nameEnd; // go on after the closing quote
+                floor = nameEnd + 1;
+            }
         }
-        m = NOT_ALLOWED.matcher(text);
-        while (m.find()) {
-            out.add(says(Says.CONFIG, new Named(m.group(1), null, m.group(2), m.group(2) + " not allowed here", false, false)));
+        floor = 0;
+        for (int at = text.indexOf(NOT_ALLOWED); at >= 0; at = text.indexOf(NOT_ALLOWED, at + 1)) {
+            int directive = wordStart(text, at, floor);
+            int fileEnd = directive - 2;
+            if (directive < at && fileEnd > floor && text.startsWith(": ", fileEnd)) {
+                String file = text.substring(wordStart(text, fileEnd, floor), fileEnd);
+                if (file.length() > ".htaccess".length() && file.endsWith(".htaccess")) {
+                    String d = text.substring(directive, at);
+                    out.add(says(Says.CONFIG, new Named(file, null, d, d + " not allowed here", false, false)));
+                    floor = at + NOT_ALLOWED.length();
+                }
+            }
         }
-        m = SYNTAX_ERROR.matcher(text);
+        Matcher m = SYNTAX_ERROR.matcher(text);
         while (m.find()) {
             out.add(says(Says.CONFIG, new Named(m.group(2), lineNumber(m.group(1)), null, "Syntax error on line " + m.group(1), false, false)));
         }
@@ -121,9 +178,13 @@ public final class ErrorMessages {
                 out.add(says(Says.MISSING, n));
             }
         }
-        m = HTACCESS_PERM.matcher(text);
-        while (m.find()) {
-            out.add(says(Says.PERMISSION, new Named(m.group(1), null, null, "unable to check htaccess file", false, true)));
+        floor = 0;
+        for (int at = text.indexOf(HTACCESS_PERM); at >= 0; at = text.indexOf(HTACCESS_PERM, at + 1)) {
+            int from = wordStart(text, at, floor);
+            if (from < at) {
+                out.add(says(Says.PERMISSION, new Named(text.substring(from, at), null, null, "unable to check htaccess file", false, true)));
+                floor = at + HTACCESS_PERM.length();
+            }
         }
         m = CANNOT_LOAD.matcher(text);
         while (m.find()) {
@@ -143,8 +204,15 @@ public final class ErrorMessages {
         }
         if (out.isEmpty()) {
             m = FILE_COLON_LINE.matcher(text);
+            floor = 0;
             while (m.find()) {
-                Named n = new Named(m.group(1), lineNumber(m.group(2)), null, phpCode ? "a PHP error at it" : "error at file:line", false, false);
+                int from = pathStart(text, m.start(), floor);
+                if (from == m.start()) {
+                    continue; // ".conf:12" with no name before it
+                }
+                floor = m.end();
+                Named n = new Named(text.substring(from, m.start() + m.group().indexOf(':')), lineNumber(m.group(1)), null,
+                        phpCode ? "a PHP error at it" : "error at file:line", false, false);
                 n.code = phpCode;
                 out.add(says(phpCode ? Says.CODE : Says.FILE, n));
             }

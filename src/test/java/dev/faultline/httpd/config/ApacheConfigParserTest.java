@@ -222,6 +222,101 @@ class ApacheConfigParserTest {
         assertTrue(debian.configTest());
     }
 
+    /** Found by ApacheConfigFuzzTest: a macro that uses itself twice took 2^32 expansions. httpd refuses it at once. */
+    @Test
+    void recursiveMacroIsRefusedAsHttpdDoes() throws Exception {
+        Path root = dir.resolve("m");
+        write(root.resolve("httpd.conf"), String.join("\n",
+                "LoadModule macro_module /usr/lib/apache2/modules/mod_macro.so",
+                "<Macro M $a>", "Use M $a", "ServerName $a", "Use M $a", "</Macro>", "Use M x", ""));
+        long start = System.nanoTime();
+        ApacheConfig c = parse(root.toString(), root.resolve("httpd.conf").toString(), null);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "a recursive macro ends at once");
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().contains("recursive use of macro 'M' is invalid")), c.warnings().toString());
+        assumeApache();
+        Assumptions.assumeTrue(Files.isRegularFile(Path.of("/usr/lib/apache2/modules/mod_macro.so")), "no mod_macro");
+        Process p = new ProcessBuilder(APACHE.toString(), "-d", root.toString(), "-f", root.resolve("httpd.conf").toString(), "-t")
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(out.contains("recursive use of macro 'm' is invalid"), out); // httpd names a macro in lower case
+    }
+
+    /** A file included twice per level, 40 levels deep: 2^40 reads without the budget of file reads. */
+    @Test
+    void includesManyTimesOverStopAtTheFileReadBudget() throws Exception {
+        Path root = dir.resolve("d");
+        for (int i = 0; i < 40; i++) {
+            write(root.resolve("f" + i + ".conf"), "Include f" + (i + 1) + ".conf\nServerAdmin a@b\nInclude f" + (i + 1) + ".conf\n");
+        }
+        write(root.resolve("f40.conf"), "ServerName x\n");
+        long start = System.nanoTime();
+        ApacheConfig c = parse(root.toString(), root.resolve("f0.conf").toString(), null);
+        assertTrue(System.nanoTime() - start < 10_000_000_000L, "the budget ends the read");
+        assertTrue(c.warnings().stream().anyMatch(w -> w.toString().contains(dev.faultline.Limits.CONFIG_FILE_READS + " files read")),
+                c.warnings().toString());
+    }
+
+    /** Define B ${A}${A}, C ${B}${B}, ...: each step doubles the line; it is cut at the line limit. */
+    @Test
+    void variablesThatDoubleAreCutAtTheLineLimit() throws Exception {
+        Path root = dir.resolve("v");
+        StringBuilder conf = new StringBuilder("Define V0 " + "x".repeat(1000) + "\n");
+        for (int i = 1; i <= 40; i++) {
+            conf.append("Define V").append(i).append(" ${V").append(i - 1).append("}${V").append(i - 1).append("}\n");
+        }
+        conf.append("ServerName ${V40}\n");
+        write(root.resolve("httpd.conf"), conf.toString());
+        ApacheConfig c = parse(root.toString(), root.resolve("httpd.conf").toString(), null);
+        ConfigNode name = c.tree().get(c.tree().size() - 1);
+        assertEquals("ServerName", name.name());
+        assertTrue(name.args().length() <= ApacheConfigParser.MAX_LINE_CHARS, name.args().length() + " chars");
+        assertTrue(c.defines().get("V40").length() <= ApacheConfigParser.MAX_LINE_CHARS);
+    }
+
+    /**
+     * Found by ApacheConfigFuzzTest: {@code [[!b]} became an invalid Java class and was then matched literally. In
+     * fnmatch every character of a bracket expression is literal but a leading ! and a range; apache2 is the oracle.
+     */
+    @Test
+    void bracketExpressionsMatchAsFnmatchDoes() throws Exception {
+        assumeApache();
+        Path root = dir.resolve("g");
+        for (String name : new String[] {"[.conf", "!.conf", "b.conf", "a.conf", "].conf", "x.conf", "&.conf", "-.conf"}) {
+            write(root.resolve("conf.d/" + name), "# " + name + "\n");
+        }
+        write(root.resolve("httpd.conf"), String.join("\n",
+                "ServerRoot \"" + root + "\"",
+                "Listen 127.0.0.1:18731",
+                "ServerName 127.0.0.1",
+                "PidFile httpd.pid",
+                "LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so",
+                "Include conf.d/[[!b].conf",
+                "IncludeOptional conf.d/[]x].conf",
+                "IncludeOptional conf.d/[z-a].conf",
+                "IncludeOptional conf.d/[!a-b[]*.conf",
+                "IncludeOptional conf.d/[&-].conf",
+                ""));
+        String conf = root.resolve("httpd.conf").toString();
+        List<String> want = dumpIncludes(root.toString(), conf, null);
+        ApacheConfig c = parse(root.toString(), conf, null);
+        assertEquals(want, c.files(), "warnings: " + c.warnings());
+    }
+
+    /** Found by ApacheConfigFuzzTest: a glob of 45 stars, translated to a regex, backtracked for minutes. */
+    @Test
+    void globOfManyStarsEndsAtOnce() throws Exception {
+        Path root = dir.resolve("s");
+        for (String name : new String[] {"httpd.conf", "a.conf", "some-long-file-name-of-a-site.example.com.conf"}) {
+            write(root.resolve(name), "# " + name + "\n");
+        }
+        write(root.resolve("main.conf"), "IncludeOptional " + "*".repeat(45) + "\u0471x\nIncludeOptional *a*a*a*a*a*a*a*a*a*a*a*a*b\n");
+        long start = System.nanoTime();
+        ApacheConfig c = parse(root.toString(), root.resolve("main.conf").toString(), null);
+        assertTrue(System.nanoTime() - start < 5_000_000_000L, "took " + (System.nanoTime() - start) / 1_000_000 + " ms");
+        assertEquals(List.of(root.resolve("main.conf").toString()), c.files());
+    }
+
     private static void write(Path p, String text) throws Exception {
         Files.createDirectories(p.getParent());
         Files.writeString(p, text);
