@@ -163,7 +163,7 @@ class AttachChurnTest {
                     String duration = String.valueOf(0.2 + random.nextInt(5) / 10.0);
                     FaultlineProcess fl = FaultlineProcess.startWithJvmOptions(dir, jvm, "attach", "--mode", mode,
                             "--duration", duration, "--format", "json", Integer.toString(httpd.parentPid()));
-                    assertEquals(0, fl.waitFor(30), what + ": " + fl.stderr());
+                    assertEquals(dev.faultline.cli.ExitCodes.OK, fl.waitFor(30), what + ": " + fl.stderr()); // no incident
                     assertClean(fl, what);
                 }
                 assertNothingTracedOrStopped(httpd, what);
@@ -207,7 +207,7 @@ class AttachChurnTest {
         int status = httpd.curl(path.url());
         long t1 = System.nanoTime();
         assertEquals(-1, status, what + ": " + path.url() + " crashed its child (no answer)");
-        assertEquals(0, fl.waitFor(30), what + ": " + fl.stderr());
+        assertEquals(dev.faultline.cli.ExitCodes.CULPRIT_NAMED, fl.waitFor(30), what + ": " + fl.stderr()); // 20: a culprit named
         assertClean(fl, what);
         JsonNode incidents = JSON.readTree(fl.stdout()).get("incidents");
         assertEquals(1, incidents.size(), what + ": one crash captured: " + fl.stdout() + fl.stderr());
