@@ -488,8 +488,8 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         Path dir = output.toAbsolutePath().getParent();
         try {
-            if (Files.exists(output) && !Files.isDirectory(output) && !Files.isRegularFile(output, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                // -o /dev/null, a fifo, /dev/stdout (a link): write into it; a rename would replace the device or link itself
+            if (OutputTarget.writeInPlace(output)) {
+                // -o /dev/null, a fifo, /dev/stdout: write into it; a rename would replace the device itself
                 Files.writeString(output, text, StandardCharsets.UTF_8);
                 return;
             }

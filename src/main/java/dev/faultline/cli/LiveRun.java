@@ -177,9 +177,7 @@ final class LiveRun {
             }
             // a device or fifo (--strace-log /dev/null) is written into: renaming a temp file over it would replace
             // the device itself (as root, /dev/null becomes a regular file); a regular file is renamed into place whole
-            boolean direct = strace != null && Files.exists(strace)
-                    && !Files.isRegularFile(strace, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    && !Files.isSymbolicLink(strace) && !Files.isDirectory(strace);
+            boolean direct = strace != null && OutputTarget.writeInPlace(strace);
             Path partial = strace == null ? null : direct ? strace : strace.resolveSibling(strace.getFileName() + ".partial");
             // this thread decodes the tracer's records into events and analyses them; no strace text in between
             LiveDecoder decoder = new LiveDecoder(proc, tracer::threadGroupOf, opt.stringCap, redact);
