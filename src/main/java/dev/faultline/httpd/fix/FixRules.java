@@ -337,23 +337,6 @@ public final class FixRules {
 
     /** Levenshtein distance, capped: anything beyond {@link #SIBLING_DISTANCE} is reported as one more. */
     static int distance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > SIBLING_DISTANCE) {
-            return SIBLING_DISTANCE + 1;
-        }
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return Math.min(prev[b.length()], SIBLING_DISTANCE + 1);
+        return Math.min(dev.faultline.httpd.modules.DirectiveCatalog.distance(a, b), SIBLING_DISTANCE + 1);
     }
 }

@@ -212,7 +212,8 @@ public final class DirectiveCatalog implements DirectiveOwners {
         return best;
     }
 
-    static int distance(String a, String b) {
+    /** Levenshtein distance; 3 when the lengths alone differ by more than 2 (a near miss is never that far). */
+    public static int distance(String a, String b) {
         if (Math.abs(a.length() - b.length()) > 2) {
             return 3;
         }
