@@ -85,6 +85,12 @@ public final class Limits {
     public static final int MODULE_STRING_BYTES = 4096;
     /** A longer configuration line is cut (httpd's own limit is far lower). */
     public static final int CONFIG_LINE_CHARS = 64 * 1024;
+    /**
+     * Characters that {@code ${VAR}} substitution may produce in one parse (a hosting server's thousands of vhosts
+     * use a few MB at most); past it variables stay as written, so doubling Defines cannot make hundreds of lines of
+     * CONFIG_LINE_CHARS each.
+     */
+    public static final int CONFIG_SUBSTITUTED_CHARS = 8 << 20;
     /** Configuration nodes kept; a configuration past this is reported as cut. */
     public static final int CONFIG_NODES = 200_000;
     /**

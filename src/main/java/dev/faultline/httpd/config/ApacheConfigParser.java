@@ -84,6 +84,7 @@ public final class ApacheConfigParser {
     /** The macros being expanded, innermost first: mod_macro refuses a recursive Use. */
     private final Deque<String> macroChain = new ArrayDeque<>();
     private long linesHandled;
+    private long substitutedChars;
     private int fileReads;
 
     public ApacheConfigParser(ConfigFiles files, Options options) {
@@ -781,8 +782,12 @@ public final class ApacheConfigParser {
         if (t.indexOf("${") < 0) {
             return t;
         }
+        if (substitutedChars > dev.faultline.Limits.CONFIG_SUBSTITUTED_CHARS) {
+            return t; // the budget is spent, and a warning said so
+        }
         Matcher m = VAR.matcher(t);
         StringBuilder sb = new StringBuilder();
+        int copied = 0;
         while (m.find()) {
             String name = m.group(1);
             String v = config.defines.get(name);
@@ -793,13 +798,28 @@ public final class ApacheConfigParser {
                 warn(l, "AH00111: config variable ${" + name + "} is not defined");
                 v = m.group(0);
             }
-            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+            // bulk copies: Matcher.appendReplacement copies a replacement one char at a time
+            sb.append(t, copied, m.start()).append(v, 0, Math.min(v.length(), MAX_LINE_CHARS + 1));
+            copied = m.end();
             if (sb.length() > MAX_LINE_CHARS) {
-                return cutResolved(l, sb); // Define B ${A}${A}, C ${B}${B}, ... doubles a line at each step
+                return spend(l, cutResolved(l, sb)); // Define B ${A}${A}, C ${B}${B}, ... doubles a line at each step
             }
         }
-        m.appendTail(sb);
-        return sb.length() > MAX_LINE_CHARS ? cutResolved(l, sb) : sb.toString();
+        sb.append(t, copied, t.length());
+        return spend(l, sb.length() > MAX_LINE_CHARS ? cutResolved(l, sb) : sb.toString());
+    }
+
+    /**
+     * Counts what substitution produced: hundreds of doubling Defines each make a line of MAX_LINE_CHARS, and every
+     * such line is split and matched again. Past the budget, variables stay as written.
+     */
+    private String spend(Line l, String resolved) {
+        substitutedChars += resolved.length();
+        if (substitutedChars > dev.faultline.Limits.CONFIG_SUBSTITUTED_CHARS) {
+            warn(l, "more than " + dev.faultline.Limits.CONFIG_SUBSTITUTED_CHARS
+                    + " characters made by ${...} variables in all: from here on they are not replaced");
+        }
+        return resolved;
     }
 
     private String cutResolved(Line l, StringBuilder sb) {

@@ -24,21 +24,23 @@ public final class ConfigWords {
                 return out;
             }
             char q = s.charAt(i);
-            StringBuilder w = new StringBuilder();
-            if (q == '"' || q == '\'') {
-                i++;
-                while (i < n && s.charAt(i) != q) {
-                    if (s.charAt(i) == '\\' && i + 1 < n && s.charAt(i + 1) == q) {
-                        i++;
-                    }
-                    w.append(s.charAt(i++));
-                }
-                i++; // the closing quote (or the end)
-            } else {
+            if (q != '"' && q != '\'') {
+                int start = i;
                 while (i < n && !Character.isWhitespace(s.charAt(i))) {
-                    w.append(s.charAt(i++));
+                    i++;
                 }
+                out.add(s.substring(start, i)); // one copy: a word can be a 64 KiB resolved ${VAR}
+                continue;
             }
+            StringBuilder w = new StringBuilder();
+            i++;
+            while (i < n && s.charAt(i) != q) {
+                if (s.charAt(i) == '\\' && i + 1 < n && s.charAt(i + 1) == q) {
+                    i++;
+                }
+                w.append(s.charAt(i++));
+            }
+            i++; // the closing quote (or the end)
             out.add(w.toString());
         }
     }
