@@ -642,10 +642,12 @@ public final class CheckCommand implements Callable<Integer> {
     private void stopServer(Thread server) throws InterruptedException {
         int pid = serverPid.get();
         if (pid > 0 && server.isAlive()) {
-            // SIGTERM to the group: apache2 -k stop for the server (its children exit as they would); php-fpm leads
-            // a session of its own, so it is found by its command line, which names the copy
-            Tracer.signalGroup(pid, LinuxNames.SIGTERM);
-            signalCopyProcesses(LinuxNames.SIGTERM);
+            // SIGTERM to the parent alone, as apache2 -k stop does: the MPM then stops its children its own way.
+            // A SIGTERM sent to every child at once (the group) makes an event child that is still starting its
+            // threads die of SIGSEGV, a crash check would then report. php-fpm leads a session of its own: its
+            // master is found by its command line, which names the copy, and stops its workers itself.
+            ProcessHandle.of(pid).ifPresent(h -> signal(h, LinuxNames.SIGTERM));
+            signalCopyLeaders(LinuxNames.SIGTERM);
         }
         server.join(dev.faultline.Limits.CHECK_STOP_MILLIS);
         if (server.isAlive()) {
@@ -661,6 +663,40 @@ public final class CheckCommand implements Callable<Integer> {
             Tracer.signalGroup(pid, LinuxNames.SIGKILL);
         }
         signalCopyProcesses(LinuxNames.SIGKILL);
+    }
+
+    /**
+     * Signals the processes whose command line names the private copy and whose parent's does not (php-fpm's master,
+     * a server that setsid left), never their children: each stops its own.
+     */
+    private void signalCopyLeaders(int signal) {
+        Path dir = copyDir.get();
+        if (dir == null) {
+            return;
+        }
+        dev.faultline.capture.proc.ProcFs proc = dev.faultline.capture.proc.ProcFs.system();
+        long self = ProcessHandle.current().pid();
+        try {
+            for (int pid : proc.pids()) {
+                try {
+                    if (pid != self && namesCopy(proc, pid, dir) && !namesCopy(proc, proc.status(pid).ppid(), dir)) {
+                        ProcessHandle.of(pid).ifPresent(h -> signal(h, signal));
+                    }
+                } catch (IOException gone) {
+                    // exited meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // /proc unreadable: the server itself was signalled anyway
+        }
+    }
+
+    private static boolean namesCopy(dev.faultline.capture.proc.ProcFs proc, int pid, Path dir) {
+        try {
+            return pid > 0 && String.join(" ", proc.cmdline(pid)).contains(dir.toString());
+        } catch (IOException gone) {
+            return false;
+        }
     }
 
     /**

@@ -46,7 +46,8 @@ public enum PathClass {
                 || p.equals("/etc/protocols") || p.startsWith("/etc/ssl/") || p.startsWith("/usr/share/ca-")
                 || p.contains("/gconv/") || p.startsWith("/tmp/.ZendSem") || p.startsWith("/var/lib/php/sessions")
                 || p.equals("/etc/mime.types") || p.equals("/") || lower.equals("locale.alias")
-                || p.startsWith("/usr/lib/x86_64-linux-gnu/gconv") || p.contains("/__pycache__/")) {
+                || p.startsWith("/usr/lib/x86_64-linux-gnu/gconv") || p.contains("/__pycache__/")
+                || isStartupProbe(p, lower)) {
             return SYSTEM;
         }
         if (isSystemLibDir(p)) {
@@ -74,6 +75,19 @@ public enum PathClass {
             return CONFIG;
         }
         return OTHER;
+    }
+
+    /**
+     * Files that libc, NSS, PAM, libselinux and interpreters look for at start-up whether or not they exist: an
+     * httpd child's getpwnam() for its User tries nss-systemd's /etc/userdb drop-ins, python tries pyvenv.cfg beside
+     * its binary. Their ENOENT is routine, never a missing include.
+     */
+    private static boolean isStartupProbe(String p, String lowerBase) {
+        return p.equals("/etc/userdb") || p.startsWith("/etc/userdb/") || p.equals("/etc/shadow") || p.equals("/etc/gshadow")
+                || p.equals("/etc/default/nss") || p.equals("/etc/machine-id") || p.startsWith("/etc/selinux/")
+                || p.startsWith("/etc/security/") || p.startsWith("/etc/pam.d/") || p.equals("/etc/krb5.conf")
+                || p.startsWith("/etc/gnutls/") || p.startsWith("/etc/pki/") || p.startsWith("/etc/crypto-policies/")
+                || p.equals("/etc/timezone") || lowerBase.equals("pyvenv.cfg");
     }
 
     /** True for the directories the dynamic loader searches, where ENOENT probes are routine. */

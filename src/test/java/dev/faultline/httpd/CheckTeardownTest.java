@@ -50,6 +50,70 @@ class CheckTeardownTest {
         assertFalse(Files.exists(Path.of(copy)));
     }
 
+    /**
+     * check stops its server as apache2 -k stop does, with SIGTERM to the parent alone: the event MPM then stops its
+     * children its own way. A SIGTERM sent to every child (the process group) made an event child that was still
+     * starting its threads die of SIGSEGV now and then, and check reported that crash as the configuration's.
+     * Read from the server's own recording: every SIGTERM a child got came from the server's parent.
+     */
+    @Test
+    void aCleanCheckStopsTheEventServerThroughItsParentAlone() throws Exception {
+        CheckCorpusTest.assumeLiveApache();
+        Assumptions.assumeTrue(Files.isRegularFile(MODULES.resolve("mod_mpm_event.so")), "apache2's event MPM is missing");
+        Path root = tmp.resolve("event");
+        Files.createDirectories(root.resolve("conf"));
+        Files.createDirectories(root.resolve("htdocs"));
+        Files.writeString(root.resolve("htdocs/index.html"), "ok\n");
+        Files.writeString(root.resolve("conf/httpd.conf"), String.join("\n",
+                "ServerRoot \"" + root + "\"",
+                "ServerName 127.0.0.1",
+                "Listen 80",
+                "PidFile logs/httpd.pid",
+                "LoadModule mpm_event_module " + MODULES.resolve("mod_mpm_event.so"),
+                "LoadModule authz_core_module " + MODULES.resolve("mod_authz_core.so"),
+                "LoadModule dir_module " + MODULES.resolve("mod_dir.so"),
+                "User www-data",
+                "Group www-data",
+                "StartServers 2",
+                "ErrorLog logs/error.log",
+                "DocumentRoot \"" + root.resolve("htdocs") + "\"",
+                "<Directory \"" + root.resolve("htdocs") + "\">",
+                "    Require all granted",
+                "</Directory>",
+                ""));
+        for (Path d = root.resolve("htdocs"); d.startsWith(tmp.getParent()); d = d.getParent()) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Path kept = tmp.resolve("kept");
+        FaultlineProcess p = FaultlineProcess.start(tmp, List.of(), "check", "--config", root.resolve("conf/httpd.conf").toString(),
+                "--keep-recording", kept.toString());
+        int exit = p.waitFor(120);
+        assertTrue(exit == 0, "a healthy event server passes check: exit " + exit + "; " + p.stdout() + p.stderr());
+        List<String> trace = Files.readAllLines(kept.resolve("server.strace"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        java.util.Set<String> serverPids = new java.util.HashSet<>();
+        String parent = null;
+        for (String l : trace) {
+            Matcher m = LEADING_PID.matcher(l);
+            if (m.find()) {
+                serverPids.add(m.group(1));
+                parent = parent == null ? m.group(1) : parent;
+            }
+        }
+        for (String l : trace) {
+            Matcher m = SIGTERM_FROM.matcher(l);
+            if (m.find() && !m.group(1).equals(parent)) {
+                assertTrue(serverPids.contains(m.group(2)), "a child got SIGTERM from outside the server (check?): " + l);
+            }
+            assertFalse(l.contains("killed by SIGSEGV"), "a server process died of SIGSEGV: " + l);
+        }
+        String leader = parent;
+        assertTrue(trace.stream().anyMatch(l -> SIGTERM_FROM.matcher(l).find() && l.startsWith(leader + " ")),
+                "the parent was stopped with SIGTERM");
+    }
+
+    private static final Pattern LEADING_PID = Pattern.compile("^(\\d+) ");
+    private static final Pattern SIGTERM_FROM = Pattern.compile("^(\\d+) .*--- SIGTERM \\{.*si_pid=(\\d+)");
+
     /** check on a one-page server whose CGI script sleeps 60 s: the --url probe holds the server up. */
     private FaultlineProcess startHeldCheck() throws IOException {
         CheckCorpusTest.assumeLiveApache();
