@@ -647,7 +647,7 @@ public final class CheckCommand implements Callable<Integer> {
             // threads die of SIGSEGV, a crash check would then report. php-fpm leads a session of its own: its
             // master is found by its command line, which names the copy, and stops its workers itself.
             ProcessHandle.of(pid).ifPresent(h -> signal(h, LinuxNames.SIGTERM));
-            signalCopyLeaders(LinuxNames.SIGTERM);
+            signalCopyProcesses(LinuxNames.SIGTERM);
         }
         server.join(dev.faultline.Limits.CHECK_STOP_MILLIS);
         if (server.isAlive()) {
@@ -666,28 +666,41 @@ public final class CheckCommand implements Callable<Integer> {
     }
 
     /**
-     * Signals the processes whose command line names the private copy and whose parent's does not (php-fpm's master,
-     * a server that setsid left), never their children: each stops its own.
+     * Signals the processes whose command line names the private copy (php-fpm's master titles itself with its
+     * config's path), never faultline itself. SIGTERM goes to the leaders alone, those whose parent's command line
+     * does not name the copy: each stops its own children. SIGKILL goes to every such process and its children.
      */
-    private void signalCopyLeaders(int signal) {
+    private void signalCopyProcesses(int signal) {
         Path dir = copyDir.get();
         if (dir == null) {
             return;
         }
+        boolean leadersOnly = signal != LinuxNames.SIGKILL;
         dev.faultline.capture.proc.ProcFs proc = dev.faultline.capture.proc.ProcFs.system();
         long self = ProcessHandle.current().pid();
         try {
             for (int pid : proc.pids()) {
                 try {
-                    if (pid != self && namesCopy(proc, pid, dir) && !namesCopy(proc, proc.status(pid).ppid(), dir)) {
-                        ProcessHandle.of(pid).ifPresent(h -> signal(h, signal));
+                    if (pid == self || !namesCopy(proc, pid, dir)) {
+                        continue;
+                    }
+                    if (leadersOnly) {
+                        if (!namesCopy(proc, proc.status(pid).ppid(), dir)) {
+                            ProcessHandle.of(pid).ifPresent(h -> signal(h, signal));
+                        }
+                        continue;
+                    }
+                    List<Integer> children = proc.children(pid);
+                    ProcessHandle.of(pid).ifPresent(h -> signal(h, signal));
+                    for (int c : children) {
+                        ProcessHandle.of(c).ifPresent(h -> signal(h, signal));
                     }
                 } catch (IOException gone) {
                     // exited meanwhile
                 }
             }
         } catch (IOException e) {
-            // /proc unreadable: the server itself was signalled anyway
+            // /proc unreadable: the process group was signalled anyway
         }
     }
 
@@ -696,36 +709,6 @@ public final class CheckCommand implements Callable<Integer> {
             return pid > 0 && String.join(" ", proc.cmdline(pid)).contains(dir.toString());
         } catch (IOException gone) {
             return false;
-        }
-    }
-
-    /**
-     * Signals every process whose command line names the private copy (php-fpm's master titles itself with its
-     * config's path) and their children (its workers), never faultline itself.
-     */
-    private void signalCopyProcesses(int signal) {
-        Path dir = copyDir.get();
-        if (dir == null) {
-            return;
-        }
-        dev.faultline.capture.proc.ProcFs proc = dev.faultline.capture.proc.ProcFs.system();
-        long self = ProcessHandle.current().pid();
-        try {
-            for (int pid : proc.pids()) {
-                try {
-                    if (pid != self && String.join(" ", proc.cmdline(pid)).contains(dir.toString())) {
-                        List<Integer> children = proc.children(pid);
-                        ProcessHandle.of(pid).ifPresent(h -> signal(h, signal));
-                        for (int c : children) {
-                            ProcessHandle.of(c).ifPresent(h -> signal(h, signal));
-                        }
-                    }
-                } catch (IOException gone) {
-                    // exited meanwhile
-                }
-            }
-        } catch (IOException e) {
-            // /proc unreadable: the process group was signalled anyway
         }
     }
 

@@ -60,30 +60,8 @@ class CheckTeardownTest {
     void aCleanCheckStopsTheEventServerThroughItsParentAlone() throws Exception {
         CheckCorpusTest.assumeLiveApache();
         Assumptions.assumeTrue(Files.isRegularFile(MODULES.resolve("mod_mpm_event.so")), "apache2's event MPM is missing");
-        Path root = tmp.resolve("event");
-        Files.createDirectories(root.resolve("conf"));
-        Files.createDirectories(root.resolve("htdocs"));
+        Path root = site("event", "mpm_event", "StartServers 2", "LoadModule dir_module " + MODULES.resolve("mod_dir.so"));
         Files.writeString(root.resolve("htdocs/index.html"), "ok\n");
-        Files.writeString(root.resolve("conf/httpd.conf"), String.join("\n",
-                "ServerRoot \"" + root + "\"",
-                "ServerName 127.0.0.1",
-                "Listen 80",
-                "PidFile logs/httpd.pid",
-                "LoadModule mpm_event_module " + MODULES.resolve("mod_mpm_event.so"),
-                "LoadModule authz_core_module " + MODULES.resolve("mod_authz_core.so"),
-                "LoadModule dir_module " + MODULES.resolve("mod_dir.so"),
-                "User www-data",
-                "Group www-data",
-                "StartServers 2",
-                "ErrorLog logs/error.log",
-                "DocumentRoot \"" + root.resolve("htdocs") + "\"",
-                "<Directory \"" + root.resolve("htdocs") + "\">",
-                "    Require all granted",
-                "</Directory>",
-                ""));
-        for (Path d = root.resolve("htdocs"); d.startsWith(tmp.getParent()); d = d.getParent()) {
-            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-        }
         Path kept = tmp.resolve("kept");
         FaultlineProcess p = FaultlineProcess.start(tmp, List.of(), "check", "--config", root.resolve("conf/httpd.conf").toString(),
                 "--keep-recording", kept.toString());
@@ -119,37 +97,42 @@ class CheckTeardownTest {
         CheckCorpusTest.assumeLiveApache();
         Assumptions.assumeTrue(Files.isRegularFile(MODULES.resolve("mod_cgi.so")), "apache2's mod_cgi is missing");
         assertTrue(CheckCorpusTest.leftoverServers().isEmpty(), "another check's server is running: " + CheckCorpusTest.leftoverServers());
-        Path root = tmp.resolve("site");
+        Path root = site("site", "mpm_prefork", "StartServers 1", "LoadModule mime_module " + MODULES.resolve("mod_mime.so"),
+                "LoadModule cgi_module " + MODULES.resolve("mod_cgi.so"), "<Directory \"" + tmp.resolve("site/htdocs") + "\">",
+                "    Options +ExecCGI", "    AddHandler cgi-script .cgi", "</Directory>");
+        Path cgi = root.resolve("htdocs/slow.cgi");
+        Files.writeString(cgi, "#!/bin/sh\nsleep 60\necho 'Content-Type: text/plain'\necho\necho late\n");
+        Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return FaultlineProcess.start(tmp, List.of(), "check", "--config", root.resolve("conf/httpd.conf").toString(),
+                "--url", "/slow.cgi");
+    }
+
+    /** A one-directory server under tmp/NAME with the given MPM and extra lines; its htdocs reachable by www-data. */
+    private Path site(String name, String mpm, String... extra) throws IOException {
+        Path root = tmp.resolve(name);
         Files.createDirectories(root.resolve("conf"));
         Files.createDirectories(root.resolve("htdocs"));
-        Files.writeString(root.resolve("conf/httpd.conf"), String.join("\n",
+        List<String> lines = new java.util.ArrayList<>(List.of(
                 "ServerRoot \"" + root + "\"",
                 "ServerName 127.0.0.1",
                 "Listen 80",
                 "PidFile logs/httpd.pid",
-                "LoadModule mpm_prefork_module " + MODULES.resolve("mod_mpm_prefork.so"),
+                "LoadModule " + mpm + "_module " + MODULES.resolve("mod_" + mpm + ".so"),
                 "LoadModule authz_core_module " + MODULES.resolve("mod_authz_core.so"),
-                "LoadModule mime_module " + MODULES.resolve("mod_mime.so"),
-                "LoadModule cgi_module " + MODULES.resolve("mod_cgi.so"),
                 "User www-data",
                 "Group www-data",
-                "StartServers 1",
                 "ErrorLog logs/error.log",
                 "DocumentRoot \"" + root.resolve("htdocs") + "\"",
                 "<Directory \"" + root.resolve("htdocs") + "\">",
-                "    Options +ExecCGI",
-                "    AddHandler cgi-script .cgi",
                 "    Require all granted",
-                "</Directory>",
-                ""));
-        Path cgi = root.resolve("htdocs/slow.cgi");
-        Files.writeString(cgi, "#!/bin/sh\nsleep 60\necho 'Content-Type: text/plain'\necho\necho late\n");
-        Files.setPosixFilePermissions(cgi, PosixFilePermissions.fromString("rwxr-xr-x"));
+                "</Directory>"));
+        lines.addAll(List.of(extra));
+        lines.add("");
+        Files.writeString(root.resolve("conf/httpd.conf"), String.join("\n", lines));
         for (Path d = root.resolve("htdocs"); d.startsWith(tmp.getParent()); d = d.getParent()) {
             Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
-        return FaultlineProcess.start(tmp, List.of(), "check", "--config", root.resolve("conf/httpd.conf").toString(),
-                "--url", "/slow.cgi");
+        return root;
     }
 
     /** Waits until the throwaway server runs, and returns its private copy's directory. */
