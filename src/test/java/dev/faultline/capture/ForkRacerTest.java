@@ -40,16 +40,16 @@ class ForkRacerTest {
     }
 
     /**
-     * Attaches this many times, each a JVM of the real launcher for 0.2 s: about 0.75 s an attach on a loaded 2-CPU
-     * machine, so 40 fit in ~30 s (the 100 of issue #10 would take ~75 s; the churn test adds 70 more on httpd).
+     * Attaches this many times (issue #10's 100), each a JVM of the real launcher for 0.2 s: about 0.75 s an attach on
+     * a loaded 2-CPU machine, so ~75 s in all (the churn test adds 70 more on httpd).
      * Each detach used to end with a false "N thread(s) did not stop within 3 s" note in about 4 of 10 attaches: a
      * child whose exit came before its creator's fork event was tracked again during the detach, and waited for.
      */
-    private static final int ATTACHES = 40;
+    private static final int ATTACHES = 100;
 
     @Test
     void attachComesAndGoesDuringAForkStorm() throws Exception {
-        Process racer = new ProcessBuilder(FaultlineProcess.nativeBin("racer").toString(), "120", "kill")
+        Process racer = new ProcessBuilder(FaultlineProcess.nativeBin("racer").toString(), "600", "kill")
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             for (int i = 0; i < ATTACHES; i++) {
