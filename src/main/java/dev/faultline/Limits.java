@@ -39,6 +39,22 @@ public final class Limits {
     public static final int ACTIVITY_DATA_CHARS = 4096;
     /** Content kept per suspect file: enough for any config file, bounded for a trace of huge files. */
     public static final int FILE_CONTENT_CHARS = 256 * 1024;
+    /**
+     * Share of the JVM's maximum heap that live data may fill before the trace model drops detail (checked every
+     * {@link #HEAP_CHECK_EVENTS} events, after a collection): past it each thread keeps only its last
+     * {@link #LEAN_TIMELINE_ACTIVITIES} file activities, a newly opened file keeps {@link #LEAN_FILE_CONTENT_CHARS} of
+     * content, and no further whole config text is kept. A warning says so; the verdicts still come, on less detail.
+     */
+    public static final double HEAP_LEAN_SHARE = 0.75;
+    /**
+     * Events between two looks at the heap (a look is two native reads, tens of nanoseconds; a collection only when the
+     * heap looks near its limit): one event can carry a 1 MiB buffer, so a look every 256 events.
+     */
+    public static final int HEAP_CHECK_EVENTS = 256;
+    /** File activities a thread keeps once the heap is near its limit (its last request or two). */
+    public static final int LEAN_TIMELINE_ACTIVITIES = 64;
+    /** Content kept per newly opened file once the heap is near its limit. */
+    public static final int LEAN_FILE_CONTENT_CHARS = 16 * 1024;
     /** Configuration text kept from read buffers in all (a -s 1024 trace of a real server holds far less). */
     public static final long CONFIG_TEXT_CHARS = 8L << 20;
 

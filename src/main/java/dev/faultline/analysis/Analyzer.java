@@ -22,6 +22,9 @@ public final class Analyzer {
     /** Incidents kept in full; a crash loop or a 500 storm beyond this is counted, not stored. */
 
     private final TraceModel model = new TraceModel();
+    private final dev.faultline.model.HeapWatch heap = new dev.faultline.model.HeapWatch();
+    /** Set when the heap neared its limit and the model dropped detail: a warning for the report. */
+    private String memoryNote;
     private final List<Incident> incidents = new ArrayList<>();
     private final Map<Integer, Incident> crashByProcess = new HashMap<>();
     private final Map<Integer, Incident> killedWithoutSignal = new HashMap<>();
@@ -101,6 +104,13 @@ public final class Analyzer {
     }
 
     public void accept(TraceEvent e) {
+        if (!model.isLean() && heap.near()) {
+            model.lean();
+            memoryNote = "the heap held " + heap.usedMiB() + " of " + heap.maxMiB() + " MiB at " + e.source + " line " + e.lineNo
+                    + ": from there on each thread kept only its last " + dev.faultline.Limits.LEAN_TIMELINE_ACTIVITIES
+                    + " file activities and each newly opened file " + dev.faultline.Limits.LEAN_FILE_CONTENT_CHARS / 1024
+                    + " KiB of content (detail dropped to leave room; the verdicts rest on less)";
+        }
         if (threadGroups != null) {
             int g = threadGroups.applyAsInt(e.tid);
             if (g > 0) {
@@ -716,6 +726,11 @@ public final class Analyzer {
     /** The Apache knowledge the verdicts used, or null (not httpd); valid after {@link #finish()}. */
     public dev.faultline.httpd.HttpdContext httpdContext() {
         return httpdContext;
+    }
+
+    /** What was dropped to leave room when the heap neared its limit, or null when nothing was. */
+    public String memoryNote() {
+        return memoryNote;
     }
 
     public long droppedIncidents() {

@@ -398,6 +398,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         long dropped;
         List<String> names;
         List<dev.faultline.core.CoreReport> unmatched;
+        String memoryNote;
         try (TraceSet set = new TraceSet(traces)) {
             names = set.sourceNames();
             Analyzer analyzer = new Analyzer(new FileSource(root));
@@ -423,6 +424,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
             }
             dropped = analyzer.droppedIncidents();
             unmatched = analyzer.unmatchedCores();
+            memoryNote = analyzer.memoryNote();
         }
         TraceClock clock = clock(traces, lastNs);
         seen.accept(window(clock, firstNs, lastNs), httpdContext);
@@ -434,6 +436,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
             joinServersErrorLog(httpdContext, root, report);
         }
         report.droppedIncidents = dropped;
+        if (memoryNote != null) {
+            report.warnings.add(memoryNote);
+        }
         if (stats.truncatedLastLine > 0) {
             report.warnings.add("the trace ends mid-line (line " + stats.truncatedLastLine + " has no newline): it was cut; analyzed up to "
                     + (stats.truncatedLastLineKept ? "and including" : "but not including") + " that line");

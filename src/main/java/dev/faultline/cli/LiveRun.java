@@ -233,6 +233,9 @@ final class LiveRun {
             report.configFile = AnalyzeCommand.mainConfig(analyzer.httpdContext());
             watches.forEach(w -> report.errorLogs.add(w.log.toString()));
             report.warnings.addAll(tracer.notes());
+            if (analyzer.memoryNote() != null) {
+                report.warnings.add(analyzer.memoryNote());
+            }
             report.warnings.addAll(coreNotes);
             if (!accessWatches.isEmpty()) {
                 synchronized (impact) {

@@ -80,7 +80,12 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> report(cmd.getErr(), ex));
         cl.setParameterExceptionHandler((ex, badArgs) -> usageError(ex));
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands Exceptions to the handler above, but lets an Error through
+            return report(cl.getErr(), e);
+        }
     }
 
     /**
@@ -126,7 +131,8 @@ public final class Main implements Runnable {
             msg = "I/O error: " + (ex.getCause() != null && ex instanceof UncheckedIOException ? ex.getCause().getMessage() : ex.getMessage());
         } else if (ex instanceof OutOfMemoryError) {
             code = ExitCodes.INTERNAL;
-            msg = "internal error: out of memory (please report this with the trace's size and flags)";
+            msg = "internal error: out of memory with a heap of " + (Runtime.getRuntime().maxMemory() >> 20)
+                    + " MiB (please report this with the input's size and flags)";
         } else {
             code = ExitCodes.INTERNAL;
             msg = "internal error: " + ex.getClass().getSimpleName() + ": " + ex.getMessage() + " (please report this)";

@@ -26,6 +26,8 @@ public final class OpenFile {
     public long lastReadLine;
     public boolean sawEof;
     private StringBuilder content;
+    /** Content kept at most: {@link dev.faultline.Limits#LEAN_FILE_CONTENT_CHARS} once the heap is near its limit. */
+    int contentCap = dev.faultline.Limits.FILE_CONTENT_CHARS;
 
     // sockets only
     /** The address it is bound to or connected to ("unix:/run/php.sock", "127.0.0.1:9000"); for an accepted socket, the listener's. */
@@ -85,7 +87,7 @@ public final class OpenFile {
             if (content == null) {
                 content = new StringBuilder();
             }
-            if (content.length() + text.length() > dev.faultline.Limits.FILE_CONTENT_CHARS) {
+            if (content.length() + text.length() > contentCap) {
                 contentComplete = false;
             } else {
                 content.append(text);

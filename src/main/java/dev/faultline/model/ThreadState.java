@@ -32,10 +32,21 @@ public final class ThreadState {
     public void add(FileActivity a) {
         a.seq = seq++;
         timeline.addLast(a);
-        if (timeline.size() > dev.faultline.Limits.TIMELINE_ACTIVITIES) {
+        while (timeline.size() > cap) {
             timeline.removeFirst();
         }
         dropExpired();
+    }
+
+    /** Activities kept at most: {@link dev.faultline.Limits#LEAN_TIMELINE_ACTIVITIES} once the heap is near its limit. */
+    private int cap = dev.faultline.Limits.TIMELINE_ACTIVITIES;
+
+    /** Keeps at most the last {@code max} activities from now on (the heap is near its limit). */
+    void shrink(int max) {
+        cap = Math.min(cap, max);
+        while (timeline.size() > cap) {
+            timeline.removeFirst();
+        }
     }
 
     /** The activity numbered {@code activitySeq} has left the trace-wide budget: it and the older ones may go. */

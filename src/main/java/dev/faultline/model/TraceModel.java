@@ -36,7 +36,29 @@ public final class TraceModel {
         return java.util.Collections.unmodifiableMap(fileTexts);
     }
 
+    /** True once the heap neared its limit and the model keeps less detail ({@link #lean()}). */
+    private boolean lean;
+
+    /**
+     * Drops detail to leave room: each thread keeps only its last {@link dev.faultline.Limits#LEAN_TIMELINE_ACTIVITIES}
+     * activities, files opened from now on keep {@link dev.faultline.Limits#LEAN_FILE_CONTENT_CHARS} of content, and
+     * no further whole config text is kept. Incidents, fds and processes are kept whole: they make the verdicts.
+     */
+    public void lean() {
+        lean = true;
+        for (ThreadState t : threads.values()) {
+            t.shrink(dev.faultline.Limits.LEAN_TIMELINE_ACTIVITIES);
+        }
+    }
+
+    public boolean isLean() {
+        return lean;
+    }
+
     private void keepText(OpenFile f) {
+        if (lean) {
+            return;
+        }
         if (f == null || f.pathClass != PathClass.CONFIG || !f.sawEof || !f.path.startsWith("/")) {
             return;
         }
@@ -406,6 +428,9 @@ public final class TraceModel {
             boolean writeOnly = fl.contains("O_WRONLY") || (fl.contains("O_APPEND") && fl.contains("O_RDWR"));
             OpenFile f = new OpenFile(path, kind, kind == OpenFile.Kind.FILE ? classOf(path) : PathClass.OTHER, fl.contains("O_CLOEXEC"),
                     writeOnly, e.lineNo, e.text(), e.source);
+            if (lean) {
+                f.contentCap = dev.faultline.Limits.LEAN_FILE_CONTENT_CHARS;
+            }
             p.fds.put((int) e.result, f);
             if (f.pathClass.isSuspect() || f.pathClass == PathClass.OTHER) {
                 return add(t, new FileActivity(FileActivity.Kind.OPEN, path, null, e.source, e.lineNo, e.text(), f));
@@ -687,6 +712,9 @@ public final class TraceModel {
     }
 
     private FileActivity add(ThreadState t, FileActivity a) {
+        if (lean) {
+            t.shrink(dev.faultline.Limits.LEAN_TIMELINE_ACTIVITIES); // a thread born after the model turned lean
+        }
         t.add(a);
         int slot = (int) (added++ % recentOwner.length);
         ThreadState oldOwner = recentOwner[slot];

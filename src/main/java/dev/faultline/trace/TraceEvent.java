@@ -123,6 +123,11 @@ public final class TraceEvent {
         return text;
     }
 
+    /** Characters of line text this event holds (its memory, mostly): what bounds a read-ahead. */
+    public int heldChars() {
+        return (text == null ? 0 : text.length()) + (joinHead == null ? 0 : joinHead.length());
+    }
+
     public void text(String text) {
         this.text = text;
         this.joinHead = null;
