@@ -90,8 +90,6 @@ public final class Tracer implements Runnable {
     private static final int WUNTRACED = 2;
     private static final long OPTIONS = Ptrace.O_TRACESYSGOOD | Ptrace.O_TRACEFORK | Ptrace.O_TRACEVFORK
             | Ptrace.O_TRACECLONE | Ptrace.O_TRACEEXEC;
-    private static final String NO_PERMISSION = "permission denied; ptrace needs root, or CAP_SYS_PTRACE, or the same "
-            + "user with kernel.yama.ptrace_scope 0 (run: sudo faultline attach PID)";
 
     private static final class Tracee {
         final int tid;
@@ -414,6 +412,23 @@ public final class Tracer implements Runnable {
         }
     }
 
+    /** The host's reason for an EPERM (Yama, SELinux, a missing capability, another user) and its fix. */
+    private String permissionAdvice(int pid) {
+        int self = -1;
+        int target = -1;
+        try {
+            self = proc.status(Ptrace.ownPid()).uid();
+        } catch (IOException | RuntimeException e) {
+            // unknown: the advice does without
+        }
+        try {
+            target = proc.status(pid).uid();
+        } catch (IOException | RuntimeException e) {
+            // unknown: the advice does without
+        }
+        return dev.faultline.capture.proc.PtracePolicy.system().whyDenied(pid, self, target);
+    }
+
     /** kthreadd (pid 2) and its children: no command line, and no user-space code to trace. */
     private boolean kernelThread(int pid) {
         try {
@@ -430,8 +445,8 @@ public final class Tracer implements Runnable {
         } catch (ProcFs.NoSuchProcessException e) {
             throw new AttachException(AttachException.Reason.GONE, "no such process: " + pid);
         } catch (ProcFs.ProcAccessException e) {
-            throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + pid + ": " + NO_PERMISSION
-                    + " (" + e.file() + " is unreadable)");
+            throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + pid + ": permission denied; "
+                    + permissionAdvice(pid) + " (" + e.file() + " is unreadable)");
         } catch (IOException e) {
             throw new AttachException(AttachException.Reason.GONE, "cannot inspect process " + pid + ": " + e.getMessage());
         }
@@ -477,7 +492,8 @@ public final class Tracer implements Runnable {
                 return false;
             }
             if (e.errno() == NativeCallException.EPERM) {
-                throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + tid + ": " + NO_PERMISSION);
+                throw new AttachException(AttachException.Reason.PERMISSION, "cannot trace process " + tid + ": permission denied; "
+                        + permissionAdvice(tid));
             }
             throw e;
         }
