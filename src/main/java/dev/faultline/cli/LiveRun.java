@@ -54,8 +54,15 @@ final class LiveRun {
 
     /** @param banner printed on stderr once every tracee is seized (null: nothing), so a refused attach is one line */
     static Outcome run(Tracer.Options opt, int pid, List<String> command, long durationMs, Path strace,
-            boolean redact, Path root, String banner) throws Exception {
+            boolean redact, Path givenRoot, String banner) throws Exception {
         ProcFs proc = ProcFs.system();
+        List<String> hostNotes = new java.util.ArrayList<>();
+        // a server in a container names its files as it sees them: read them through its own root
+        Path root = command == null && givenRoot == null ? proc.rootIfOtherMountNamespace(pid) : givenRoot;
+        if (root != null && givenRoot == null) {
+            hostNotes.add("process " + pid + " sees another file system (its own mount namespace, a container): its files"
+                    + " were read through " + root);
+        }
         // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
         dev.faultline.httpd.HttpdContext server = command == null ? serverContext(proc, pid, root) : null;
         List<ErrorLogWatch> watches = server == null || !opt.watchLogs ? List.of() : errorLogsOf(server, root);
@@ -232,6 +239,7 @@ final class LiveRun {
             report.droppedIncidents = analyzer.droppedIncidents();
             report.configFile = AnalyzeCommand.mainConfig(analyzer.httpdContext());
             watches.forEach(w -> report.errorLogs.add(w.log.toString()));
+            report.warnings.addAll(hostNotes);
             report.warnings.addAll(tracer.notes());
             if (analyzer.memoryNote() != null) {
                 report.warnings.add(analyzer.memoryNote());

@@ -151,6 +151,20 @@ public final class ProcFs {
     }
 
     /** The arguments; empty for kernel threads and zombies. */
+    /**
+     * {@code /proc/PID/root} when the process sees another file system than this one (its mount namespace differs:
+     * a container), so its paths can be read from here; null when it sees the same, or when that cannot be told.
+     */
+    public Path rootIfOtherMountNamespace(int pid) {
+        try {
+            Path theirs = Files.readSymbolicLink(root.resolve(pid + "/ns/mnt"));
+            Path ours = Files.readSymbolicLink(root.resolve("self/ns/mnt"));
+            return theirs.equals(ours) ? null : root.resolve(pid + "/root");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return null;
+        }
+    }
+
     public List<String> cmdline(int pid) throws IOException {
         Path file = pidDir(pid).resolve("cmdline");
         try {
