@@ -42,13 +42,19 @@ public final class HttpdContexts {
         String hint = evidence.configHint();
         dev.faultline.httpd.config.TracedConfigFiles files = new dev.faultline.httpd.config.TracedConfigFiles(root,
                 evidence.fileTexts() == null ? java.util.Map.of() : evidence.fileTexts());
-        HttpdCommandLine cl = HttpdCommandLine.parse(argv == null ? List.of("apache2") : argv);
+        String argv0 = argv != null && !argv.isEmpty() && argv.get(0) != null ? argv.get(0) : null;
+        // an executable started by name (httpd -DFOREGROUND, found on PATH) is taken from /usr/sbin
+        String exe = argv0 == null || !HttpdExecutable.isServer(argv) ? DEFAULT_EXECUTABLE
+                : argv0.startsWith("/") ? argv0 : "/usr/sbin/" + argv0.substring(argv0.lastIndexOf('/') + 1);
+        Path exeFile = files.locate(exe);
+        dev.faultline.httpd.config.HttpdBuildDefaults defaults = exeFile == null ? null
+                : dev.faultline.httpd.config.HttpdBuildDefaults.read(exeFile);
+        HttpdCommandLine cl = HttpdCommandLine.parse(argv == null ? List.of("apache2") : argv,
+                defaults != null ? defaults : dev.faultline.httpd.config.HttpdBuildDefaults.byName(exe));
         boolean argvSaysFile = argv != null && argv.stream().anyMatch(a -> a.startsWith("-f")) && !HttpdCommandLine.wasCut(argv);
         // the user's word, then the command line, then what the trace saw read first, then httpd's default
         String main = config != null ? config : argvSaysFile || hint == null ? cl.configFile() : hint;
-        String exe = argv != null && !argv.isEmpty() && argv.get(0).startsWith("/") ? argv.get(0) : DEFAULT_EXECUTABLE;
         List<ModuleReader.ModuleInfo> staticModules = new ArrayList<>();
-        Path exeFile = files.locate(exe);
         if (exeFile != null) {
             staticModules.addAll(ModuleReader.readAll(exeFile, null));
         }

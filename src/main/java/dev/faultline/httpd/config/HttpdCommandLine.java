@@ -8,13 +8,11 @@ import java.util.Map;
 /**
  * What httpd's command line says about its configuration ({@code apache2 -d ROOT -f FILE -D NAME -C/-c "directive"
  * -k start -t}), as main.c reads it. Without {@code -f}, httpd reads its compiled-in SERVER_CONFIG_FILE relative to
- * the ServerRoot: Debian's {@code apache2.conf} under {@code /etc/apache2}.
+ * the ServerRoot, both compiled in ({@link HttpdBuildDefaults}): Debian's {@code apache2.conf} under {@code /etc/apache2},
+ * Red Hat's {@code conf/httpd.conf} under {@code /etc/httpd}.
  */
 public record HttpdCommandLine(String serverRoot, String configFile, Map<String, String> defines, List<String> before,
         List<String> after, boolean configTest, String signal) {
-    /** Debian's compiled-in HTTPD_ROOT and SERVER_CONFIG_FILE. */
-    public static final String DEFAULT_ROOT = "/etc/apache2";
-    public static final String DEFAULT_CONFIG = "apache2.conf";
     /** How the trace model marks an argv string strace cut (TraceModel.CUT_MARK). */
     static final String CUT = "\u2026";
 
@@ -23,8 +21,13 @@ public record HttpdCommandLine(String serverRoot, String configFile, Map<String,
         return argv != null && argv.stream().anyMatch(a -> a != null && a.endsWith(CUT));
     }
 
-    /** Parses argv (argv[0] included); unknown options are skipped. */
+    /** Parses argv (argv[0] included) with Debian's compiled-in defaults; unknown options are skipped. */
     public static HttpdCommandLine parse(List<String> argv) {
+        return parse(argv, HttpdBuildDefaults.DEBIAN);
+    }
+
+    /** Parses argv (argv[0] included); without -d or -f, the executable's compiled-in defaults apply. */
+    public static HttpdCommandLine parse(List<String> argv, HttpdBuildDefaults defaults) {
         String root = null;
         String file = null;
         Map<String, String> defines = new LinkedHashMap<>();
@@ -72,8 +75,8 @@ public record HttpdCommandLine(String serverRoot, String configFile, Map<String,
                 }
             }
         }
-        String r = root == null ? DEFAULT_ROOT : root;
-        String f = file == null ? DEFAULT_CONFIG : file;
+        String r = root == null ? defaults.serverRoot() : root;
+        String f = file == null ? defaults.configFile() : file;
         return new HttpdCommandLine(r, f.startsWith("/") ? f : r + "/" + f, defines, before, after, test, signal);
     }
 }
