@@ -63,6 +63,11 @@ final class LiveRun {
             hostNotes.add("process " + pid + " sees another file system (its own mount namespace, a container): its files"
                     + " were read through " + root);
         }
+        int innerPid = command == null ? proc.innermostPid(pid) : pid;
+        if (innerPid != pid) {
+            hostNotes.add("process " + pid + " is pid " + innerPid + " in its own pid namespace: the pids its error log"
+                    + " writes are that namespace's, not this host's");
+        }
         // before the attach: the error log is watched from where it ends now, so no entry of the incident is missed
         dev.faultline.httpd.HttpdContext server = command == null ? serverContext(proc, pid, root) : null;
         List<ErrorLogWatch> watches = server == null || !opt.watchLogs ? List.of() : errorLogsOf(server, root);

@@ -165,6 +165,24 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * The process's pid in its own, innermost pid namespace (the last {@code NSpid} field: 1 for a container's first
+     * process), or its pid here when it shares ours or the kernel predates NSpid (4.1).
+     */
+    public int innermostPid(int pid) {
+        try {
+            for (String line : Files.readAllLines(root.resolve(pid + "/status"), StandardCharsets.ISO_8859_1)) {
+                if (line.startsWith("NSpid:")) {
+                    String[] f = line.substring(6).trim().split("\\s+");
+                    return Integer.parseInt(f[f.length - 1]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone, or an old kernel: the pid as seen here
+        }
+        return pid;
+    }
+
     public List<String> cmdline(int pid) throws IOException {
         Path file = pidDir(pid).resolve("cmdline");
         try {
