@@ -708,7 +708,8 @@ public final class Analyzer {
         if (noCoreCrashes > 0) {
             out.add(CORE_HINT);
         }
-        if (cutLogWrites > 0) {
+        // -s 1024 or more already shows what it advises: a longer write cut there is a big buffer, not a lost message
+        if (cutLogWrites > 0 && shortestCut < 1024) {
             out.add(cutLogWrites + " error-log write(s) were cut at " + shortestCut + " bytes (strace -s): the messages that name files need -s 1024: " + all);
         }
         out.addAll(fastcgiHints);
