@@ -30,6 +30,13 @@ public record CoreReport(
      */
     public record Httpd(String directive, String args, String file, int line, String directiveModule, String crashModule,
                         int configNodes, List<String> problems) {
+        /** The arguments as every core output quotes them: a secret (AuthLDAPBindPassword x, SetEnv DB_PASSWORD x) masked. */
+        public Httpd {
+            if (directive != null && args != null && !args.isEmpty()) {
+                String masked = dev.faultline.trace.Redactor.redact(directive + " " + args);
+                args = masked.startsWith(directive + " ") ? masked.substring(directive.length() + 1) : dev.faultline.trace.Redactor.redact(args);
+            }
+        }
     }
 
     /** This report with the httpd findings added. */
@@ -45,6 +52,10 @@ public record CoreReport(
     }
 
     public record Process(int pid, int ppid, long uid, String name, String args, String executable, String execFn) {
+        /** The command line (NT_PRPSINFO's psargs) with its secrets masked (mysql -pX, --password=X, http://u:X@). */
+        public Process {
+            args = args == null ? null : dev.faultline.trace.Redactor.redact(args);
+        }
     }
 
     /** The signal as NT_SIGINFO has it; {@code sender} is set for a signal sent by a process (SI_USER, SI_TKILL). */

@@ -71,4 +71,24 @@ class SecretRedactionTest {
             }
         }
     }
+
+    /**
+     * Core outputs: a real httpd core (location-handler-prefork) whose memory is given a secret directive as the one
+     * being run, and a psargs with a password. The text and JSON renderings mask both.
+     */
+    @Test
+    void coreOutputsMaskTheDirectiveAndCommandLineSecrets() throws Exception {
+        Path core = Cli.repo().resolve("fixtures/httpd/location-handler-prefork/core.zst");
+        dev.faultline.core.CoreReport real = dev.faultline.cli.CoreCommand.read(core, null, false, null).report();
+        dev.faultline.core.CoreReport.Httpd h = real.httpd();
+        dev.faultline.core.CoreReport withSecret = real.withHttpd(new dev.faultline.core.CoreReport.Httpd("AuthLDAPBindPassword",
+                "ldap-s3cret", h == null ? "/etc/apache2/conf.d/ldap.conf" : h.file(), 7, "authnz_ldap_module", null, 10, List.of()));
+        dev.faultline.core.CoreReport.Process p = new dev.faultline.core.CoreReport.Process(1, 0, 0, "php-fpm",
+                "php-fpm -d mysqli.default_password=abcd-apikey", "/usr/sbin/php-fpm", null);
+        assertEquals("php-fpm -d mysqli.default_password=***", p.args());
+        for (String out : List.of(dev.faultline.report.CoreText.render(withSecret), dev.faultline.report.CoreJson.render(withSecret))) {
+            assertTrue(out.contains("AuthLDAPBindPassword"), "the directive is named: " + out);
+            assertFalse(out.contains("ldap-s3cret"), "a core output quotes the secret: " + out);
+        }
+    }
 }
