@@ -127,7 +127,10 @@ public final class Redactor {
         Matcher m = HEADER.matcher(s);
         StringBuilder out = null;
         int copied = 0;
-        while (m.find()) {
+        int from = 0;
+        // from the end of the last value masked: "Authorization: Cookie: x" is one header, not two overlapping ones
+        while (from < s.length() && m.find(from)) {
+            from = m.end();
             int valueStart = m.end();
             if (Character.toLowerCase(s.charAt(m.start())) == 'a') {
                 Matcher scheme = AUTH_SCHEME.matcher(s).region(valueStart, s.length());
@@ -140,6 +143,7 @@ public final class Redactor {
                 out = out == null ? new StringBuilder(s.length()) : out;
                 out.append(s, copied, valueStart).append(MASK);
                 copied = valueEnd;
+                from = valueEnd;
             }
         }
         return finish(out, s, copied);

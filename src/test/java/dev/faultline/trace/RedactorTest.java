@@ -67,6 +67,13 @@ class RedactorTest {
                 Redactor.redact("read(5, \"define('DB_PASSWORD', 'hunt\"..., 30) = 30"));
     }
 
+    /** Fuzz finding (fuzzErrorLogLines/regression-20261206-crash-8eec2a7e): a header name inside another's value. */
+    @Test
+    void aHeaderInsideAnotherHeadersValueIsPartOfThatValue() {
+        assertEquals("Authorization: Basic ***", Redactor.redact("Authorization: Basic Cookie: abc"));
+        assertEquals("Cookie: ***\nHost: x", Redactor.redact("Cookie: a=1 Authorization: Bearer z\nHost: x"));
+    }
+
     @Test
     void httpAuthorizationKeepsTheScheme() {
         assertEquals("Authorization: Basic ***", Redactor.redact("Authorization: Basic dXNlcjpwYXNz"));
