@@ -150,7 +150,6 @@ public final class ProcFs {
         }
     }
 
-    /** The arguments; empty for kernel threads and zombies. */
     /**
      * {@code /proc/PID/root} when the process sees another file system than this one (its mount namespace differs:
      * a container), so its paths can be read from here; null when it sees the same, or when that cannot be told.
@@ -171,18 +170,14 @@ public final class ProcFs {
      */
     public int innermostPid(int pid) {
         try {
-            for (String line : Files.readAllLines(root.resolve(pid + "/status"), StandardCharsets.ISO_8859_1)) {
-                if (line.startsWith("NSpid:")) {
-                    String[] f = line.substring(6).trim().split("\\s+");
-                    return Integer.parseInt(f[f.length - 1]);
-                }
-            }
+            int inner = status(pid).nsPid();
+            return inner > 0 ? inner : pid;
         } catch (IOException | RuntimeException e) {
-            // gone, or an old kernel: the pid as seen here
+            return pid; // gone: the pid as seen here
         }
-        return pid;
     }
 
+    /** The arguments; empty for kernel threads and zombies. */
     public List<String> cmdline(int pid) throws IOException {
         Path file = pidDir(pid).resolve("cmdline");
         try {
@@ -213,6 +208,7 @@ public final class ProcFs {
         int tracerPid = -1;
         int uid = -1;
         int threads = -1;
+        int nsPid = -1;
         for (String line : text.split("\n")) {
             int colon = line.indexOf(':');
             if (colon <= 0) {
@@ -229,11 +225,12 @@ public final class ProcFs {
                 case "TracerPid" -> tracerPid = firstInt(value, tracerPid);
                 case "Uid" -> uid = firstInt(value, uid);
                 case "Threads" -> threads = firstInt(value, threads);
+                case "NSpid" -> nsPid = lastInt(value, nsPid);
                 default -> {
                 }
             }
         }
-        return new ProcStatus(name, state, tgid, pid, ppid, tracerPid, uid, threads);
+        return new ProcStatus(name, state, tgid, pid, ppid, tracerPid, uid, threads, nsPid);
     }
 
     /** Parses maps lines: {@code start-end perms offset dev inode [path]}, addresses and offset in hex. */
@@ -403,6 +400,16 @@ public final class ProcFs {
             }
         }
         return out.toString();
+    }
+
+    /** The last whitespace-separated number of a status value (NSpid lists the outermost namespace's pid first). */
+    private static int lastInt(String value, int fallback) {
+        String s = value.strip();
+        int start = s.length();
+        while (start > 0 && !Character.isWhitespace(s.charAt(start - 1))) {
+            start--;
+        }
+        return firstInt(s.substring(start), fallback);
     }
 
     private static int firstInt(String value, int fallback) {

@@ -13,7 +13,7 @@ class ProcFsParseTest {
 
     @Test
     void statusOfSleep() {
-        assertEquals(new ProcStatus("sleep", 'S', 27423, 27423, 27414, 0, 0, 1),
+        assertEquals(new ProcStatus("sleep", 'S', 27423, 27423, 27414, 0, 0, 1, 27423),
                 ProcFs.parseStatus(ProcSamples.text("sleep.status")));
     }
 
@@ -27,7 +27,7 @@ class ProcFsParseTest {
     @Test
     void statusOfAThreadedProcessAndOfOneOfItsThreads() {
         ProcStatus leader = ProcFs.parseStatus(ProcSamples.text("python-threads.status"));
-        assertEquals(new ProcStatus("python3", 'S', 27422, 27422, 27414, 0, 0, 4), leader);
+        assertEquals(new ProcStatus("python3", 'S', 27422, 27422, 27414, 0, 0, 4, 27422), leader);
         ProcStatus thread = ProcFs.parseStatus(ProcSamples.text("python-thread.status"));
         assertEquals(27422, thread.tgid());
         assertEquals(27468, thread.pid());
@@ -40,7 +40,14 @@ class ProcFsParseTest {
         assertEquals('Z', zombie.state());
         assertTrue(zombie.isZombie());
         ProcStatus kthreadd = ProcFs.parseStatus(ProcSamples.text("kthreadd.status"));
-        assertEquals(new ProcStatus("kthreadd", 'S', 2, 2, 0, 0, 0, 1), kthreadd);
+        assertEquals(new ProcStatus("kthreadd", 'S', 2, 2, 0, 0, 0, 1, 2), kthreadd);
+    }
+
+    /** A container's first process: NSpid lists its pid here, then in each nested namespace, innermost last. */
+    @Test
+    void statusNamesThePidInTheInnermostNamespace() {
+        String text = ProcSamples.text("sleep.status").replace("NSpid:\t27423", "NSpid:\t27423\t1");
+        assertEquals(1, ProcFs.parseStatus(text).nsPid());
     }
 
     @Test
@@ -52,7 +59,7 @@ class ProcFsParseTest {
     @Test
     void statusSkipsWhatDoesNotParse() {
         ProcStatus s = ProcFs.parseStatus("Name:\tx\nPid:\tnot-a-number\ngarbage\n:\nPPid:\t7\n");
-        assertEquals(new ProcStatus("x", '?', -1, -1, 7, -1, -1, -1), s);
+        assertEquals(new ProcStatus("x", '?', -1, -1, 7, -1, -1, -1, -1), s);
     }
 
     @Test
