@@ -22,9 +22,6 @@ public final class Analyzer {
     /** Incidents kept in full; a crash loop or a 500 storm beyond this is counted, not stored. */
 
     private final TraceModel model = new TraceModel();
-    private final dev.faultline.model.HeapWatch heap = new dev.faultline.model.HeapWatch();
-    /** Set when the heap neared its limit and the model dropped detail: a warning for the report. */
-    private String memoryNote;
     private final List<Incident> incidents = new ArrayList<>();
     private final Map<Integer, Incident> crashByProcess = new HashMap<>();
     private final Map<Integer, Incident> killedWithoutSignal = new HashMap<>();
@@ -104,13 +101,6 @@ public final class Analyzer {
     }
 
     public void accept(TraceEvent e) {
-        if (!model.isLean() && heap.near()) {
-            model.lean();
-            memoryNote = "the heap held " + heap.usedMiB() + " of " + heap.maxMiB() + " MiB at " + e.source + " line " + e.lineNo
-                    + ": from there on each thread kept only its last " + dev.faultline.Limits.LEAN_TIMELINE_ACTIVITIES
-                    + " file activities and each newly opened file " + dev.faultline.Limits.LEAN_FILE_CONTENT_CHARS / 1024
-                    + " KiB of content (detail dropped to leave room; the verdicts rest on less)";
-        }
         if (threadGroups != null) {
             int g = threadGroups.applyAsInt(e.tid);
             if (g > 0) {
@@ -731,7 +721,7 @@ public final class Analyzer {
 
     /** What was dropped to leave room when the heap neared its limit, or null when nothing was. */
     public String memoryNote() {
-        return memoryNote;
+        return model.memoryNote();
     }
 
     public long droppedIncidents() {

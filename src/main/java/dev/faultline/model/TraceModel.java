@@ -36,23 +36,31 @@ public final class TraceModel {
         return java.util.Collections.unmodifiableMap(fileTexts);
     }
 
-    /** True once the heap neared its limit and the model keeps less detail ({@link #lean()}). */
+    private final HeapWatch heap = new HeapWatch();
+    /** True once the heap neared its limit and the model keeps less detail ({@link #lean}). */
     private boolean lean;
+    /** Set when the model turned lean: what was dropped from where, a warning for the report. */
+    private String memoryNote;
 
     /**
      * Drops detail to leave room: each thread keeps only its last {@link dev.faultline.Limits#LEAN_TIMELINE_ACTIVITIES}
      * activities, files opened from now on keep {@link dev.faultline.Limits#LEAN_FILE_CONTENT_CHARS} of content, and
      * no further whole config text is kept. Incidents, fds and processes are kept whole: they make the verdicts.
      */
-    public void lean() {
+    private void lean(TraceEvent at) {
         lean = true;
         for (ThreadState t : threads.values()) {
             t.shrink(dev.faultline.Limits.LEAN_TIMELINE_ACTIVITIES);
         }
+        memoryNote = "the heap held " + heap.usedMiB() + " of " + heap.maxMiB() + " MiB at " + at.source + " line " + at.lineNo
+                + ": from there on each thread kept only its last " + dev.faultline.Limits.LEAN_TIMELINE_ACTIVITIES
+                + " file activities and each newly opened file " + dev.faultline.Limits.LEAN_FILE_CONTENT_CHARS / 1024
+                + " KiB of content (detail dropped to leave room; the verdicts rest on less)";
     }
 
-    public boolean isLean() {
-        return lean;
+    /** What was dropped to leave room when the heap neared its limit, or null when nothing was. */
+    public String memoryNote() {
+        return memoryNote;
     }
 
     private void keepText(OpenFile f) {
@@ -158,6 +166,9 @@ public final class TraceModel {
 
     /** Applies one event; returns the activity it added to its thread's timeline, or null. */
     public FileActivity apply(TraceEvent e) {
+        if (!lean && heap.near()) {
+            lean(e);
+        }
         switch (e.kind) {
             case SYSCALL:
                 return syscall(e);
