@@ -38,9 +38,8 @@ public final class PtracePolicy {
 
     /** True when SELinux enforces and its deny_ptrace boolean is on (it then refuses ptrace to everyone, root too). */
     public boolean selinuxDeniesPtrace() {
-        String enforce = read(selinux.resolve("enforce"));
         String deny = read(selinux.resolve("booleans/deny_ptrace"));
-        return enforce != null && enforce.strip().equals("1") && deny != null && deny.strip().startsWith("1");
+        return selinuxEnforcing() && deny != null && deny.strip().startsWith("1");
     }
 
     /** True when SELinux is enforcing (a policy may refuse ptrace between two domains even to root). */

@@ -20,14 +20,14 @@ public record HttpdBuildDefaults(String serverRoot, String configFile) {
     public static final HttpdBuildDefaults RED_HAT = new HttpdBuildDefaults("/etc/httpd", "conf/httpd.conf");
     /** Bytes of an executable searched at most (httpd is under 2 MiB; a static build with modules, a few more). */
     private static final long MAX_BYTES = 64L << 20;
-    private static final byte[] ROOT_KEY = " -D HTTPD_ROOT=\"".getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] CONFIG_KEY = " -D SERVER_CONFIG_FILE=\"".getBytes(StandardCharsets.ISO_8859_1);
+    private static final String ROOT_KEY = " -D HTTPD_ROOT=\"";
+    private static final String CONFIG_KEY = " -D SERVER_CONFIG_FILE=\"";
 
     /** The defaults the executable at {@code exe} was built with, or null when it holds none (or cannot be read). */
     public static HttpdBuildDefaults read(Path exe) {
-        byte[] bytes;
+        String bytes; // ISO-8859-1: one char per byte, so the literals are found wherever they sit in the ELF
         try (InputStream in = Files.newInputStream(exe)) {
-            bytes = in.readNBytes((int) Math.min(MAX_BYTES, Math.max(0, Files.size(exe))));
+            bytes = new String(in.readNBytes((int) Math.min(MAX_BYTES, Math.max(0, Files.size(exe)))), StandardCharsets.ISO_8859_1);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -42,21 +42,16 @@ public record HttpdBuildDefaults(String serverRoot, String configFile) {
         return base.equals("apache2") ? DEBIAN : RED_HAT;
     }
 
-    /** The text between {@code key} and the next quote, when it is short printable text. */
-    private static String quotedAfter(byte[] b, byte[] key) {
-        outer:
-        for (int i = 0; i + key.length <= b.length; i++) {
-            for (int k = 0; k < key.length; k++) {
-                if (b[i + k] != key[k]) {
-                    continue outer;
+    /** The text between {@code key} and the next quote, at the first place where it is short printable ASCII. */
+    private static String quotedAfter(String bytes, String key) {
+        for (int at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + 1)) {
+            int start = at + key.length();
+            for (int j = start; j < bytes.length() && j - start < 4096; j++) {
+                char c = bytes.charAt(j);
+                if (c == '"') {
+                    return j > start ? bytes.substring(start, j) : null;
                 }
-            }
-            int start = i + key.length;
-            for (int j = start; j < b.length && j - start < 4096; j++) {
-                if (b[j] == '"') {
-                    return j > start ? new String(b, start, j - start, StandardCharsets.ISO_8859_1) : null;
-                }
-                if (b[j] < 0x20 || b[j] == 0x7f) {
+                if (c < 0x20 || c >= 0x7f) {
                     break;
                 }
             }
