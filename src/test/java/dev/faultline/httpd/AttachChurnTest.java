@@ -301,23 +301,11 @@ class AttachChurnTest {
     }
 
     private static List<Long> childrenOf(long pid) {
-        List<Long> kids = new ArrayList<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : (Iterable<Path>) s::iterator) {
-                try {
-                    for (String c : Files.readString(task.resolve("children")).trim().split("\\s+")) {
-                        if (!c.isEmpty()) {
-                            kids.add(Long.parseLong(c));
-                        }
-                    }
-                } catch (IOException gone) {
-                    // the thread exited
-                }
-            }
+        try {
+            return dev.faultline.capture.proc.ProcFs.system().children((int) pid).stream().map(Integer::longValue).toList();
         } catch (IOException gone) {
-            // the process exited
+            return List.of(); // the process exited
         }
-        return kids;
     }
 
     private static String cmdline(long pid) {

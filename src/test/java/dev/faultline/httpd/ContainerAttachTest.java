@@ -5,13 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.faultline.Cli;
 import dev.faultline.capture.FaultlineProcess;
-import java.net.HttpURLConnection;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -76,19 +73,12 @@ class ContainerAttachTest {
 
     /** unshare -f's one child: the server, pid 1 in its namespace. */
     private static long onlyChild(long pid) throws Exception {
-        Path children = Path.of("/proc/" + pid + "/task/" + pid + "/children");
-        FaultlineProcess.waitUntil(10, () -> !Files.readString(children).isBlank(), "unshare's child");
-        return Long.parseLong(Files.readString(children).trim().split("\\s+")[0]);
+        dev.faultline.capture.proc.ProcFs proc = dev.faultline.capture.proc.ProcFs.system();
+        FaultlineProcess.waitUntil(10, () -> !proc.children((int) pid).isEmpty(), "unshare's child");
+        return proc.children((int) pid).get(0);
     }
 
     private static int status(int port, String path) {
-        try {
-            HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + port + path).toURL().openConnection();
-            c.setConnectTimeout(2000);
-            c.setReadTimeout(5000);
-            return c.getResponseCode();
-        } catch (java.io.IOException e) {
-            return -1;
-        }
+        return dev.faultline.httpd.check.HttpProbe.get(port, "127.0.0.1", path, 5000).status();
     }
 }

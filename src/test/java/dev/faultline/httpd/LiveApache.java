@@ -175,25 +175,13 @@ public final class LiveApache implements AutoCloseable {
         return pids;
     }
 
-    /** The parent's current children, from {@code /proc/<pid>/task/<tid>/children}. */
+    /** The parent's current children (every thread's {@code /proc/<pid>/task/<tid>/children}), sorted. */
     public List<Integer> childPids() {
-        List<Integer> pids = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Integer.toString(parentPid), "task"))) {
-            for (Path task : (Iterable<Path>) tasks::iterator) {
-                try {
-                    for (String p : Files.readString(task.resolve("children")).trim().split("\\s+")) {
-                        if (!p.isEmpty()) {
-                            pids.add(Integer.parseInt(p));
-                        }
-                    }
-                } catch (IOException gone) {
-                    // the thread exited while we listed
-                }
-            }
+        try {
+            return dev.faultline.capture.proc.ProcFs.system().children(parentPid);
         } catch (IOException parentGone) {
             return List.of();
         }
-        return pids;
     }
 
     /** GET {@code path} with the curl binary ({@code --max-time 5}); the HTTP status, or -1 when none (000). */
